@@ -1,0 +1,94 @@
+"""Which agencies' records a staff member may see and change. Every view and admin uses this."""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from accounts.models import Role
+
+ALL = None  # agency_ids() returns ALL for the break-glass superuser
+
+
+@dataclass(frozen=True)
+class _Access:
+    roles: dict = field(default_factory=dict)  # agency id -> set of roles held there directly
+    districts: frozenset = frozenset()  # agencies reached as 区级管理员 (the district and its units)
+
+    @property
+    def ids(self):
+        return frozenset(self.roles) | self.districts
+
+
+def _access(user):
+    """Loaded once per request (two queries at most) and kept on the user object."""
+    cached = user.__dict__.get("_access")
+    if cached is not None:
+        return cached
+    roles = {}
+    for agency_id, role in user.memberships.values_list("agency_id", "role"):
+        roles.setdefault(agency_id, set()).add(role)
+    top = [a for a, held in roles.items() if Role.DISTRICT_ADMIN in held]
+    districts = frozenset()
+    if top:
+        Agency = apps.get_model("disclosure", "Agency")
+        districts = frozenset(
+            Agency.objects.filter(
+                Q(pk__in=top) | Q(parent_id__in=top) | Q(parent__parent_id__in=top)
+            ).values_list("id", flat=True)
+        )
+    user._access = _Access(roles=roles, districts=districts)
+    return user._access
+
+
+def _active(user):
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+def agency_ids(user):
+    """The ids of the agencies the user works for, or ALL for the superuser."""
+    if not _active(user):
+        return frozenset()
+    if user.is_superuser:
+        return ALL
+    return _access(user).ids
+
+
+def roles_in(user, agency):
+    """The roles the user holds for one agency; a district administrator holds it for its units."""
+    if not _active(user):
+        return set()
+    if user.is_superuser:
+        return set(Role.values)
+    agency_id = getattr(agency, "pk", agency)
+    access = _access(user)
+    held = set(access.roles.get(agency_id, ()))
+    if agency_id in access.districts:
+        held.add(Role.DISTRICT_ADMIN)
+    return held
+
+
+def has_role(user, agency, *roles):
+    """True when the user holds one of ``roles`` for the agency (district administrators: any)."""
+    held = roles_in(user, agency)
+    return Role.DISTRICT_ADMIN in held or bool(held & set(roles))
+
+
+def can_access(user, agency):
+    ids = agency_ids(user)
+    return ids is ALL or getattr(agency, "pk", agency) in ids
+
+
+def scope(queryset, user, field="agency"):
+    """Limit a queryset to the rows of the user's agencies; ``field`` leads to the agency."""
+    ids = agency_ids(user)
+    if ids is ALL:
+        return queryset
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def require_role(user, agency, *roles):
+    if not has_role(user, agency, *roles):
+        names = "、".join(Role(role).label for role in roles)
+        raise PermissionDenied(f"此操作需要本机构的{names}角色。")

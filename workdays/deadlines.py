@@ -1,0 +1,44 @@
+"""Rows of the shared staff deadline board (applications and proposals in one list).
+
+An app that has deadlines provides ``<app>/dashboard.py`` with
+``deadlines(user, today) -> list[Deadline]`` (open records of the user's agencies only,
+using ``accounts.access``, in a constant number of queries); the admin index merges them.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from workdays.calendar import UnknownCalendarYear, WorkdayCalendar
+
+SOON_WORKDAYS = 5  # "due in ≤ 5 working days" is highlighted
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date
+    kind: str  # what it is, e.g. "依申请公开", "人大代表建议", "主动公开"
+    title: str
+    url: str  # the staff page of the record
+    agency: str
+    status: str  # the record's status label
+
+
+def classify(deadlines, today):
+    """Attach ``state`` ("overdue", "soon", "ok", "unknown") and working days left; one load."""
+    if not deadlines:
+        return []
+    first = min(today, *(d.due for d in deadlines))
+    last = max(today, *(d.due for d in deadlines))
+    calendar = WorkdayCalendar.load(first, last)
+    rows = []
+    for deadline in sorted(deadlines, key=lambda d: d.due):
+        try:
+            if deadline.due < today:
+                state, left = "overdue", -calendar.between(deadline.due, today)
+            else:
+                left = calendar.between(today, deadline.due)
+                state = "soon" if left <= SOON_WORKDAYS else "ok"
+        except UnknownCalendarYear:
+            state, left = "unknown", None
+        rows.append({"deadline": deadline, "state": state, "workdays_left": left})
+    return rows

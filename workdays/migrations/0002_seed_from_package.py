@@ -1,0 +1,13 @@
+from django.db import migrations
+
+
+def seed(apps, schema_editor):
+    from workdays.seeding import seed_from_package
+
+    seed_from_package(apps.get_model("workdays", "SpecialDay"), apps.get_model("workdays", "CalendarYear"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("workdays", "0001_initial")]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
