@@ -3,10 +3,6 @@ from django.urls import include, path
 
 from config import health
 
-admin.site.site_header = "政务公开管理后台"
-admin.site.site_title = "政务公开管理后台"
-admin.site.index_title = "工作台"
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -24,7 +24,8 @@ class Deadline:
 
 
 def classify(deadlines, today):
-    """Attach ``state`` ("overdue", "soon", "ok", "unknown") and working days left; one load."""
+    """Sort by due date and attach ``state`` ("overdue", "soon", "ok", "unknown") and
+    ``workdays``: working days left, or for an overdue row working days late. Two queries."""
     if not deadlines:
         return []
     first = min(today, *(d.due for d in deadlines))
@@ -34,11 +35,11 @@ def classify(deadlines, today):
     for deadline in sorted(deadlines, key=lambda d: d.due):
         try:
             if deadline.due < today:
-                state, left = "overdue", -calendar.between(deadline.due, today)
+                state, left = "overdue", calendar.between(deadline.due, today)
             else:
                 left = calendar.between(today, deadline.due)
                 state = "soon" if left <= SOON_WORKDAYS else "ok"
         except UnknownCalendarYear:
             state, left = "unknown", None
-        rows.append({"deadline": deadline, "state": state, "workdays_left": left})
+        rows.append({"deadline": deadline, "state": state, "workdays": left})
     return rows
