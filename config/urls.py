@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from config import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # Browsers and the admin ask for /favicon.ico; the icon itself is a static file.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=False)),
     path("admin/", admin.site.urls),
     path("", include("disclosure.urls")),
     path("apply/", include("applications.urls")),
