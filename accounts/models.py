@@ -1,12 +1,17 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class User(AbstractUser):
     """A staff member (or the break-glass superuser). The public never logs in."""
 
     name = models.CharField("姓名", max_length=50, blank=True)
+    password_changed_at = models.DateTimeField(
+        "密码修改时间", null=True, blank=True,
+        help_text="超过 PASSWORD_MAX_AGE_DAYS 天未修改时，登录后须先修改密码。",
+    )
 
     class Meta:
         verbose_name = "用户"
@@ -52,3 +57,113 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Append-only: bulk updates and deletes are refused before they reach the database."""
+
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+    def login_failures(self, *, since, ip, username=None):
+        qs = self.filter(
+            event=AuditEvent.Event.LOGIN_FAILED, ip=ip, created_at__gte=since
+        )
+        if username is not None:
+            qs = qs.filter(actor_name=username)
+        return qs
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. Never updated or deleted (a trigger enforces it on PostgreSQL).
+
+    ``detail`` is short and never holds personal data (ID numbers, phones, addresses, names of
+    applicants); ``accounts.audit.record`` masks ID and mobile patterns as a second line of defence.
+    """
+
+    class Event(models.TextChoices):
+        LOGIN = "auth.login", "登录成功"
+        LOGIN_FAILED = "auth.login_failed", "登录失败"
+        LOCKED_OUT = "auth.locked_out", "登录锁定"
+        LOGOUT = "auth.logout", "退出登录"
+        SESSION_EXPIRED = "auth.session_expired", "会话超时"
+        OTP_FAILED = "auth.otp_failed", "动态口令错误"
+        OTP_ENROLLED = "auth.otp_enrolled", "绑定动态口令"
+        PASSWORD_CHANGED = "auth.password_changed", "修改密码"
+        NETWORK_REFUSED = "auth.network_refused", "非许可网络访问后台"
+        USER_CREATED = "user.created", "新建用户"
+        USER_CHANGED = "user.changed", "修改用户"
+        USER_DELETED = "user.deleted", "删除用户"
+        ROLE_GRANTED = "role.granted", "授予角色"
+        ROLE_REVOKED = "role.revoked", "撤销角色"
+        SETTINGS_CHANGED = "settings.changed", "修改配置"
+        OBJECT_CREATED = "object.created", "新建记录"
+        OBJECT_CHANGED = "object.changed", "修改记录"
+        OBJECT_DELETED = "object.deleted", "删除记录"
+        ITEM_SUBMITTED = "item.submitted", "提交审核"
+        ITEM_REVIEWED = "item.reviewed", "审核"
+        ITEM_PUBLISHED = "item.published", "发布"
+        ITEM_WITHDRAWN = "item.withdrawn", "撤回"
+        ITEM_CORRECTED = "item.corrected", "更正"
+        APPLICATION_CREATED = "application.created", "收到申请"
+        APPLICATION_TRANSITION = "application.transition", "申请状态变更"
+        PROPOSAL_TRANSITION = "proposal.transition", "建议提案状态变更"
+        REPORT_PUBLISHED = "report.published", "发布年度报告"
+        PII_VIEWED = "pii.viewed", "查看申请人信息"
+        PII_EXPORTED = "pii.exported", "导出申请人信息"
+        PII_DOWNLOADED = "pii.downloaded", "下载申请材料"
+        PII_PURGED = "pii.purged", "清除过期申请人信息"
+        AUDIT_READ = "audit.read", "查阅审计日志"
+        AUDIT_EXPORTED = "audit.exported", "导出审计日志"
+        INTEGRITY_CHECKED = "integrity.checked", "完整性校验"
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失败"
+        DENIED = "denied", "拒绝"
+
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    # No database constraint: the row must outlive the account (users are deactivated, and the
+    # name is kept next to the id so the log stays readable either way).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+        null=True, blank=True, related_name="+", verbose_name="操作人",
+    )
+    actor_name = models.CharField(
+        "操作人账号", max_length=150, blank=True,
+        help_text="操作时的账号名；登录失败时为尝试的账号名。",
+    )
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    event = models.CharField("事件", max_length=50, choices=Event.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    outcome = models.CharField(
+        "结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
+    request_id = models.CharField("请求编号", max_length=64, blank=True)
+    detail = models.CharField("说明", max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["event", "ip", "created_at"], name="audit_throttle_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_event_display()} {self.actor_name}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除。")
