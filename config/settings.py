@@ -57,12 +57,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "workdays",
     "disclosure",
     "applications",
     "proposals",
     "reports",
+    "perf",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.sessions.StaffSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -110,6 +115,12 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
     )
+    # Tests run against one database: the replica alias then reads the test copy of default.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(1, "config.routers.ReplicaPinMiddleware")
+# After a write the browser reads from the primary this long, longer than the replica's lag.
+REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
@@ -218,6 +229,16 @@ LOGGING = {
 AUDIT_RETENTION_DAYS = int(os.environ.get("ZWGK_AUDIT_RETENTION_DAYS", "365"))
 # Proxies whose X-Forwarded-For is believed (addresses or CIDR); empty = use the direct peer.
 TRUSTED_PROXIES = env_list("ZWGK_TRUSTED_PROXIES")
+# When set (CIDR list), the staff area answers 404 to every other address (安全管理规定 Art. 19).
+STAFF_ALLOWED_NETWORKS = env_list("ZWGK_STAFF_ALLOWED_NETWORKS")
+STAFF_URL_PREFIXES = ["/admin/"]
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ZWGK_PASSWORD_MAX_AGE_DAYS", "90"))
+LOGIN_FAILURE_LIMIT = 5  # per username and IP within the window
+LOGIN_IP_FAILURE_LIMIT = 20  # per IP across usernames within the window
+LOGIN_FAILURE_WINDOW_SECONDS = 30 * 60
+LOGIN_LOCKOUT_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ZWGK_SESSION_ABSOLUTE_SECONDS", 10 * 3600))
+OTP_TOTP_ISSUER = "政务公开管理后台"
 
 # Applicants' ID numbers, phones and addresses are encrypted at rest (AES-GCM) with this key:
 # base64 of 32 random bytes. The development default is base64(sha256(b"zwgk-dev-only-pii-key")).
@@ -227,3 +248,5 @@ ZWGK_PII_KEY_VERSION = int(os.environ.get("ZWGK_PII_KEY_VERSION", "1"))
 
 # Demo mode prints demo passwords and marks the site as a demonstration.
 DEMO_MODE = env_bool("ZWGK_DEMO", DEBUG)
+# TOTP second factor for staff: on in production, off in development and the demo.
+ZWGK_STAFF_2FA = env_bool("ZWGK_STAFF_2FA", not DEBUG and not DEMO_MODE)
