@@ -1,0 +1,104 @@
+"""Aggregates over proposals for the annual report and the public summary, done in SQL.
+
+Every function runs a fixed number of queries, whatever the number of proposals.
+"""
+
+from django.db.models import Count, F, Q
+
+from proposals.models import (
+    AnswerClass,
+    Kind,
+    Proposal,
+    PublicationMode,
+    PublicationStatus,
+    Satisfaction,
+    Session,
+)
+
+POSITIVE = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+
+
+def _by_kind(rows):
+    counts = dict.fromkeys(Kind.values, 0)
+    for row in rows:
+        counts[row["kind"]] = row["n"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def proposal_counts(*, agency_ids, start, end) -> dict:
+    """Figures for the agencies ``agency_ids`` over the period ``start``–``end`` (inclusive). 5 queries.
+
+    - ``received_lead``: proposals assigned in the period with one of the agencies as lead unit
+      (主办), by kind (``npc_suggestion``, ``cppcc_proposal``, ``npc_motion``) and ``total``;
+    - ``received_co``: proposals assigned in the period where one of the agencies is a co-unit
+      (会办/协办), by kind and ``total``; a proposal counts once however many of the agencies join;
+    - ``replied``: lead-unit proposals whose (latest) reply date is in the period;
+    - ``replied_on_time``: of those, replied on or before the due date in force (extensions and
+      re-handling deadlines included);
+    - ``by_class``: the replied ones by answer class code, e.g. ``{"A": 3, "B": 1}`` (every
+      configured class appears, with 0 when unused);
+    - ``by_satisfaction``: the replied ones by the deputy's feedback (``satisfied``, ``basic``,
+      ``unsatisfied``, ``none`` = 未反馈);
+    - ``published_full`` / ``published_summary``: lead-unit replies published in the period in
+      full or as a summary; ``not_published``: decisions in the period not to publish.
+    """
+    lead = Proposal.objects.filter(lead_unit_id__in=agency_ids)
+    assigned = Q(assigned_date__range=(start, end))
+    received_lead = _by_kind(lead.filter(assigned).values("kind").annotate(n=Count("id")).order_by())
+    through = Proposal.co_units.through.objects.filter(
+        agency_id__in=agency_ids, proposal__assigned_date__range=(start, end)
+    )
+    received_co = _by_kind(
+        through.values(kind=F("proposal__kind"))
+        .annotate(n=Count("proposal_id", distinct=True)).order_by()
+    )
+    replied = lead.filter(reply_date__range=(start, end))
+    published = Q(published_date__range=(start, end))
+    totals = lead.aggregate(
+        replied=Count("id", filter=Q(reply_date__range=(start, end))),
+        replied_on_time=Count("id", filter=Q(reply_date__range=(start, end), reply_date__lte=F("due_date"))),
+        published_full=Count("id", filter=published & Q(
+            publication_status=PublicationStatus.PUBLISHED, publication_mode=PublicationMode.FULL)),
+        published_summary=Count("id", filter=published & Q(
+            publication_status=PublicationStatus.PUBLISHED, publication_mode=PublicationMode.SUMMARY)),
+        not_published=Count("id", filter=published & Q(publication_status=PublicationStatus.WITHHELD)),
+    )
+    in_replied = Q(proposals__lead_unit_id__in=agency_ids, proposals__reply_date__range=(start, end))
+    by_class = dict(
+        AnswerClass.objects.annotate(n=Count("proposals", filter=in_replied)).values_list("code", "n")
+    )
+    by_satisfaction = dict.fromkeys(Satisfaction.values, 0)
+    for row in replied.values("satisfaction").annotate(n=Count("id")).order_by():
+        by_satisfaction[row["satisfaction"]] = row["n"]
+    return {
+        "received_lead": received_lead,
+        "received_co": received_co,
+        **totals,
+        "by_class": by_class,
+        "by_satisfaction": by_satisfaction,
+    }
+
+
+def session_summaries(sessions=None):
+    """Per session: received, replied, replied on time, feedback, satisfaction rate, published. 1 query.
+
+    ``satisfaction_rate`` is (满意 + 基本满意) / replies with feedback, in percent, or None when
+    no deputy has answered yet: 未反馈 is not counted as dissatisfaction.
+    """
+    queryset = Session.objects.all() if sessions is None else sessions
+    rows = list(
+        queryset.annotate(
+            received=Count("proposals"),
+            replied=Count("proposals", filter=Q(proposals__reply_date__isnull=False)),
+            on_time=Count("proposals", filter=Q(proposals__reply_date__lte=F("proposals__due_date"))),
+            with_feedback=Count("proposals", filter=Q(proposals__satisfaction__in=(*POSITIVE, Satisfaction.UNSATISFIED))),
+            positive=Count("proposals", filter=Q(proposals__satisfaction__in=POSITIVE)),
+            published=Count("proposals", filter=Q(proposals__publication_status=PublicationStatus.PUBLISHED)),
+        )
+    )
+    for row in rows:
+        row.satisfaction_rate = (
+            round(100 * row.positive / row.with_feedback, 1) if row.with_feedback else None
+        )
+    return rows
