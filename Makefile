@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint migrate demo bench clean
+.PHONY: install run test lint migrate demo bench loadtest backup-drill clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,16 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
-bench: migrate
-	$(BIN)/python manage.py bench
+bench: install
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# gunicorn (production settings, PostgreSQL) on loopback, driven by wrk; then the fault runs.
+loadtest: install
+	bash scripts/loadtest.sh
+
+# Dump database + media, restore into a scratch database, compare counts and digests.
+backup-drill:
+	bash scripts/backup_drill.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
