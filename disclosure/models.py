@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -81,3 +82,367 @@ class Agency(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+
+class Topic(models.Model):
+    """主题分类: the Art. 20 tree of 法定主动公开内容 (seeded by migration, extendable)."""
+
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name="上级主题",
+    )
+    article_clause = models.CharField(
+        "条例条款", max_length=20, blank=True, help_text="对应《条例》第二十条的项，例如 第（十三）项。"
+    )
+    sort_order = models.PositiveIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "主题分类"
+        verbose_name_plural = "主题分类"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="topic_unique_name_per_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+
+class ChannelKind(models.TextChoices):
+    """Art. 23 channels."""
+
+    PORTAL = "portal", "政府网站"
+    GAZETTE = "gazette", "政府公报"
+    WECHAT = "wechat", "微信"
+    WEIBO = "weibo", "微博"
+    APP = "app", "移动客户端/手机报"
+    PRESS = "press", "新闻发布会"
+    NEWSPAPER = "newspaper", "报刊"
+    RADIO_TV = "radio_tv", "广播电视"
+    BULLETIN = "bulletin", "公开栏"
+    READING_ROOM = "reading_room", "查阅场所"
+    OTHER = "other", "其他"
+
+
+class Channel(models.Model):
+    """A publishing channel of one agency (its newspaper, its WeChat account, its notice board…)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="channels", verbose_name="机构"
+    )
+    name = models.CharField("渠道名称", max_length=50, help_text="年报按此名称统计，例如 宁夏日报、局政务公开栏。")
+    kind = models.CharField("渠道类型", max_length=20, choices=ChannelKind.choices)
+    sort_order = models.PositiveIntegerField("排序", default=100)
+    is_demo = models.BooleanField("演示数据", default=False, editable=False)
+
+    class Meta:
+        verbose_name = "发布渠道"
+        verbose_name_plural = "发布渠道"
+        ordering = ["agency_id", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="channel_unique_name_per_agency"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.TextChoices):
+    POLICY = "policy", "政策类"
+    WORK = "work", "工作动态"
+    OTHER = "other", "其他"
+
+
+class Genre(models.TextChoices):
+    """体裁分类 (GB/T 9704 document kinds plus the usual portal kinds)."""
+
+    NOTICE = "notice", "通知"
+    ANNOUNCEMENT = "announcement", "公告"
+    PUBLIC_NOTICE = "public_notice", "通告"
+    DECISION = "decision", "决定"
+    OPINION = "opinion", "意见"
+    CIRCULAR = "circular", "通报"
+    REPORT = "report", "报告"
+    LETTER = "letter", "函"
+    REPLY = "reply", "批复"
+    MEASURES = "measures", "办法"
+    RULES = "rules", "规定"
+    PLAN = "plan", "规划计划"
+    SCHEME = "scheme", "方案"
+    SUMMARY = "summary", "总结"
+    NEWS = "news", "工作动态"
+    OTHER = "other", "其他"
+
+
+class Validity(models.TextChoices):
+    VALID = "valid", "有效"
+    EXPIRED = "expired", "失效"
+    REPEALED = "repealed", "废止"
+
+
+class DocKind(models.TextChoices):
+    """Which row of annual-report table 二 (第二十条第（一）项) a document counts in."""
+
+    NONE = "", "非规章或规范性文件"
+    RULE = "rule", "规章"
+    NORMATIVE = "normative", "行政规范性文件"
+
+
+class DisclosureMode(models.TextChoices):
+    PROACTIVE = "proactive", "主动公开"
+    ON_REQUEST = "on_request", "依申请公开"
+
+
+class ItemStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    IN_REVIEW = "in_review", "待审核"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# Which status may follow which; services refuse every other move.
+ITEM_TRANSITIONS = {
+    ItemStatus.DRAFT: {ItemStatus.IN_REVIEW},
+    ItemStatus.IN_REVIEW: {ItemStatus.DRAFT, ItemStatus.PUBLISHED},
+    ItemStatus.PUBLISHED: {ItemStatus.WITHDRAWN},
+    ItemStatus.WITHDRAWN: set(),
+}
+
+PUBLISHED = models.Q(status=ItemStatus.PUBLISHED)
+
+
+class ItemQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the catalog, sitemap, feed, API and reports all use this."""
+        return self.filter(status=ItemStatus.PUBLISHED)
+
+    def unpublished(self):
+        return self.filter(status__in=[ItemStatus.DRAFT, ItemStatus.IN_REVIEW])
+
+    def normative(self):
+        return self.exclude(doc_kind=DocKind.NONE)
+
+
+class Item(models.Model):
+    """One entry of the disclosure catalog (公开目录)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="items", verbose_name="发布机构"
+    )
+    co_publishers = models.ManyToManyField(
+        Agency, blank=True, related_name="co_published_items", verbose_name="联合发布机构",
+        help_text="联合发文时的其他发布机构。",
+    )
+    index_number = models.CharField(
+        "索引号", max_length=60, blank=True, editable=False,
+        help_text="发布时按本机构的索引号格式自动分配。",
+    )
+    index_year = models.PositiveSmallIntegerField("索引号年份", null=True, blank=True, editable=False)
+    index_seq = models.PositiveIntegerField("索引号流水号", null=True, blank=True, editable=False)
+    title = models.CharField("名称", max_length=300)
+    summary = models.TextField("内容概述", blank=True)
+    body = models.TextField(
+        "正文", blank=True, help_text="纯文本：空行分段；以“- ”开头的行显示为列表。"
+    )
+    document_number = models.CharField(
+        "文号", max_length=60, blank=True, help_text="例如 吴利政办发〔2017〕120号；【】、[]、（）会自动改为〔〕。"
+    )
+    formed_date = models.DateField("生成日期", null=True, blank=True, help_text="信息形成（成文）或变更的日期。")
+    published_date = models.DateField("发布日期", null=True, blank=True, editable=False)
+    category = models.CharField("信息类别", max_length=10, choices=Category.choices, default=Category.WORK)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="items",
+        verbose_name="主题分类",
+    )
+    genre = models.CharField("体裁分类", max_length=20, choices=Genre.choices, blank=True)
+    channels = models.ManyToManyField(Channel, blank=True, related_name="items", verbose_name="发布渠道")
+    disclosure_mode = models.CharField(
+        "公开方式", max_length=12, choices=DisclosureMode.choices, default=DisclosureMode.PROACTIVE
+    )
+    doc_kind = models.CharField(
+        "文件类型", max_length=10, choices=DocKind.choices, blank=True, default=DocKind.NONE,
+        help_text="规章和行政规范性文件计入年报表二“本年制发/废止/现行有效件数”。",
+    )
+    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, default=Validity.VALID)
+    validity_changed_on = models.DateField(
+        "有效性变更日期", null=True, blank=True, help_text="宣布失效或废止的日期。"
+    )
+    keywords = models.CharField("关键词", max_length=200, blank=True, help_text="以空格或逗号分隔。")
+    status = models.CharField(
+        "状态", max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT, editable=False
+    )
+    withdrawn_reason = models.TextField("撤回原因", blank=True, editable=False)
+    publish_workdays = models.PositiveIntegerField(
+        "发布用时（工作日）", null=True, blank=True, editable=False,
+        help_text="生成日期到发布日期之间的工作日数（《条例》第二十六条：20个工作日内）。",
+    )
+    content_digest = models.CharField("内容摘要值（SHA-256）", max_length=64, blank=True, editable=False)
+    # Search tokens (CJK bigrams, see disclosure/search.py); on PostgreSQL a generated tsvector
+    # column with a GIN index is built from them, so search never scans the text itself.
+    search_title_tokens = models.TextField(blank=True, editable=False)
+    search_tokens = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", editable=False, verbose_name="起草人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    is_demo = models.BooleanField("演示数据", default=False, editable=False)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "公开信息"
+        verbose_name_plural = "公开信息"
+        ordering = ["-published_date", "-id"]
+        constraints = [
+            # Index numbers are never reused: unique per agency, whatever the year.
+            models.UniqueConstraint(
+                fields=["agency", "index_number"], condition=~models.Q(index_number=""),
+                name="item_unique_index_number",
+            ),
+            models.CheckConstraint(
+                condition=~PUBLISHED | models.Q(published_date__isnull=False),
+                name="item_published_has_date",
+            ),
+        ]
+        # Partial indexes over published rows only, each ending in the catalog's sort order, so
+        # that every public filter is an index range scan that stops after one page.
+        indexes = [
+            models.Index(fields=["-published_date", "-id"], condition=PUBLISHED, name="item_pub_date"),
+            models.Index(fields=["agency", "-published_date", "-id"], condition=PUBLISHED,
+                         name="item_pub_agency"),
+            models.Index(fields=["category", "-published_date", "-id"], condition=PUBLISHED,
+                         name="item_pub_category"),
+            models.Index(fields=["topic", "-published_date", "-id"], condition=PUBLISHED,
+                         name="item_pub_topic"),
+            models.Index(fields=["validity", "-published_date", "-id"], condition=PUBLISHED,
+                         name="item_pub_validity"),
+            # Staff work lists and the deadline board read unpublished rows per agency.
+            models.Index(fields=["agency", "status"], name="item_agency_status"),
+            # Report table 二 reads normative documents per agency.
+            models.Index(fields=["agency", "doc_kind", "formed_date"], condition=~models.Q(doc_kind=""),
+                         name="item_normative"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        from disclosure.search import document_tokens
+
+        self.search_title_tokens, self.search_tokens = document_tokens(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_title_tokens", "search_tokens"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("disclosure:item_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self):
+        return self.status == ItemStatus.PUBLISHED
+
+    @property
+    def is_late(self):
+        return self.publish_workdays is not None and self.publish_workdays > 20
+
+
+class ItemEventKind(models.TextChoices):
+    CREATED = "created", "起草"
+    EDITED = "edited", "修改草稿"
+    SUBMITTED = "submitted", "提交审核"
+    REVIEWED = "reviewed", "保密审查通过"
+    RETURNED = "returned", "审核退回"
+    PUBLISHED = "published", "发布"
+    WITHDRAWN = "withdrawn", "撤回"
+    CORRECTED = "corrected", "更正"
+    VALIDITY = "validity", "有效性变更"
+    IMPORTED = "imported", "导入"
+
+
+class ItemEvent(models.Model):
+    """Who did what to an item, and when (append-only)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events", verbose_name="公开信息")
+    kind = models.CharField("事件", max_length=12, choices=ItemEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="操作人",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.TextField("说明", blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True, help_text="字段名 → [原值, 新值]")
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class Review(models.Model):
+    """保密审查 record (Art. 17): reviewer, date, opinion, and whether it was escalated."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reviews", verbose_name="公开信息")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="审查人"
+    )
+    reviewed_on = models.DateField("审查日期")
+    opinion = models.TextField("审查意见")
+    escalated = models.BooleanField(
+        "报保密行政管理部门确定", default=False, help_text="难以确定是否涉密的，报有关主管部门或保密行政管理部门确定。"
+    )
+    approved = models.BooleanField("同意公开", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "保密审查"
+        verbose_name_plural = "保密审查"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.reviewed_on} · {'同意公开' if self.approved else '不同意公开'}"
+
+
+class Attachment(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments", verbose_name="公开信息")
+    file = models.FileField("文件", upload_to="attachments/%Y/%m/")
+    name = models.CharField("文件名", max_length=200, help_text="下载时的文件名。")
+    content_type = models.CharField("文件类型", max_length=100, editable=False)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    sort_order = models.PositiveIntegerField("排序", default=100)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("disclosure:attachment", kwargs={"pk": self.item_id, "attachment": self.pk})
+
+
+class IndexCounter(models.Model):
+    """The last index-number serial handed out per agency and year (locked while allocating)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "索引号计数器"
+        verbose_name_plural = "索引号计数器"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="index_counter_unique_agency_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}/{self.year}: {self.last_seq}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from disclosure import views
+from disclosure.feeds import LatestItemsFeed
 
 app_name = "disclosure"
 
@@ -10,4 +11,12 @@ urlpatterns = [
     path("guide/<slug:slug>/", views.guide, name="guide"),
     path("rules/", views.rules_index, name="rules_index"),
     path("rules/<slug:slug>/", views.rules, name="rules"),
+    path("catalog/", views.item_list, name="item_list"),
+    path("catalog/feed/", LatestItemsFeed(), name="feed"),
+    path("catalog/agency/<slug:slug>/", views.item_list, name="agency_items"),
+    path("catalog/<int:pk>/", views.item_detail, name="item_detail"),
+    path("catalog/<int:pk>/attachments/<int:attachment>/", views.attachment, name="attachment"),
+    path("api/items/", views.api_items, name="api_items"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
 ]

@@ -1,11 +1,22 @@
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from disclosure.models import Agency
+from accounts import access
+from disclosure.catalog import catalog_page, latest_by_category, page_number
+from disclosure.filters import CatalogFilter
+from disclosure.models import Agency, Attachment, Item
+from disclosure.search import query_words
+from disclosure.sitemaps import SITEMAPS
+
+RELATED_COUNT = 5
 
 
 def home(request):
     """The disclosure column (国办公开办函〔2019〕61号): guide, rules, catalog, reports, applications."""
-    return render(request, "disclosure/home.html", {"agencies": Agency.objects.all()})
+    return render(request, "disclosure/home.html", {
+        "agencies": Agency.objects.all(), "latest": latest_by_category(),
+    })
 
 
 def guide_index(request):
@@ -32,3 +43,115 @@ def rules_index(request):
 def rules(request, slug):
     agency = get_object_or_404(Agency, slug=slug)
     return render(request, "disclosure/rules.html", {"agency": agency, "nav": "rules"})
+
+
+def _search(request, agency=None):
+    """(filterset, page or None) for the catalog and the API; invalid filters give no page."""
+    data = request.GET.copy()
+    if agency is not None:
+        data["agency"] = str(agency.pk)
+    filterset = CatalogFilter(data, queryset=Item.objects.published())
+    if not filterset.is_valid():
+        return filterset, None
+    cleaned = filterset.form.cleaned_data
+    page = catalog_page(
+        filterset.qs, words=query_words(cleaned.get("q")), sort=cleaned.get("sort") or "-date",
+        number=page_number(request.GET.get("page")),
+    )
+    return filterset, page
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def item_list(request, slug=None):
+    agency = get_object_or_404(Agency, slug=slug) if slug else None
+    filterset, page = _search(request, agency)
+    return render(request, "disclosure/item_list.html", {
+        "filter": filterset, "page_obj": page, "agency": agency, "query": _query_without_page(request),
+        "nav": "catalog",
+    })
+
+
+def item_detail(request, pk):
+    item = get_object_or_404(
+        Item.objects.published().select_related("agency", "topic__parent")
+        .prefetch_related("co_publishers", "channels", "attachments"),
+        pk=pk,
+    )
+    related = (
+        Item.objects.published().filter(agency_id=item.agency_id, topic_id=item.topic_id)
+        .exclude(pk=item.pk).only("id", "title", "published_date")
+        .order_by("-published_date", "-id")[:RELATED_COUNT]
+    )
+    return render(request, "disclosure/item_detail.html", {
+        "item": item, "related": related, "nav": "catalog",
+    })
+
+
+def attachment(request, pk, attachment):
+    """Downloads: the public gets published items' files; staff of the agency also drafts'."""
+    found = get_object_or_404(Attachment.objects.select_related("item"), pk=attachment, item_id=pk)
+    if not found.item.is_published and not access.can_access(request.user, found.item.agency_id):
+        raise Http404
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    # as_attachment gives Content-Disposition: attachment with an RFC 5987 filename* for Chinese
+    # names; the stored type comes from the magic-byte check, never from the browser.
+    response = FileResponse(handle, as_attachment=True, filename=found.name,
+                            content_type=found.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _api_row(item, request):
+    return {
+        "id": item.pk,
+        "index_number": item.index_number,
+        "title": item.title,
+        "summary": item.summary,
+        "agency": {"id": item.agency.pk, "name": item.agency.name},
+        "document_number": item.document_number,
+        "published_date": item.published_date.isoformat(),
+        "category": item.category,
+        "category_label": item.get_category_display(),
+        "validity": item.validity,
+        "url": request.build_absolute_uri(item.get_absolute_url()),
+    }
+
+
+def api_items(request):
+    """JSON list with the catalog's filters. Field names are stable: other sites rely on them."""
+    filterset, page = _search(request)
+    if page is None:
+        errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
+        return JsonResponse({"error": "筛选条件无效", "errors": errors}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
+    query = _query_without_page(request)
+    base = request.path + "?" + (query + "&" if query else "")
+
+    def link(number):
+        return request.build_absolute_uri(f"{base}page={number}")
+
+    return JsonResponse({
+        "count": page.count,
+        "count_capped": page.count_capped,
+        "page": page.number,
+        "num_pages": page.num_pages,
+        "next": link(page.number + 1) if page.has_next() else None,
+        "previous": link(page.number - 1) if page.has_previous() else None,
+        "results": [_api_row(item, request) for item in page.object_list],
+    }, json_dumps_params={"ensure_ascii": False})
+
+
+def sitemap_index(request):
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="disclosure:sitemap_section")
+
+
+def sitemap_section(request, section):
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)

@@ -1,0 +1,63 @@
+"""The public catalog's filters (same parameters on /catalog/ and /api/items/)."""
+
+from datetime import date
+
+import django_filters
+from django import forms
+
+from disclosure.models import Agency, Category, Channel, Topic, Validity
+from disclosure.search import MAX_QUERY_LENGTH
+
+SORTS = [("-date", "发布日期从新到旧"), ("date", "发布日期从旧到新")]
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+class ChannelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.agency.display_name}）"
+
+
+class ChannelFilter(django_filters.ModelChoiceFilter):
+    field_class = ChannelChoiceField
+
+
+class CatalogFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="关键词", method="keep", max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "标题、文号、内容，如：安全生产"}),
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label="发布机构", field_name="agency", queryset=Agency.objects.all(), empty_label="全部机构",
+    )
+    category = django_filters.ChoiceFilter(
+        label="信息类别", field_name="category", choices=Category.choices, empty_label="全部类别",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label="主题分类", method="filter_topic", empty_label="全部主题",
+        queryset=Topic.objects.select_related("parent"),
+    )
+    channel = ChannelFilter(
+        label="发布渠道", field_name="channels", empty_label="全部渠道",
+        queryset=Channel.objects.select_related("agency"),
+    )
+    year = django_filters.NumberFilter(
+        label="发布年份", method="filter_year", min_value=FIRST_YEAR, max_value=LAST_YEAR,
+    )
+    validity = django_filters.ChoiceFilter(
+        label="有效性", field_name="validity", choices=Validity.choices, empty_label="全部",
+    )
+    sort = django_filters.ChoiceFilter(label="排序", method="keep", choices=SORTS, empty_label=None)
+
+    def keep(self, queryset, name, value):
+        """Search and sort are applied by disclosure.catalog, which needs the filtered rows first."""
+        return queryset
+
+    def filter_topic(self, queryset, name, topic):
+        # The topic and its sub-topics, as an id list so that the (topic, date) index is used.
+        ids = [topic.pk, *Topic.objects.filter(parent=topic).values_list("pk", flat=True)]
+        return queryset.filter(topic_id__in=ids)
+
+    def filter_year(self, queryset, name, year):
+        # A date range rather than __year, so that the published_date indexes stay usable.
+        year = int(year)
+        return queryset.filter(published_date__range=(date(year, 1, 1), date(year, 12, 31)))

@@ -1,0 +1,117 @@
+"""Chinese full-text search without a search server.
+
+Why CJK bigrams and not jieba: a dictionary segmenter decides the words at indexing time, so
+"政务公开" indexed as one word is never found by the two-character query "公开"; bigrams index
+every overlapping pair of characters, so any term of two or more characters is found, the
+tokens are the same at indexing and query time, and nothing has to be loaded or kept in sync
+with a dictionary. Precision comes back by matching a query word as a phrase of consecutive
+bigrams.
+
+Each item stores its tokens as text (``search_title_tokens``, ``search_tokens``). On
+PostgreSQL a generated ``search_vector`` column (title weighted A) carries a GIN index; on
+SQLite the same token strings are matched with LIKE, which gives identical results.
+"""
+
+import re
+
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.utils.html import format_html, format_html_join
+
+MAX_QUERY_LENGTH = 50  # longer queries are cut: no real title search needs more
+MAX_QUERY_WORDS = 6
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+
+
+def tokens(text):
+    """Bigrams of every CJK run (a lone character stands for itself) and lower-case words."""
+    out = []
+    for run in _RUN.findall((text or "").lower()):
+        if run[0].isascii() or len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def document_tokens(item):
+    """(title tokens, everything else) as space-separated strings, padded for LIKE matching."""
+    rest = " ".join(
+        [item.summary, item.body, item.document_number, item.keywords, item.index_number]
+    )
+    return _pad(tokens(item.title)), _pad(tokens(rest))
+
+
+def _pad(words):
+    return f" {' '.join(words)} " if words else ""
+
+
+def query_words(q):
+    """The user's words, cleaned: at most MAX_QUERY_WORDS, each giving at least one token."""
+    q = (q or "")[:MAX_QUERY_LENGTH]
+    words = []
+    for word in q.split():
+        if tokens(word) and word not in words:
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def _phrases(words):
+    return [tokens(word) for word in words]
+
+
+def _postgres_query(phrases, weight=""):
+    # Every token is [CJK]{1,2} or [0-9a-z]+, so nothing here needs tsquery escaping.
+    return " & ".join(
+        "(" + " <-> ".join(f"{token}{weight}" for token in phrase) + ")" for phrase in phrases
+    )
+
+
+def matches(words, *, title_only=False):
+    """A filter for items matching every word (each word as a phrase)."""
+    phrases = _phrases(words)
+    if connection.vendor == "postgresql":
+        tsquery = _postgres_query(phrases, ":A" if title_only else "")
+        return Q(RawSQL(
+            '"disclosure_item"."search_vector" @@ to_tsquery(\'simple\', %s)', [tsquery],
+            output_field=BooleanField(),
+        ))
+    condition = Q()
+    for phrase in phrases:
+        needle = _pad(phrase)
+        if title_only:
+            condition &= Q(search_title_tokens__contains=needle)
+        else:
+            condition &= Q(search_title_tokens__contains=needle) | Q(search_tokens__contains=needle)
+    return condition
+
+
+def highlight(text, words):
+    """``text`` escaped, with each occurrence of a query word wrapped in <mark>."""
+    text = text or ""
+    if not words:
+        return format_html("{}", text)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
+                         re.IGNORECASE)
+    pairs, last = [], 0
+    for found in pattern.finditer(text):
+        pairs.append((text[last : found.start()], found.group()))
+        last = found.end()
+    return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pairs), text[last:])
+
+
+VECTOR_SQL = """
+ALTER TABLE disclosure_item ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple'::regconfig, search_title_tokens), 'A')
+    || setweight(to_tsvector('simple'::regconfig, search_tokens), 'D')
+) STORED;
+CREATE INDEX item_search_gin ON disclosure_item USING gin (search_vector)
+    WHERE status = 'published';
+"""
+VECTOR_REVERSE_SQL = """
+DROP INDEX IF EXISTS item_search_gin;
+ALTER TABLE disclosure_item DROP COLUMN IF EXISTS search_vector;
+"""

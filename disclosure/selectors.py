@@ -1,0 +1,64 @@
+"""Catalog figures for the annual report: aggregated in SQL, a fixed number of queries."""
+
+from datetime import date
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+
+from disclosure.models import Category, DocKind, Item, Validity
+
+
+def proactive_counts(*, agency_ids, start, end):
+    """Published items with ``published_date`` in [start, end] (three queries).
+
+    ``by_channel`` counts an item once on each channel it went out on, so its sum may exceed
+    ``total``; channels are ordered by count, then name.
+    """
+    items = Item.objects.published().filter(agency_id__in=agency_ids, published_date__range=(start, end))
+    by_category = dict.fromkeys(Category.values, 0)
+    for row in items.values("category").annotate(n=Count("id")).order_by():
+        by_category[row["category"]] = row["n"]
+    by_month = dict.fromkeys(range(1, 13), 0)
+    for row in (items.annotate(month=ExtractMonth("published_date"))
+                .values("month").annotate(n=Count("id")).order_by()):
+        by_month[row["month"]] += row["n"]
+    by_channel = [
+        (row["channels__name"], row["n"])
+        for row in items.filter(channels__isnull=False).values("channels__name")
+        .annotate(n=Count("id")).order_by("-n", "channels__name")
+    ]
+    return {
+        "total": sum(by_category.values()),
+        "by_category": by_category,
+        "by_channel": by_channel,
+        "by_month": by_month,
+    }
+
+
+def normative_document_counts(*, agency_ids, year):
+    """Table 二, 第二十条第（一）项: 规章 and 行政规范性文件 (one query).
+
+    Definitions, over published catalog items of the agencies:
+    - issued (本年制发件数): formed (成文) between 1 Jan and 31 Dec of ``year``;
+    - repealed (本年废止件数): declared 废止 or 失效 with ``validity_changed_on`` in ``year``;
+    - in_force (现行有效件数): formed on or before 31 Dec of ``year`` and not declared 废止 or
+      失效 on or before that day.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    ended = Q(validity__in=[Validity.REPEALED, Validity.EXPIRED])
+    rows = (
+        Item.objects.published().normative().filter(agency_id__in=agency_ids)
+        .values("doc_kind").order_by()
+        .annotate(
+            issued=Count("id", filter=Q(formed_date__range=(first, last))),
+            repealed=Count("id", filter=ended & Q(validity_changed_on__range=(first, last))),
+            in_force=Count("id", filter=Q(formed_date__lte=last)
+                           & ~(ended & Q(validity_changed_on__lte=last))),
+        )
+    )
+    empty = {"issued": 0, "repealed": 0, "in_force": 0}
+    result = {"rules": dict(empty), "normative_docs": dict(empty)}
+    keys = {DocKind.RULE: "rules", DocKind.NORMATIVE: "normative_docs"}
+    for row in rows:
+        result[keys[row["doc_kind"]]] = {k: row[k] for k in empty}
+    return result

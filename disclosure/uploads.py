@@ -1,0 +1,71 @@
+"""Attachment checks: the type is decided by the file's first bytes, never by its name alone."""
+
+import hashlib
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+# (kind, leading bytes, allowed extensions, content type served)
+SIGNATURES = [
+    ("pdf", b"%PDF-", {"pdf"}, "application/pdf"),
+    ("ole", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", {"doc", "xls", "ppt", "wps", "et"}, "application/octet-stream"),
+    ("zip", b"PK\x03\x04", {"docx", "xlsx", "pptx"}, "application/octet-stream"),
+    ("png", b"\x89PNG\r\n\x1a\n", {"png"}, "image/png"),
+    ("jpeg", b"\xff\xd8\xff", {"jpg", "jpeg"}, "image/jpeg"),
+    ("gif", b"GIF87a", {"gif"}, "image/gif"),
+    ("gif", b"GIF89a", {"gif"}, "image/gif"),
+]
+OFFICE_TYPES = {
+    "doc": "application/msword", "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint", "wps": "application/octet-stream",
+    "et": "application/octet-stream",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+ALLOWED_NAMES = "PDF、Word、Excel、PowerPoint（含 WPS）、PNG、JPEG、GIF"
+
+
+def max_bytes():
+    return getattr(settings, "DISCLOSURE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def inspect_upload(uploaded):
+    """Validate an uploaded file; return (content_type, size, sha256) or raise ValidationError."""
+    limit = max_bytes()
+    if uploaded.size > limit:
+        raise ValidationError(
+            f"附件不能超过 {limit // (1024 * 1024)} MB。", code="too_large"
+        )
+    ext = uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    for kind, magic, extensions, content_type in SIGNATURES:
+        if head.startswith(magic):
+            if ext not in extensions:
+                break
+            if kind == "zip" and not _is_office_zip(uploaded):
+                break
+            digest = hashlib.sha256()
+            for chunk in uploaded.chunks():
+                digest.update(chunk)
+            uploaded.seek(0)
+            return OFFICE_TYPES.get(ext, content_type), uploaded.size, digest.hexdigest()
+    raise ValidationError(
+        f"文件“{uploaded.name}”的内容与扩展名不符或类型不允许。只能上传{ALLOWED_NAMES}文件。",
+        code="bad_type",
+    )
+
+
+def _is_office_zip(uploaded):
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        uploaded.seek(0)
