@@ -1,0 +1,335 @@
+"""Staff side of the annual report: clerks draft, the OGI office head previews and publishes.
+
+The status is read-only; publishing and the generated first draft go through
+``reports.services``. Published versions are shown, never edited.
+"""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from accounts import access
+from accounts.admin import AgencyScopedAdmin
+from accounts.models import Role
+from disclosure.models import Agency
+from reports import services
+from reports.documents import build_snapshot, document_context
+from reports.figures import agency_ids_for, record_figures
+from reports.models import AnnualReport, ReportEvent, ReportFormat, ReportStatus, ReportVersion
+from reports.narrative import PLACEHOLDER_HELP
+from reports.tables import OVERVIEW_SUBSECTIONS
+
+
+def deadline_banner(report, today):
+    """Days left until 31 January (negative: days late), for drafts only."""
+    if report.status != ReportStatus.DRAFT:
+        return None
+    days = (report.deadline - today).days
+    return {"deadline": report.deadline, "days_left": days, "overdue_days": -days}
+
+
+class AnnualReportForm(forms.ModelForm):
+    class Meta:
+        model = AnnualReport
+        fields = ("agency", "year", "format", "covers_units")  # the admin adds the rest per format
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year and year > timezone.localdate().year:
+            raise ValidationError(f"{year}年度尚未开始，不能编制该年度的报告。", code="future_year")
+        return year
+
+
+class ReportVersionInline(admin.TabularInline):
+    model = ReportVersion
+    fk_name = "report"
+    extra = 0
+    can_delete = False
+    fields = ("number", "published_at", "published_by", "reason", "public_link")
+    readonly_fields = fields
+    verbose_name_plural = "已发布版本（不可修改；更正请发布新版本）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="公开页面")
+    def public_link(self, version):
+        return format_html('<a href="{}">查看第{}版</a>', version.get_absolute_url(), version.number)
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "by", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+NARRATIVE_FIELDSETS = {
+    ReportFormat.LEGACY: (
+        ("导语", ("preface",)),
+        ("一、概述", ("overview",)),
+        ("二、主动公开政府信息与政务情况", ("proactive_text",)),
+        ("三、依申请公开政府信息情况", ("requests_text",)),
+        ("四、各级人大代表建议和政协提案办理结果公开情况", ("proposals_text",)),
+        ("五、存在问题与下年工作思路", ("problems",)),
+    ),
+    ReportFormat.NATIONAL_2021: (
+        ("导语", ("preface",)),
+        ("一、总体情况", ("overview", *(f for f, _ in OVERVIEW_SUBSECTIONS))),
+        ("五、存在的主要问题及改进情况", ("problems",)),
+        ("六、其他需要报告的事项", ("other_matters",)),
+    ),
+}
+NARRATIVE_FIELDSETS[ReportFormat.TRIAL_2019] = NARRATIVE_FIELDSETS[ReportFormat.NATIONAL_2021]
+
+FIGURE_FIELDSETS = {
+    ReportFormat.LEGACY: (("概述数据（手工填写）", ("meetings", "trainings", "staff_full_time",
+                                                     "staff_part_time")),),
+    ReportFormat.NATIONAL_2021: (("表二中由其他系统提供的数据（手工填写）",
+                                  ("licensing", "penalty", "coercion", "fees_10k_yuan")),),
+    ReportFormat.TRIAL_2019: (("表二中由其他系统提供的数据（手工填写）", (
+        ("licensing_prev_items", "licensing_change", "licensing"),
+        ("services_prev_items", "services_change", "services"),
+        ("penalty_prev_items", "penalty_change", "penalty"),
+        ("coercion_prev_items", "coercion_change", "coercion"),
+        ("fees_prev_items", "fees_change"),
+        ("procurement_count", "procurement_10k_yuan"),
+    )),),
+}
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(AgencyScopedAdmin):
+    form = AnnualReportForm
+    list_display = ("agency", "year", "format", "status", "version_count", "deadline_state")
+    list_filter = ("status", "format", "year")
+    list_select_related = ("agency",)
+    search_fields = ("agency__name", "agency__short_name")
+    autocomplete_fields = ["agency"]
+    date_hierarchy = "created_at"
+    change_form_template = "admin/reports/annualreport/change_form.html"
+    inlines = [ReportVersionInline, ReportEventInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(version_total=Count("versions"))
+
+    @admin.display(description="已发布版本数", ordering="version_total")
+    def version_count(self, report):
+        return report.version_total
+
+    @admin.display(description="发布期限")
+    def deadline_state(self, report):
+        banner = deadline_banner(report, timezone.localdate())
+        if banner is None:
+            return "已发布"
+        if banner["days_left"] >= 0:
+            return f"剩余{banner['days_left']}天（{report.deadline:%Y-%m-%d}）"
+        return format_html('<span class="overdue">已逾期{}天</span>', banner["overdue_days"])
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["status", "created_at", "updated_at"]
+        if obj is not None:
+            fields += ["agency", "year", "format", "covers_units"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        head = (None, {"fields": ("agency", "year", "format", "covers_units", "status")})
+        if obj is None:
+            return (head,)
+        fieldsets = [head]
+        for title, fields in NARRATIVE_FIELDSETS[obj.format]:
+            description = f"可用占位符（发布时替换为按记录统计的数据）：{PLACEHOLDER_HELP}"
+            fieldsets.append((title, {"fields": fields, "description": description}))
+        for title, fields in FIGURE_FIELDSETS[obj.format]:
+            fieldsets.append((title, {"fields": fields}))
+        fieldsets.append(("落款", {"fields": (("signature_name", "signature_date"),)}))
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if not access.can_access(request.user, obj.agency_id):
+            raise PermissionDenied("不能为其他机构保存记录。")
+        if change:
+            # Narrative and entered figures only: status is read-only and moves through services.
+            obj.save()
+        else:
+            services.report_create(report=obj, by=request.user)
+
+    # ---- workflow views -----------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", wrap(self.preview_view), name="reports_annualreport_preview"),
+            path("<int:pk>/draft-text/", wrap(self.draft_text_view), name="reports_annualreport_draft_text"),
+            path("<int:pk>/publish/", wrap(self.publish_view), name="reports_annualreport_publish"),
+            path("period/", wrap(self.period_view), name="reports_annualreport_period"),
+            *super().get_urls(),
+        ]
+
+    def _report(self, request, pk, *, change=False):
+        report = get_object_or_404(AnnualReport.objects.select_related("agency"), pk=pk)
+        allowed = (self.has_change_permission if change else self.has_view_permission)(request, report)
+        if not allowed:
+            raise PermissionDenied("无权查看该报告。")
+        return report
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        report = AnnualReport.objects.select_related("agency").filter(pk=object_id).first()
+        if report is not None and self.has_view_permission(request, report):
+            snapshot = build_snapshot(report)
+            extra_context.update({
+                "checks": snapshot["checks"],
+                "errors": [c for c in snapshot["checks"] if c["level"] == "error"],
+                "banner": deadline_banner(report, timezone.localdate()),
+                "can_publish": access.has_role(request.user, report.agency_id, Role.HEAD),
+                "report": report,
+            })
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request, pk):
+        """The draft exactly as it will be published (same snapshot, same template)."""
+        report = self._report(request, pk)
+        context = document_context(build_snapshot(report))
+        context.update({
+            "preview": True, "nav": "reports",
+            "back_url": reverse("admin:reports_annualreport_change", args=[report.pk]),
+            **(deadline_banner(report, timezone.localdate()) or {"days_left": None}),
+        })
+        return render(request, "reports/annualreport_detail.html", context)
+
+    def draft_text_view(self, request, pk):
+        report = self._report(request, pk, change=True)
+        if request.method == "POST":
+            try:
+                _, filled = services.report_draft_text(report=report, by=request.user)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                if filled:
+                    messages.success(request, f"已按统计数据为{len(filled)}个空白部分生成初稿，请修改完善。")
+                else:
+                    messages.info(request, "各部分均已有内容，未作改动（初稿只填写空白部分）。")
+        return redirect("admin:reports_annualreport_change", report.pk)
+
+    def publish_view(self, request, pk):
+        report = self._report(request, pk, change=True)
+        reason = ""
+        if request.method == "POST":
+            reason = request.POST.get("reason", "")
+            try:
+                version = services.report_publish(report=report, by=request.user, reason=reason)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                messages.success(request, f"已发布第{version.number}版，公众现在可以查阅。")
+                return redirect(version.get_absolute_url())
+        snapshot = build_snapshot(report)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"发布：{report}",
+            "report": report,
+            "opts": self.model._meta,
+            "checks": snapshot["checks"],
+            "errors": [c for c in snapshot["checks"] if c["level"] == "error"],
+            "is_correction": report.versions.exists(),
+            "can_publish": access.has_role(request.user, report.agency_id, Role.HEAD),
+            "banner": deadline_banner(report, timezone.localdate()),
+            "reason": reason,
+        }
+        return TemplateResponse(request, "admin/reports/annualreport/publish.html", context)
+
+    def period_view(self, request):
+        """Figures for any period (a quarter, a date range): internal review, never published."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied("无权查看统计数据。")
+        agencies = access.scope(Agency.objects.all(), request.user, "pk")
+        form = PeriodForm(request.GET or None, agencies=agencies)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "任意时段统计（内部查看，不公开）",
+            "opts": self.model._meta,
+            "form": form,
+        }
+        if form.is_valid():
+            agency, start, end = form.cleaned_data["agency"], form.cleaned_data["start"], form.cleaned_data["end"]
+            year = start.year if (start.year == end.year and start == date(start.year, 1, 1)) else None
+            figures = record_figures(
+                agency_ids=agency_ids_for(agency, form.cleaned_data["include_units"]),
+                start=start, end=end, year=year,
+            )
+            snapshot = {
+                "format": ReportFormat.NATIONAL_2021, "figures": figures, "narrative": {},
+                "signature": {}, "year": start.year, "agency": {"name": agency.name, "slug": agency.slug},
+            }
+            context.update(document_context(snapshot))
+            context.update({"agency": agency, "start": start, "end": end, "with_documents": year is not None})
+        return TemplateResponse(request, "admin/reports/period.html", context)
+
+
+class PeriodForm(forms.Form):
+    agency = forms.ModelChoiceField(label="机构", queryset=Agency.objects.none())
+    include_units = forms.BooleanField(label="汇总下属机构", required=False)
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if start > end:
+                raise ValidationError("开始日期不能晚于结束日期。", code="range")
+            if (end - start).days > 3660:
+                raise ValidationError("统计时段不能超过十年。", code="range")
+        return cleaned
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(AgencyScopedAdmin):
+    agency_field = "report__agency"
+    list_display = ("report", "number", "published_at", "published_by", "reason")
+    list_select_related = ("report__agency", "published_by")
+    list_filter = ("report__year",)
+    search_fields = ("report__agency__name",)
+    date_hierarchy = "published_at"
+    fields = ("report", "number", "published_at", "published_by", "reason", "supersedes", "public_link")
+    readonly_fields = fields
+
+    def get_agency_id(self, obj):
+        return obj.report.agency_id
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="公开页面")
+    def public_link(self, version):
+        return format_html('<a href="{}">查看</a>', version.get_absolute_url())
