@@ -92,3 +92,15 @@ def require_role(user, agency, *roles):
     if not has_role(user, agency, *roles):
         names = "、".join(Role(role).label for role in roles)
         raise PermissionDenied(f"此操作需要本机构的{names}角色。")
+
+
+def holds_admin_role(user, *roles):
+    """True for the superuser and for holders of one of the 三权分立 ``AdminRole`` groups."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    names = user.__dict__.get("_admin_roles")
+    if names is None:
+        names = user._admin_roles = frozenset(user.groups.values_list("name", flat=True))
+    return bool(names & {str(role) for role in roles})

@@ -2,7 +2,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-from accounts.models import Role
+from accounts import audit, lockout
+from accounts.models import AuditEvent, Role
+from accounts.network import client_ip
 
 
 class MembershipBackend(ModelBackend):
@@ -11,7 +13,27 @@ class MembershipBackend(ModelBackend):
     A membership with role 信息员 grants the permissions of the group 信息员, so roles are
     held per agency (Membership) while their permissions stay editable as ordinary groups.
     Which rows those permissions reach is decided by ``accounts.access``.
+
+    Password logins through a request are throttled and audited (``accounts.lockout``).
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None or username is None:
+            return super().authenticate(request, username, password, **kwargs)
+        ip = client_ip(request)
+        is_refused = lockout.refused(username=username, ip=ip)
+        # The password is checked even when refused so both answers take the same time.
+        user = super().authenticate(request, username, password, **kwargs)
+        if is_refused:
+            audit.record(
+                event=AuditEvent.Event.LOGIN_FAILED, actor=username[:150],
+                outcome=AuditEvent.Outcome.DENIED, detail="锁定或限流期间的登录尝试",
+                request=request,
+            )
+            return None
+        if user is None:
+            lockout.failure_register(username=username, ip=ip, request=request)
+        return user
 
     def _get_group_permissions(self, user_obj):
         roles = user_obj.memberships.values_list("role", flat=True).distinct()

@@ -23,6 +23,19 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.name or self.username
 
+    def save(self, *args, **kwargs):
+        changed = self.__dict__.pop("_password_set", False) and not self._state.adding
+        super().save(*args, **kwargs)
+        if changed:
+            from accounts import audit  # audit imports this module
+
+            audit.record(event=AuditEvent.Event.PASSWORD_CHANGED, actor=self, obj=self)
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self._password_set = True
+
 
 class Role(models.TextChoices):
     """Business roles, held per agency. Each role's permissions live in the group of the same name."""
@@ -31,6 +44,19 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "审核人"
     HEAD = "head", "负责人"
     DISTRICT_ADMIN = "district_admin", "区级管理员"
+
+
+class AdminRole(models.TextChoices):
+    """三权分立: the three administrator roles, held site-wide as groups of the same name.
+
+    系统管理员 manages users and configuration but sees no applicant data; 安全管理员 manages
+    roles and security settings; 审计管理员 only reads the audit log. Nobody holds both the
+    system and the audit role (``accounts.duties``).
+    """
+
+    SYSTEM = "系统管理员", "系统管理员"
+    SECURITY = "安全管理员", "安全管理员"
+    AUDIT = "审计管理员", "审计管理员"
 
 
 class Membership(models.Model):

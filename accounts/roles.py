@@ -7,7 +7,7 @@ the groups in a migrated database hold every permission the code declares.
 
 from django.db import migrations
 
-from accounts.models import Role
+from accounts.models import AdminRole, Role
 
 ROLE_PERMISSIONS = {
     Role.CLERK: ["disclosure.view_agency", "workdays.view_calendaryear", "workdays.view_specialday"],
@@ -25,6 +25,27 @@ ROLE_PERMISSIONS = {
         "workdays.view_specialday", "workdays.add_specialday", "workdays.change_specialday",
         "workdays.delete_specialday", "workdays.view_scheduleentry",
     ],
+}
+
+
+# 三权分立. The system administrator holds no permission on any applicant data; the audit
+# administrator may only read the audit log; roles (groups) are the security administrator's.
+ADMIN_ROLE_PERMISSIONS = {
+    AdminRole.SYSTEM: [
+        "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "accounts.view_membership", "accounts.add_membership", "accounts.change_membership",
+        "accounts.delete_membership",
+        "disclosure.view_agency", "disclosure.add_agency", "disclosure.change_agency",
+        "workdays.view_calendaryear", "workdays.add_calendaryear", "workdays.change_calendaryear",
+        "workdays.view_specialday", "workdays.add_specialday", "workdays.change_specialday",
+        "workdays.delete_specialday",
+    ],
+    AdminRole.SECURITY: [
+        "accounts.view_user", "accounts.change_user",
+        "auth.view_group", "auth.change_group", "auth.view_permission",
+        "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
+    ],
+    AdminRole.AUDIT: ["accounts.view_auditevent"],
 }
 
 
@@ -52,3 +73,22 @@ def sync_operation(role_permissions):
         sync_groups(apps, role_permissions)
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+def sync_admin_groups(apps, role_permissions):
+    """Like ``sync_groups`` for the administrator roles, whose group name is the role itself."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in role_permissions.items():
+        group, _ = Group.objects.get_or_create(name=AdminRole(role).value)
+        for name in names:
+            app_label, codename = name.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
