@@ -138,6 +138,9 @@ class ProposalAdmin(AgencyScopedAdmin):
         obj.pk, obj.due_date, obj.status = proposal.pk, proposal.due_date, proposal.status
         obj._state.adding = False
 
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
     def save_related(self, request, form, formsets, change):
         if change:  # the registration service already set the co-units
             super().save_related(request, form, formsets, change)
