@@ -1,3 +1,11 @@
+from django.urls import path
+
+from applications import views
+
 app_name = "applications"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.apply, name="apply"),
+    path("receipt/", views.receipt, name="receipt"),
+    path("status/", views.status, name="status"),
+]

@@ -1,9 +1,35 @@
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts import access
 from accounts.admin import AgencyScopedAdmin
-from disclosure.models import Agency
+from disclosure import importing, services
+from disclosure.forms import (
+    AttachmentForm,
+    ImportForm,
+    ItemAdminForm,
+    ReviewForm,
+    ValidityForm,
+    WithdrawForm,
+)
+from disclosure.models import (
+    Agency,
+    Attachment,
+    Channel,
+    Item,
+    ItemEvent,
+    ItemStatus,
+    Review,
+    Topic,
+)
 
 
 @admin.register(Agency)
@@ -38,3 +64,328 @@ class AgencyAdmin(AgencyScopedAdmin):
         if not access.can_access(request.user, target):
             raise PermissionDenied("只能在本人管理的机构下设立或修改机构。")
         admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+
+def _messages_of(exc):
+    return "；".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+@admin.action(description="为所选机构添加常用发布渠道")
+def seed_channels(modeladmin, request, queryset):
+    added = sum(services.channels_seed_defaults(agency=agency) for agency in queryset)
+    modeladmin.message_user(request, f"已添加 {added} 个发布渠道。")
+
+
+AgencyAdmin.actions = [seed_channels]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "article_clause", "sort_order")
+    list_select_related = ("parent",)
+    search_fields = ("name", "parent__name")
+    autocomplete_fields = ["parent"]
+    ordering = ["parent__sort_order", "sort_order", "id"]
+
+
+@admin.register(Channel)
+class ChannelAdmin(AgencyScopedAdmin):
+    list_display = ("name", "kind", "agency", "sort_order")
+    list_filter = ("kind",)
+    list_select_related = ("agency",)
+    search_fields = ("name", "agency__name")
+    autocomplete_fields = ["agency"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    form = AttachmentForm
+    extra = 0
+    fields = ("file", "name", "sort_order", "content_type", "size", "sha256")
+    readonly_fields = ("content_type", "size", "sha256")
+
+    def _locked(self, obj):
+        return obj is not None and obj.status in (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN)
+
+    # Published files are part of the digest: they change only by withdrawing and republishing.
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReviewInline(_ReadOnlyInline):
+    model = Review
+    fields = readonly_fields = ("reviewed_on", "reviewer", "opinion", "escalated", "approved")
+    verbose_name_plural = "保密审查记录"
+
+
+class ItemEventInline(_ReadOnlyInline):
+    model = ItemEvent
+    fields = readonly_fields = ("at", "kind", "actor", "note", "changes")
+    verbose_name_plural = "操作记录"
+
+
+class PublishedYearFilter(admin.SimpleListFilter):
+    title = "发布年份"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        this_year = timezone.localdate().year
+        return [(str(y), f"{y}年") for y in range(this_year, this_year - 10, -1)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            year = int(self.value())
+            return queryset.filter(published_date__range=(date(year, 1, 1), date(year, 12, 31)))
+        return queryset
+
+
+@admin.register(Item)
+class ItemAdmin(AgencyScopedAdmin):
+    form = ItemAdminForm
+    list_display = ("title", "index_number_display", "agency_name", "category", "status",
+                    "published_date", "timeliness", "validity")
+    list_display_links = ("title",)
+    list_filter = ("status", "category", "topic", "channels", PublishedYearFilter, "validity", "doc_kind")
+    list_select_related = ("agency",)
+    search_fields = ("title", "document_number", "=index_number")
+    autocomplete_fields = ["agency", "co_publishers", "topic"]
+    date_hierarchy = "published_date"
+    # Counting a million rows on every page view would cost more than the page itself.
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["submit_selected"]
+    inlines = [AttachmentInline, ReviewInline, ItemEventInline]
+    readonly_fields = ("status", "index_number", "published_date", "publish_workdays", "completeness",
+                       "withdrawn_reason", "content_digest")
+    fieldsets = (
+        (None, {"fields": ("status", "index_number", "published_date", "completeness")}),
+        ("目录信息（《条例》第十二条）", {"fields": ("title", "summary", "formed_date", "agency", "co_publishers")}),
+        ("公开属性", {"fields": ("document_number", "category", "topic", "genre", "doc_kind", "channels",
+                              "disclosure_mode", "keywords")}),
+        ("正文", {"fields": ("body",)}),
+        ("有效性与时效", {"fields": ("validity", "validity_changed_on", "publish_workdays", "withdrawn_reason",
+                                  "content_digest")}),
+        ("更正", {"fields": ("correction_reason",)}),
+    )
+
+    @admin.display(description="索引号", ordering="index_number")
+    def index_number_display(self, obj):
+        return obj.index_number or "（发布时分配）"
+
+    @admin.display(description="发布机构", ordering="agency__short_name")
+    def agency_name(self, obj):
+        return obj.agency.display_name
+
+    @admin.display(description="发布用时")
+    def timeliness(self, obj):
+        if obj.publish_workdays is None:
+            return "—"
+        if obj.is_late:
+            return format_html('<span class="badge badge-late">{} 个工作日（超期）</span>', obj.publish_workdays)
+        return f"{obj.publish_workdays} 个工作日"
+
+    @admin.display(description="完整性检查")
+    def completeness(self, obj):
+        missing = services.missing_fields(obj) if obj and obj.pk else []
+        if not obj or not obj.pk:
+            return "保存草稿后显示。"
+        if not missing:
+            return "法定目录项目齐全。"
+        return format_html("<strong>提交审核前请补充：</strong>{}", "、".join(missing))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("agency")
+            # Validity changes go through their own recorded step once published.
+            if obj.status != ItemStatus.DRAFT and obj.status != ItemStatus.IN_REVIEW:
+                fields += ["validity", "validity_changed_on"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        sets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_published:
+            sets = tuple(s for s in sets if s[0] != "更正")
+        return sets
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "channels":
+            kwargs["queryset"] = access.scope(Channel.objects.select_related("agency"), request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "channels" in form.base_fields:
+            field = form.base_fields["channels"]
+            field.queryset = field.queryset.filter(agency_id=obj.agency_id)
+        return form
+
+    def _content(self, form, changed_only=False):
+        names = [n for n in (*services.CONTENT_FIELDS, *services.M2M_FIELDS) if n in form.cleaned_data]
+        if changed_only:
+            names = [n for n in names if n in form.changed_data]
+        return {name: form.cleaned_data[name] for name in names}
+
+    def save_model(self, request, obj, form, change):
+        if not access.can_access(request.user, self.get_agency_id(obj)):
+            raise PermissionDenied("不能为其他机构保存记录。")
+        if not change:
+            item = services.item_create(agency=obj.agency, by=request.user, **self._content(form))
+        elif obj.is_published:
+            changes = self._content(form, changed_only=True)
+            item = obj
+            if changes:
+                item = services.item_correct(item=obj, by=request.user,
+                                             reason=form.cleaned_data["correction_reason"], **changes)
+        else:
+            item = services.item_update(item=obj, by=request.user, **self._content(form))
+        if item.pk != obj.pk:
+            obj.pk = item.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields were saved by the service (and recorded); only inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def response_change(self, request, obj):
+        missing = services.missing_fields(obj)
+        if missing and obj.status == ItemStatus.DRAFT:
+            messages.warning(request, "完整性检查：提交审核前请补充 " + "、".join(missing) + "。")
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        missing = services.missing_fields(obj)
+        if missing:
+            messages.warning(request, "完整性检查：提交审核前请补充 " + "、".join(missing) + "。")
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(description="提交审核")
+    def submit_selected(self, request, queryset):
+        done = 0
+        for item in queryset.filter(status=ItemStatus.DRAFT):
+            try:
+                services.item_submit(item=item, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{item.title}：{_messages_of(exc)}", messages.ERROR)
+        self.message_user(request, f"已提交审核 {done} 条。")
+
+    # --- step pages: each binds a small form and calls one service ---------------------------
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        return [
+            path("import/", wrap(self.import_view), name="disclosure_item_import"),
+            path("<int:pk>/submit/", wrap(self.submit_view), name="disclosure_item_submit"),
+            path("<int:pk>/review/", wrap(self.review_view), name="disclosure_item_review"),
+            path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="disclosure_item_withdraw"),
+            path("<int:pk>/validity/", wrap(self.validity_view), name="disclosure_item_validity"),
+            *super().get_urls(),
+        ]
+
+    def _item_or_deny(self, request, pk):
+        item = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        return item
+
+    def _step(self, request, pk, form_class, title, act, **form_kwargs):
+        item = self._item_or_deny(request, pk)
+        form = form_class(request.POST or None, **form_kwargs)
+        if request.method == "POST" and form.is_valid():
+            try:
+                message = act(item, form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _messages_of(exc))
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect("admin:disclosure_item_change", item.pk)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": title,
+            "item": item, "form": form, "missing": services.missing_fields(item),
+        }
+        return TemplateResponse(request, "admin/disclosure/item/step_form.html", context)
+
+    def submit_view(self, request, pk):
+        def act(item, data):
+            services.item_submit(item=item, by=request.user)
+            return "已提交审核。"
+
+        return self._step(request, pk, forms.Form, "提交审核", act)
+
+    def review_view(self, request, pk):
+        def act(item, data):
+            services.item_review(item=item, by=request.user, opinion=data["opinion"],
+                                 escalated=data["escalated"], approved=data["approved"])
+            if not data["approved"]:
+                return "已退回修改。"
+            if data["publish"]:
+                item = services.item_publish(item=item, by=request.user)
+                return f"已发布，索引号 {item.index_number}。"
+            return "已记录保密审查意见。"
+
+        return self._step(request, pk, ReviewForm, "保密审查与发布", act)
+
+    def withdraw_view(self, request, pk):
+        def act(item, data):
+            services.item_withdraw(item=item, by=request.user, reason=data["reason"])
+            return "已撤回。"
+
+        return self._step(request, pk, WithdrawForm, "撤回信息", act)
+
+    def validity_view(self, request, pk):
+        def act(item, data):
+            services.item_set_validity(item=item, by=request.user, validity=data["validity"],
+                                       changed_on=data["changed_on"])
+            return "有效性已变更。"
+
+        return self._step(request, pk, ValidityForm, "变更有效性", act)
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        agencies = access.scope(Agency.objects.all(), request.user, "pk")
+        form = ImportForm(request.POST or None, request.FILES or None, agencies=agencies)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            agency = form.cleaned_data["agency"]
+            upload = form.cleaned_data["file"]
+            try:
+                rows = importing.read_rows(upload.name, upload.read())
+                result = importing.validate(agency, rows)
+                if result.errors and not form.cleaned_data["only_good"]:
+                    form.add_error(None, f"有 {len(result.errors)} 行存在错误，未导入任何数据。修正后重新上传，或勾选“只导入校验通过的行”。")
+                else:
+                    count = services.items_import(agency=agency, by=request.user, rows=result.rows)
+                    self.message_user(request, f"已导入 {count} 条公开信息。", messages.SUCCESS)
+                    if not result.errors:
+                        return redirect("admin:disclosure_item_changelist")
+            except importing.ImportFileError as exc:
+                form.add_error("file", str(exc))
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _messages_of(exc))
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": "批量导入公开目录",
+            "form": form, "result": result, "columns": [aliases[0] for aliases in importing.COLUMNS.values()],
+        }
+        return TemplateResponse(request, "admin/disclosure/item/import.html", context)

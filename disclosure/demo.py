@@ -50,3 +50,7 @@ def seed(ctx):
     }
     ctx.district, ctx.agency, ctx.users = district, agency, users
     ctx.logins.extend((user.username, Role(role).label) for role, user in users.items())
+
+    from disclosure import demo_catalog
+
+    demo_catalog.seed(ctx)

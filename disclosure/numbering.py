@@ -45,3 +45,17 @@ def reserve(agency, year, seq):
     if seq > counter.last_seq:
         counter.last_seq = seq
         counter.save(update_fields=["last_seq"])
+
+
+def allocate_many(agency, year, count):
+    """``count`` consecutive serials in one locked step (bulk imports)."""
+    IndexCounter = apps.get_model("disclosure", "IndexCounter")
+    IndexCounter.objects.get_or_create(agency=agency, year=year)
+    counter = IndexCounter.objects.select_for_update().get(agency=agency, year=year)
+    first = counter.last_seq + 1
+    counter.last_seq += count
+    counter.save(update_fields=["last_seq"])
+    return [
+        (seq, render_index_number(agency.index_pattern, code=agency.code, year=year, seq=seq))
+        for seq in range(first, first + count)
+    ]

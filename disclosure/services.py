@@ -293,3 +293,91 @@ def missing_fields(item):
     if item.doc_kind != DocKind.NONE and not item.document_number:
         missing.append("文号（规章、规范性文件必填）")
     return missing
+
+
+IMPORT_BATCH = 500
+
+
+@transaction.atomic
+def items_import(*, agency, by, rows, progress=None) -> int:
+    """Create published items from validated import rows (see disclosure.importing).
+
+    Rows keep their index numbers; the others get new ones from the agency's counter, which is
+    moved past every imported serial so that later publications never collide.
+    """
+    from datetime import timedelta
+
+    from disclosure.search import document_tokens
+    from workdays.calendar import WorkdayCalendar
+
+    access.require_role(by, agency, *REVIEWERS)
+    if not rows:
+        return 0
+    dates = [r["published_date"] for _, r in rows] + [r["formed_date"] for _, r in rows if r["formed_date"]]
+    calendar = WorkdayCalendar.load(min(dates), max(dates) + timedelta(days=1))
+    for year in sorted({r["published_date"].year for _, r in rows}):
+        given = [r["parsed_index"][1] for _, r in rows
+                 if r["parsed_index"] and r["parsed_index"][0] == year]
+        if given:
+            numbering.reserve(agency, year, max(given))
+    needing = {}
+    for _, r in rows:
+        if not r["index_number"]:
+            needing.setdefault(r["published_date"].year, []).append(r)
+    for year, group in needing.items():
+        for r, (seq, number) in zip(group, numbering.allocate_many(agency, year, len(group)), strict=True):
+            r["index_number"], r["parsed_index"] = number, (year, seq)
+    Through = Item.channels.through
+    done = 0
+    for start in range(0, len(rows), IMPORT_BATCH):
+        batch = [r for _, r in rows[start : start + IMPORT_BATCH]]
+        items = []
+        for r in batch:
+            item = Item(
+                agency=agency, created_by=by, status=ItemStatus.PUBLISHED,
+                **{k: v for k, v in r.items() if k not in ("channels", "parsed_index")},
+            )
+            if r["parsed_index"]:
+                item.index_year, item.index_seq = r["parsed_index"]
+            if item.validity == Validity.VALID:
+                item.validity_changed_on = None
+            try:
+                item.publish_workdays = (calendar.between(item.formed_date, item.published_date)
+                                         if item.formed_date else None)
+            except UnknownCalendarYear:
+                item.publish_workdays = None
+            item.search_title_tokens, item.search_tokens = document_tokens(item)
+            item.content_digest = content_digest(item)
+            items.append(item)
+        Item.objects.bulk_create(items)
+        Through.objects.bulk_create([
+            Through(item_id=item.pk, channel_id=channel.pk)
+            for item, r in zip(items, batch, strict=True) for channel in r["channels"]
+        ])
+        ItemEvent.objects.bulk_create([
+            ItemEvent(item=item, kind=ItemEventKind.IMPORTED, actor=by, note="批量导入") for item in items
+        ])
+        done += len(items)
+        if progress:
+            progress(done, len(rows))
+    return done
+
+
+DEFAULT_CHANNELS = [
+    ("政府门户网站", "portal"), ("政务微信", "wechat"), ("政务微博", "weibo"), ("报刊", "newspaper"),
+    ("政务公开栏", "bulletin"), ("新闻发布会", "press"), ("政府信息公开查阅点", "reading_room"),
+]
+
+
+@transaction.atomic
+def channels_seed_defaults(*, agency) -> int:
+    """Give an agency the common Art. 23 channels it does not have yet; returns how many were added."""
+    from disclosure.models import Channel
+
+    added = 0
+    for order, (name, kind) in enumerate(DEFAULT_CHANNELS, start=1):
+        _, created = Channel.objects.get_or_create(
+            agency=agency, name=name, defaults={"kind": kind, "sort_order": order * 10}
+        )
+        added += created
+    return added

@@ -11,6 +11,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-1234567890abcdef",
     "DJANGO_ALLOWED_HOSTS": "gongkai.example.gov.cn",
+    "ZWGK_PII_KEY": "A" * 43 + "=",  # base64 of 32 bytes, required in production
 }
 
 

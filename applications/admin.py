@@ -1,0 +1,286 @@
+"""Staff side of applications, inside the admin.
+
+The change list is the register of applications; the change page is replaced by a case page
+that shows the file and offers the workflow steps the status allows. Every step is a small form
+whose POST calls one service; nothing here assigns a status or a due date.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from accounts.admin import AgencyScopedAdmin
+from applications import forms, pii, services
+from applications.models import (
+    OPEN_STATUSES,
+    Appeal,
+    Application,
+    Notice,
+    Status,
+)
+from applications.views import form_errors_from
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    form: type
+    service: object
+    statuses: tuple
+    help: str = ""
+
+
+STEPS = {
+    "review": Step("转入审核", forms.OnForm, services.application_review, (Status.REGISTERED,)),
+    "accept": Step("受理办理", forms.OnForm, services.application_accept, (Status.REVIEWING,),
+                   "申请内容明确，转入办理。"),
+    "correction": Step("告知补正", forms.CorrectionForm, services.application_request_correction,
+                       (Status.REVIEWING, Status.HANDLING),
+                       "条例第三十条：收到申请之日起7个工作日内一次性告知；答复期限自收到补正之日起重新计算。"),
+    "receive_correction": Step("收到补正", forms.OnForm, services.application_receive_correction,
+                               (Status.CORRECTION,), "答复期限自收到补正申请之日起重新计算。"),
+    "pause": Step("征求意见（暂停计时）", forms.PauseForm, services.application_pause,
+                  (Status.HANDLING,), "条例第三十二、三十四条：征求意见所需时间不计算在答复期限内。"),
+    "resume": Step("恢复计时", forms.OnForm, services.application_resume, (Status.CONSULTING,),
+                   "对方已回复或答复期限已届满。"),
+    "extend": Step("延期答复（负责人）", forms.ExtendForm, services.application_extend,
+                   (Status.REVIEWING, Status.HANDLING, Status.CONSULTING, Status.FEE_PENDING),
+                   "条例第三十三条：经政府信息公开工作机构负责人同意，延长不超过20个工作日，只能延长一次。"),
+    "fee_notice": Step("收费通知", forms.FeeNoticeForm, services.application_fee_notice,
+                       (Status.HANDLING,), "国办函〔2020〕109号：按件或按量计收，只能选一种。"),
+    "fee_paid": Step("收到缴费", forms.FeePaidForm, services.application_fee_paid,
+                     (Status.FEE_PENDING,)),
+    "reply": Step("答复", forms.ReplyForm, services.application_reply,
+                  (Status.REVIEWING, Status.HANDLING, Status.CORRECTION, Status.FEE_PENDING),
+                  "选择一项办理结果；系统生成答复书草稿，核对后出具。"),
+    "withdraw": Step("申请人撤回", forms.WithdrawForm, services.application_withdraw,
+                     tuple(OPEN_STATUSES), "撤回的申请在年度报告中计入“其他处理 3.其他”。"),
+    "archive": Step("归档", forms.OnForm, services.application_archive,
+                    (Status.REPLIED, Status.WITHDRAWN)),
+}
+
+
+@admin.register(Application)
+class ApplicationAdmin(AgencyScopedAdmin):
+    list_display = ("tracking_number", "agency", "applicant_type", "channel", "received_on",
+                    "status", "due_date", "outcome")
+    list_filter = ("status", "applicant_type", "channel", "outcome", "agency")
+    list_select_related = ("agency",)
+    date_hierarchy = "received_on"
+    search_fields = ("tracking_number",)
+    search_help_text = "按申请编号查找；输入完整证件号码可精确查找同一申请人的申请（不显示号码）。"
+    ordering = ("-received_on", "-id")
+    list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if len(term) >= 8:
+            # Exact match through the blind index: the ID number itself is never queried or stored.
+            results |= queryset.filter(
+                applicant__id_index=pii.blind_index(term, field="id_number"))
+        return results, duplicates
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an application is an official record; it is withdrawn or archived
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("register/", wrap(self.register_view), name="applications_application_register"),
+            path("<int:pk>/step/<slug:step>/", wrap(self.step_view),
+                 name="applications_application_step"),
+            path("<int:pk>/reveal/", wrap(self.reveal_view),
+                 name="applications_application_reveal"),
+            path("<int:pk>/appeal/", wrap(self.appeal_view),
+                 name="applications_application_appeal"),
+            path("appeal/<int:pk>/decide/", wrap(self.appeal_decide_view),
+                 name="applications_appeal_decide"),
+            path("notice/<int:pk>/", wrap(self.notice_view), name="applications_notice_edit"),
+            path("notice/<int:pk>/print/", wrap(self.notice_print_view),
+                 name="applications_notice_print"),
+            *super().get_urls(),
+        ]
+
+    # --- helpers ---
+
+    def _get(self, request, pk, *, change=False):
+        application = get_object_or_404(
+            Application.objects.select_related("agency", "applicant"), pk=pk)
+        allowed = (self.has_change_permission(request, application) if change
+                   else self.has_view_permission(request, application))
+        if not allowed:
+            raise PermissionDenied("只能查看和办理本机构的申请。")
+        return application
+
+    def _context(self, request, application=None, **extra):
+        return {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "application": application, **extra,
+        }
+
+    def _case_url(self, application):
+        return reverse("admin:applications_application_change", args=[application.pk])
+
+    # --- pages ---
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:applications_application_register")
+
+    @method_decorator(sensitive_post_parameters())
+    def register_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = forms.RegisterForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                application, code = services.application_register(
+                    agency=d["agency"], by=request.user, channel=d["channel"],
+                    submitted_on=d["submitted_on"], signed_on=d.get("signed_on"),
+                    confirmed_on=d.get("confirmed_on"), **form.application_fields(),
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"已登记，申请编号 {application.tracking_number}，查询码 {code}"
+                    "（请写在回执上交给申请人，系统不再显示）。",
+                )
+                return redirect(self._case_url(application))
+        return TemplateResponse(request, "admin/applications/application/register.html",
+                                self._context(request, form=form, title="登记政府信息公开申请"))
+
+    @method_decorator(never_cache)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self._get(request, object_id)
+        can_change = self.has_change_permission(request, application)
+        steps = [(key, step) for key, step in STEPS.items()
+                 if can_change and application.status in step.statuses]
+        return TemplateResponse(request, "admin/applications/application/case.html", self._context(
+            request, application,
+            title=f"申请 {application.tracking_number}",
+            steps=steps, can_change=can_change,
+            can_reveal=services.can_reveal(request.user, application),
+            pauses=list(application.pauses.all()),
+            notices=list(application.notices.all()),
+            appeals=list(application.appeals.all()),
+            events=list(application.events.select_related("actor")),
+            today=timezone.localdate(),
+        ))
+
+    def step_view(self, request, pk, step):
+        application = self._get(request, pk, change=True)
+        if step not in STEPS:
+            raise Http404
+        spec = STEPS[step]
+        form = spec.form(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                spec.service(application=application, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            except PermissionDenied as exc:  # e.g. an extension without the head's role
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已办理：{spec.label}。")
+                return redirect(self._case_url(application))
+        return TemplateResponse(request, "admin/applications/application/step.html", self._context(
+            request, application, form=form, step=spec, title=f"{spec.label} · {application}",
+        ))
+
+    @method_decorator(never_cache)
+    def reveal_view(self, request, pk):
+        """Full personal data of one applicant, on POST only, each time logged."""
+        application = self._get(request, pk)
+        if request.method != "POST":
+            return redirect(self._case_url(application))
+        values = services.applicant_reveal(application=application, by=request.user)
+        response = TemplateResponse(
+            request, "admin/applications/application/reveal.html",
+            self._context(request, application, values=values, title="申请人完整信息"),
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def appeal_view(self, request, pk):
+        application = self._get(request, pk, change=True)
+        form = forms.AppealForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.appeal_record(application=application, by=request.user,
+                                       **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "已登记行政复议/行政诉讼。")
+                return redirect(self._case_url(application))
+        return TemplateResponse(request, "admin/applications/application/step.html", self._context(
+            request, application, form=form, title="登记行政复议、行政诉讼",
+            step=Step("登记行政复议、行政诉讼", forms.AppealForm, None, ()),
+        ))
+
+    def appeal_decide_view(self, request, pk):
+        appeal = get_object_or_404(Appeal.objects.select_related("application"), pk=pk)
+        application = self._get(request, appeal.application_id, change=True)
+        form = forms.AppealDecideForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.appeal_decide(appeal=appeal, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "已记录审结结果。")
+                return redirect(self._case_url(application))
+        return TemplateResponse(request, "admin/applications/application/step.html", self._context(
+            request, application, form=form, title=f"审结：{appeal.get_kind_display()}",
+            step=Step("记录审结结果", forms.AppealDecideForm, None, ()),
+        ))
+
+    def notice_view(self, request, pk):
+        """Edit a draft notice, or issue it; an issued notice is shown read-only."""
+        notice = get_object_or_404(Notice, pk=pk)
+        application = self._get(request, notice.application_id)
+        can_change = self.has_change_permission(request, application)
+        form = forms.NoticeForm(request.POST or None,
+                                initial={"number": notice.number, "body": notice.body})
+        if request.method == "POST":
+            if not can_change:
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    notice = services.notice_update(notice=notice, by=request.user,
+                                                    **form.cleaned_data)
+                    if "issue" in request.POST:
+                        services.notice_issue(notice=notice, by=request.user)
+                        messages.success(request, "告知书已出具，内容已冻结。")
+                    else:
+                        messages.success(request, "草稿已保存。")
+                except ValidationError as exc:
+                    form_errors_from(form, exc)
+                else:
+                    return redirect("admin:applications_notice_edit", pk=notice.pk)
+        return TemplateResponse(request, "admin/applications/application/notice.html",
+                                self._context(request, application, notice=notice, form=form,
+                                              can_change=can_change, title=notice.title))
+
+    def notice_print_view(self, request, pk):
+        notice = get_object_or_404(Notice, pk=pk)
+        application = self._get(request, notice.application_id)
+        return render(request, "applications/notice_detail.html",
+                      {"notice": notice, "application": application, "agency": application.agency,
+                       "bare": True})
+

@@ -1,0 +1,100 @@
+"""Figures for the annual report, aggregated in SQL: a fixed number of queries whatever the data.
+
+All functions take ``agency_ids`` (an iterable of ids) and an inclusive date range.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from applications.models import (
+    OUTCOME_GROUPS,
+    AppealKind,
+    AppealResult,
+    ApplicantType,
+    Application,
+    Outcome,
+    outcome_group,
+)
+from applications.models import Appeal as AppealModel
+
+COLUMNS = [*ApplicantType.values, "total"]
+LEAVES = list(Outcome.values)
+ROWS = ["new", "carried_over", *LEAVES, "total", "carried_forward"]
+APPEAL_RESULTS = ["upheld", "corrected", "other", "pending", "total"]
+
+
+def _applications(agency_ids):
+    return Application.objects.filter(agency_id__in=list(agency_ids))
+
+
+def table3(*, agency_ids, start, end):
+    """Report table 三 as ``{row: {column: n}}``, every key present. Two queries.
+
+    new = received in [start, end]; carried_over = received before start and not closed before
+    start; a leaf = closed in [start, end] with that outcome; total = the sum of the 22 leaves;
+    carried_forward = received by end and not closed by end. Hence new + carried_over = total +
+    carried_forward in every column (closing never precedes receipt: a database constraint).
+    """
+    table = {row: dict.fromkeys(COLUMNS, 0) for row in ROWS}
+    qs = _applications(agency_ids)
+    flows = qs.values("applicant_type").annotate(
+        new=Count("id", filter=Q(received_on__range=(start, end))),
+        carried_over=Count("id", filter=Q(received_on__lt=start)
+                           & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))),
+        carried_forward=Count("id", filter=Q(received_on__lte=end)
+                              & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))),
+    ).order_by()
+    for row in flows:
+        for key in ("new", "carried_over", "carried_forward"):
+            table[key][row["applicant_type"]] += row[key]
+    closed = (qs.filter(closed_on__range=(start, end))
+              .values("outcome", "applicant_type").annotate(n=Count("id")).order_by())
+    for row in closed:
+        table[row["outcome"]][row["applicant_type"]] += row["n"]
+        table["total"][row["applicant_type"]] += row["n"]
+    for counts in table.values():
+        counts["total"] = sum(counts[column] for column in ApplicantType.values)
+    return table
+
+
+def appeals_table(*, agency_ids, start, end):
+    """Report table 四. One query.
+
+    upheld/corrected/other = decided in [start, end] with that result; pending = filed by end and
+    not decided by end (so a case filed in one year and decided in the next shows as pending in
+    the first year's report and by its result in the second's); total = the sum of the four.
+    """
+    rows = (AppealModel.objects.filter(application__agency_id__in=list(agency_ids))
+            .values("kind").annotate(
+                upheld=Count("id", filter=Q(result=AppealResult.UPHELD, decided_on__range=(start, end))),
+                corrected=Count("id", filter=Q(result=AppealResult.CORRECTED,
+                                               decided_on__range=(start, end))),
+                other=Count("id", filter=Q(result=AppealResult.OTHER, decided_on__range=(start, end))),
+                pending=Count("id", filter=Q(filed_on__lte=end)
+                              & (Q(decided_on__isnull=True) | Q(decided_on__gt=end))),
+            ).order_by())
+    table = {kind: dict.fromkeys(APPEAL_RESULTS, 0) for kind in AppealKind.values}
+    for row in rows:
+        for key in ("upheld", "corrected", "other", "pending"):
+            table[row["kind"]][key] = row[key]
+    for counts in table.values():
+        counts["total"] = counts["upheld"] + counts["corrected"] + counts["other"] + counts["pending"]
+    return table
+
+
+def fees_collected(*, agency_ids, start, end):
+    """Information processing fees actually paid in the period, in yuan. One query."""
+    total = _applications(agency_ids).filter(fee_paid_on__range=(start, end)).aggregate(
+        total=Sum("fee_paid_amount"))["total"]
+    return total if total is not None else Decimal("0.00")
+
+
+def application_counts(*, agency_ids, start, end):
+    """For the legacy free-form report: received, closed, and closed per outcome group. Two queries."""
+    qs = _applications(agency_ids)
+    received = qs.filter(received_on__range=(start, end)).count()
+    by_group = dict.fromkeys(OUTCOME_GROUPS, 0)
+    for row in qs.closed_between(start, end).values("outcome").annotate(n=Count("id")).order_by():
+        by_group[outcome_group(row["outcome"])] += row["n"]
+    return {"received": received, "closed": sum(by_group.values()), "by_outcome_group": by_group}

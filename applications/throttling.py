@@ -1,0 +1,53 @@
+"""Per-client rate limits kept in the database, so every gunicorn worker sees the same count.
+
+Fixed windows: the key holds the window number, so a new window starts a new row and old rows
+are removed as new ones are created. Client addresses are stored only as keyed hashes.
+"""
+
+import time
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from applications import pii
+from applications.models import Throttle
+
+try:
+    from accounts.network import client_ip
+except ImportError:  # pragma: no cover - before the security work lands
+    def client_ip(request):
+        return request.META.get("REMOTE_ADDR", "")
+
+# scope → (allowed hits, window in seconds)
+LIMITS = {
+    "apply": (5, 3600),  # online applications per client and hour
+    "status": (10, 600),  # status look-ups per client in 10 minutes
+    "status-number": (20, 3600),  # look-ups of one tracking number, from anywhere, per hour
+}
+
+
+def client_key(request):
+    return pii.blind_index(client_ip(request) or "unknown", field="client")[:32]
+
+
+def hit(scope, subject):
+    """Count one request of ``subject`` in ``scope``; False when it is over the limit."""
+    limit, window = LIMITS[scope]
+    bucket = int(time.time() // window)
+    key = f"{scope}:{subject}:{bucket}"[:120]
+    rows = Throttle.objects.filter(key=key)
+    if not rows.update(count=F("count") + 1):
+        expires = timezone.now() + timedelta(seconds=window)
+        try:
+            with transaction.atomic():
+                Throttle.objects.create(key=key, count=1, expires_at=expires)
+            Throttle.objects.filter(expires_at__lt=timezone.now()).delete()
+        except IntegrityError:  # another worker created it first
+            rows.update(count=F("count") + 1)
+    return rows.values_list("count", flat=True).first() <= limit
+
+
+def over_limit(scope, request, subject=None):
+    return not hit(scope, subject or client_key(request))

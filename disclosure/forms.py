@@ -1,0 +1,94 @@
+"""Staff forms: they validate; the services change state."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from disclosure.documents import normalize_document_number
+from disclosure.importing import MAX_ROWS
+from disclosure.models import Attachment, Item, Validity
+from disclosure.uploads import inspect_upload
+
+
+class ItemAdminForm(forms.ModelForm):
+    correction_reason = forms.CharField(
+        label="更正理由", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="已发布的信息修改后作为“更正”记录，原值、新值和理由都会保存。",
+    )
+
+    class Meta:
+        model = Item
+        fields = "__all__"
+        widgets = {"channels": forms.CheckboxSelectMultiple, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_document_number(self):
+        return normalize_document_number(self.cleaned_data.get("document_number"))
+
+    def clean(self):
+        cleaned = super().clean()
+        agency = cleaned.get("agency") or getattr(self.instance, "agency", None)
+        channels = cleaned.get("channels")
+        if agency and channels and any(c.agency_id != agency.pk for c in channels):
+            self.add_error("channels", "只能选择本机构的发布渠道。")
+        if self.instance.pk and self.instance.is_published and self.has_changed():
+            if not (cleaned.get("correction_reason") or "").strip():
+                self.add_error("correction_reason", "修改已发布的信息须填写更正理由。")
+        return cleaned
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["file", "name", "sort_order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and hasattr(upload, "content_type"):  # a fresh upload
+            self.instance.content_type, self.instance.size, self.instance.sha256 = inspect_upload(upload)
+            if not cleaned.get("name"):
+                cleaned["name"] = upload.name
+                self.instance.name = upload.name
+        return cleaned
+
+    def clean_name(self):
+        name = (self.cleaned_data.get("name") or "").strip()
+        return name.replace("/", "_").replace("\\", "_")
+
+
+class ReviewForm(forms.Form):
+    opinion = forms.CharField(label="保密审查意见", widget=forms.Textarea(attrs={"rows": 3}),
+                              initial="经审查，不涉及国家秘密、商业秘密和个人隐私，同意公开。")
+    escalated = forms.BooleanField(label="难以确定是否涉密，已报保密行政管理部门确定", required=False)
+    approved = forms.TypedChoiceField(
+        label="审查结论", choices=[("1", "同意公开"), ("0", "不同意公开，退回修改")],
+        coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect,
+    )
+    publish = forms.BooleanField(label="审查同意后立即发布（分配索引号）", required=False, initial=True)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤回原因", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ValidityForm(forms.Form):
+    validity = forms.ChoiceField(label="有效性", choices=Validity.choices)
+    changed_on = forms.DateField(label="变更日期", required=False, help_text="例如 2019-06-30；留空为今天。",
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ImportForm(forms.Form):
+    agency = forms.ModelChoiceField(label="导入到机构", queryset=None)
+    file = forms.FileField(label="目录文件", help_text=f"CSV（UTF-8 或 GBK）或 XLSX，第1行为表头，最多 {MAX_ROWS} 行。")
+    only_good = forms.BooleanField(label="跳过错误行，只导入校验通过的行", required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("只能导入 .csv 或 .xlsx 文件。", code="bad_type")
+        if upload.size > 50 * 1024 * 1024:
+            raise ValidationError("文件不能超过 50 MB，请拆分后导入。", code="too_large")
+        return upload

@@ -1,0 +1,34 @@
+"""Catalog items for tests, made through the real services."""
+
+from datetime import date
+
+from accounts.models import Role
+from disclosure import services
+from disclosure.models import Channel, Topic
+from tests.factories import make_agency, make_staff
+
+
+class Desk:
+    """An agency with a clerk, a reviewer and two channels."""
+
+    def __init__(self, **agency_fields):
+        self.agency = make_agency(**agency_fields)
+        self.clerk = make_staff(self.agency, Role.CLERK)
+        self.reviewer = make_staff(self.agency, Role.REVIEWER)
+        self.portal = Channel.objects.create(agency=self.agency, name="门户网站", kind="portal")
+        self.board = Channel.objects.create(agency=self.agency, name="政务公开栏", kind="bulletin")
+        self.topic = Topic.objects.get(name="安全生产")
+
+    def draft(self, title="关于开展安全生产大检查的通知", **fields):
+        fields.setdefault("summary", "部署全区安全生产大检查。")
+        fields.setdefault("formed_date", date(2017, 3, 1))
+        fields.setdefault("topic", self.topic)
+        fields.setdefault("genre", "notice")
+        fields.setdefault("channels", [self.portal])
+        return services.item_create(agency=self.agency, by=self.clerk, title=title, **fields)
+
+    def publish(self, title="关于开展安全生产大检查的通知", published_date=date(2017, 3, 8), **fields):
+        item = self.draft(title, **fields)
+        services.item_submit(item=item, by=self.clerk)
+        services.item_review(item=item, by=self.reviewer, opinion="不涉密，同意公开。")
+        return services.item_publish(item=item, by=self.reviewer, published_date=published_date)
