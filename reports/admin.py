@@ -242,7 +242,7 @@ class AnnualReportAdmin(AgencyScopedAdmin):
                 messages.error(request, "；".join(exc.messages))
             else:
                 messages.success(request, f"已发布第{version.number}版，公众现在可以查阅。")
-                return redirect(version.get_absolute_url())
+                return redirect(report.get_absolute_url())
         snapshot = build_snapshot(report)
         context = {
             **self.admin_site.each_context(request),
