@@ -1,5 +1,43 @@
-"""The link between a published reply and the catalog (公开目录). Filled in once the catalog exists."""
+"""Publishing a reply creates (or completes) its catalog item, through the catalog's own services.
+
+The item carries the public text only: title, the session and number, the proposer's name and
+the reply (full or summary) — never the deputy's contact details or the handler's phone.
+"""
+
+from disclosure import services as catalog
+from disclosure.models import Category, Genre, ItemStatus, Topic
+
+TOPIC = "其他"  # 《条例》第二十条第（十五）项; replies have no statutory topic of their own
+
+
+def item_fields(proposal):
+    """The catalog fields of a reply; only public columns of the proposal are read."""
+    heading = (f"{proposal.session.name}第{proposal.number}号{proposal.get_kind_display()}"
+               f"《{proposal.title}》（{proposal.proposer_label}：{proposal.proposer}）")
+    return {
+        "title": f"关于{proposal.session.label}第{proposal.number}号{proposal.get_kind_display()}的答复",
+        "summary": f"对{heading}的答复（{proposal.get_publication_mode_display()}）。",
+        "body": f"{heading}\n\n{proposal.public_text}",
+        "document_number": proposal.reply_number,
+        "formed_date": proposal.reply_date,
+        "category": Category.OTHER,
+        "genre": Genre.LETTER,
+        "topic": Topic.objects.filter(parent__isnull=True, name=TOPIC).first(),
+        "keywords": f"建议提案 {proposal.get_kind_display()} {proposal.session.label}",
+    }
 
 
 def publish(*, proposal, by):
-    return None
+    """Create the draft, submit it, record the proposal's review as its 保密审查, publish it."""
+    item = proposal.catalog_item
+    if item is None:
+        item = catalog.item_create(agency=proposal.lead_unit, by=by, **item_fields(proposal))
+        proposal.catalog_item = item
+        proposal.save(update_fields=["catalog_item"])
+    if item.status == ItemStatus.DRAFT:
+        item = catalog.item_submit(item=item, by=by)
+    if item.status == ItemStatus.IN_REVIEW:
+        catalog.item_review(item=item, by=proposal.reviewed_by or by,
+                            opinion=f"建议提案答复公开审核：{proposal.review_opinion or '同意'}")
+        item = catalog.item_publish(item=item, by=by, published_date=proposal.published_date)
+    return item

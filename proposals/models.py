@@ -194,6 +194,10 @@ class Proposal(models.Model):
         "答复至公开工作日数", null=True, blank=True,
         help_text="答复日期之后到公开日期的工作日数；一般要求不超过20个工作日。",
     )
+    catalog_item = models.OneToOneField(
+        "disclosure.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="proposal",
+        verbose_name="公开目录条目", help_text="公开时自动创建并经保密审查后发布，不含代表委员的联系方式。",
+    )
     is_demo = models.BooleanField("演示数据", default=False, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import access as agency_access
+from disclosure.documents import normalize_document_number
 from proposals import access, catalog
 from proposals.deadlines import REHANDLING_MONTHS, add_months, answer_due, latest_due
 from proposals.models import (
@@ -194,7 +195,7 @@ def proposal_reply(
             )
     _move(proposal, Status.REPLIED)
     proposal.reply_date = reply_date
-    proposal.reply_number = reply_number.strip()
+    proposal.reply_number = normalize_document_number(reply_number)
     proposal.reply_text = _required(reply_text, "答复内容")
     proposal.reply_signatory = _required(signatory, "签发人")
     proposal.reply_contact = contact.strip()

@@ -47,7 +47,8 @@ def proposal_list(request):
 
 
 def proposal_detail(request, pk):
-    proposal = get_object_or_404(_published().prefetch_related("co_units"), pk=pk)
+    queryset = _published().select_related("catalog_item").prefetch_related("co_units")
+    proposal = get_object_or_404(queryset, pk=pk)
     return render(request, "proposals/proposal_detail.html", {"proposal": proposal, "nav": "proposals"})
 
 

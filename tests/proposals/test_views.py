@@ -4,9 +4,11 @@ from datetime import date
 from django.test import TestCase
 from django.urls import reverse
 
+from accounts.models import Role
 from proposals import services
 from proposals.dashboard import deadlines
 from proposals.models import Kind, Proposal, Status
+from tests.factories import make_staff
 from tests.proposals.records import (
     CONTACT,
     Unit,
@@ -200,8 +202,6 @@ class StaffAdminTests(TestCase):
                             "答复后第 13 个工作日公开")
 
     def test_answer_classes_are_edited_in_the_admin(self):
-        from accounts.models import Role
-        from tests.factories import make_staff
 
         admin = make_staff(self.unit.agency, Role.DISTRICT_ADMIN)
         self.client.force_login(admin)
