@@ -90,6 +90,10 @@ def _new_tracking_number(on):
     return f"YS{on:%Y%m%d}-{secrets.randbelow(10**6):06d}"
 
 
+def _field_error(field, message, code):
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _today():
     return timezone.localdate()
 
@@ -209,9 +213,9 @@ def _create(*, agency, applicant, applicant_type, channel, submitted_on, receive
     if applicant_type not in ApplicantType.values:
         raise ValidationError("申请人类型无效。", code="applicant_type")
     if not description.strip():
-        raise ValidationError({"description": "请描述所需政府信息（名称、文号或其他特征）。"})
+        raise _field_error("description", "请描述所需政府信息（名称、文号或其他特征）。", "required")
     if delivery == "post" and not applicant.address.strip():
-        raise ValidationError({"address": "选择邮寄的，请填写通信地址。"}, code="address_required")
+        raise _field_error("address", "选择邮寄的，请填写通信地址。", "address_required")
     _validate_applicant(applicant_type, applicant)
     code = _new_code()
     for _attempt in range(5):
@@ -284,15 +288,14 @@ def receipt_date(*, channel, submitted_on, signed_on=None, confirmed_on=None):
         return submitted_on
     if channel == Channel.POST:
         if signed_on is None:
-            raise ValidationError({"signed_on": "信函申请请填写本机关签收日期。"}, code="signed_on_required")
+            raise _field_error("signed_on", "信函申请请填写本机关签收日期。", "signed_on_required")
         if signed_on < submitted_on:
-            raise ValidationError({"signed_on": "签收日期不能早于寄出日期。"}, code="date_order")
+            raise _field_error("signed_on", "签收日期不能早于寄出日期。", "date_order")
         return signed_on
     if confirmed_on is None:
-        raise ValidationError({"confirmed_on": "网络、传真、电子邮件申请请填写双方确认收到的日期。"},
-                              code="confirmed_on_required")
+        raise _field_error("confirmed_on", "网络、传真、电子邮件申请请填写双方确认收到的日期。", "confirmed_on_required")
     if confirmed_on < submitted_on:
-        raise ValidationError({"confirmed_on": "确认日期不能早于发送日期。"}, code="date_order")
+        raise _field_error("confirmed_on", "确认日期不能早于发送日期。", "date_order")
     return confirmed_on
 
 
@@ -359,9 +362,9 @@ def application_request_correction(*, application, by, items: str, on=None,
     if application.correction_requested_on is not None:
         raise ValidationError("补正只能要求一次，本申请已经要求过补正。", code="correction_once")
     if not items.strip():
-        raise ValidationError({"items": "请列明需要补正的事项。"}, code="items_required")
+        raise _field_error("items", "请列明需要补正的事项。", "items_required")
     if not 1 <= days <= 30:
-        raise ValidationError({"days": "补正期限应为1至30个工作日。"}, code="days")
+        raise _field_error("days", "补正期限应为1至30个工作日。", "days")
     latest = checked(add_workdays, application.received_on, deadlines.CORRECTION_REQUEST_WORKDAYS)
     if on > latest:
         raise ValidationError(
@@ -408,9 +411,9 @@ def application_pause(*, application, by, kind: str, party: str, on=None) -> App
     application = _lock(application)
     on = _date(on, not_before=application.clock_start, before_what="答复期限起算日")
     if kind not in (PauseKind.THIRD_PARTY, PauseKind.AGENCY):
-        raise ValidationError({"kind": "请选择征求第三方意见或征求其他机关意见。"}, code="kind")
+        raise _field_error("kind", "请选择征求第三方意见或征求其他机关意见。", "kind")
     if not party.strip():
-        raise ValidationError({"party": "请填写征求意见的对象。"}, code="party_required")
+        raise _field_error("party", "请填写征求意见的对象。", "party_required")
     old_status, old_due = application.status, application.due_date
     _move(application, Status.CONSULTING)
     workdays = (deadlines.THIRD_PARTY_WORKDAYS if kind == PauseKind.THIRD_PARTY
@@ -466,9 +469,9 @@ def application_extend(*, application, by, days: int, reason: str, on=None) -> A
             f"当前状态为“{application.get_status_display()}”，不能延期。", code="illegal_transition"
         )
     if not 1 <= days <= deadlines.MAX_EXTENSION_WORKDAYS:
-        raise ValidationError({"days": "延长的期限最长不得超过20个工作日。"}, code="days")
+        raise _field_error("days", "延长的期限最长不得超过20个工作日。", "days")
     if not reason.strip():
-        raise ValidationError({"reason": "请填写延期理由。"}, code="reason_required")
+        raise _field_error("reason", "请填写延期理由。", "reason_required")
     if application.due_date and on > application.due_date:
         raise ValidationError(
             f"答复期限已于{application.due_date:%Y-%m-%d}届满，不能再延期。", code="already_due"
@@ -512,10 +515,10 @@ def application_fee_notice(*, application, by, method: str, pages: int | None = 
         amount = fees.fee_by_count(units)
     elif method == FeeMethod.BY_PAGE:
         if not pages or pages < 1:
-            raise ValidationError({"pages": "按量计收时请填写页数。"}, code="pages_required")
+            raise _field_error("pages", "按量计收时请填写页数。", "pages_required")
         units, amount = pages, fees.fee_by_pages(pages)
     else:
-        raise ValidationError({"method": "请选择计收方式。"}, code="method")
+        raise _field_error("method", "请选择计收方式。", "method")
     if amount <= 0:
         raise ValidationError(
             f"按{FeeMethod(method).label}计算应收金额为0元，依规定不收费。", code="fee_free"
@@ -558,9 +561,9 @@ def application_reply(*, application, by, outcome: str, on=None, note: str = "")
     _require_staff(by, application)
     application = _lock(application)
     if not outcome:
-        raise ValidationError({"outcome": "请选择办理结果。"}, code="outcome_required")
+        raise _field_error("outcome", "请选择办理结果。", "outcome_required")
     if outcome not in Outcome.values:
-        raise ValidationError({"outcome": "办理结果无效。"}, code="outcome_invalid")
+        raise _field_error("outcome", "办理结果无效。", "outcome_invalid")
     on = _date(on, not_before=application.received_on, what="答复日期")
     old_status, old_due = application.status, application.due_date
     _move(application, Status.REPLIED)
@@ -632,7 +635,7 @@ def notice_update(*, notice, by, number: str, body: str) -> Notice:
     if notice.is_issued:
         raise ValidationError("告知书已出具，不能再修改。", code="notice_frozen")
     if not body.strip():
-        raise ValidationError({"body": "正文不能为空。"}, code="body_required")
+        raise _field_error("body", "正文不能为空。", "body_required")
     notice.number, notice.body = number.strip(), body.strip()
     notice.save(update_fields=["number", "body"])
     return notice
@@ -645,7 +648,7 @@ def notice_issue(*, notice, by, on=None) -> Notice:
     if notice.is_issued:
         raise ValidationError("告知书已经出具。", code="notice_frozen")
     if not notice.number.strip():
-        raise ValidationError({"number": "出具前请填写文号。"}, code="number_required")
+        raise _field_error("number", "出具前请填写文号。", "number_required")
     application = notice.application
     on = _date(on, not_before=application.received_on, what="出具日期")
     notice.status, notice.issued_on, notice.issued_by = NoticeStatus.ISSUED, on, by
@@ -664,7 +667,7 @@ def appeal_record(*, application, by, kind: str, filed_on, body: str = "") -> Ap
     _require_staff(by, application)
     application = _lock(application)
     if kind not in AppealKind.values:
-        raise ValidationError({"kind": "请选择复议或诉讼类型。"}, code="kind")
+        raise _field_error("kind", "请选择复议或诉讼类型。", "kind")
     if application.closed_on is None:
         raise ValidationError("申请尚未办结，不能登记复议或诉讼。", code="not_closed")
     filed_on = _date(filed_on, not_before=application.closed_on, what="提起日期",
@@ -687,7 +690,7 @@ def appeal_decide(*, appeal, by, result: str, decided_on) -> Appeal:
     if appeal.result != AppealResult.PENDING:
         raise ValidationError("该复议或诉讼已经审结。", code="already_decided")
     if result not in (AppealResult.UPHELD, AppealResult.CORRECTED, AppealResult.OTHER):
-        raise ValidationError({"result": "请选择维持、纠正或其他结果。"}, code="result")
+        raise _field_error("result", "请选择维持、纠正或其他结果。", "result")
     decided_on = _date(decided_on, not_before=appeal.filed_on, what="审结日期",
                        before_what="提起日期")
     appeal.result, appeal.decided_on = result, decided_on
