@@ -123,7 +123,6 @@ class AnnualReportAdmin(AgencyScopedAdmin):
     list_select_related = ("agency",)
     search_fields = ("agency__name", "agency__short_name")
     autocomplete_fields = ["agency"]
-    date_hierarchy = "created_at"
     change_form_template = "admin/reports/annualreport/change_form.html"
     inlines = [ReportVersionInline, ReportEventInline]
 
@@ -156,9 +155,11 @@ class AnnualReportAdmin(AgencyScopedAdmin):
         if obj is None:
             return (head,)
         fieldsets = [head]
-        for title, fields in NARRATIVE_FIELDSETS[obj.format]:
-            description = f"可用占位符（发布时替换为按记录统计的数据）：{PLACEHOLDER_HELP}"
-            fieldsets.append((title, {"fields": fields, "description": description}))
+        for i, (title, fields) in enumerate(NARRATIVE_FIELDSETS[obj.format]):
+            options = {"fields": fields}
+            if i == 0:
+                options["description"] = f"文字中可用占位符，预览和发布时替换为按记录统计的数据：{PLACEHOLDER_HELP}"
+            fieldsets.append((title, options))
         for title, fields in FIGURE_FIELDSETS[obj.format]:
             fieldsets.append((title, {"fields": fields}))
         fieldsets.append(("落款", {"fields": (("signature_name", "signature_date"),)}))
@@ -199,7 +200,7 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             snapshot = build_snapshot(report)
             extra_context.update({
                 "checks": snapshot["checks"],
-                "errors": [c for c in snapshot["checks"] if c["level"] == "error"],
+                "check_errors": [c for c in snapshot["checks"] if c["level"] == "error"],
                 "banner": deadline_banner(report, timezone.localdate()),
                 "can_publish": access.has_role(request.user, report.agency_id, Role.HEAD),
                 "report": report,
@@ -250,7 +251,7 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             "report": report,
             "opts": self.model._meta,
             "checks": snapshot["checks"],
-            "errors": [c for c in snapshot["checks"] if c["level"] == "error"],
+            "check_errors": [c for c in snapshot["checks"] if c["level"] == "error"],
             "is_correction": report.versions.exists(),
             "can_publish": access.has_role(request.user, report.agency_id, Role.HEAD),
             "banner": deadline_banner(report, timezone.localdate()),
