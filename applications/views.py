@@ -13,7 +13,6 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from applications import services, throttling
 from applications.forms import ApplyForm, StatusForm
 from applications.models import Application, NoticeKind, NoticeStatus
-from disclosure.models import Agency
 
 TOKEN_SALT = "applications.apply"
 TOKEN_MAX_AGE = 24 * 3600
@@ -51,9 +50,6 @@ def _too_many(request, what):
 
 
 def _render_form(request, form):
-    agencies = list(Agency.objects.all())
-    if len(agencies) == 1 and not form.is_bound:
-        form.fields["agency"].initial = agencies[0].pk
     return render(request, "applications/application_form.html", {
         "form": form, "nav": "apply", "notice_version": services.PRIVACY_NOTICE_VERSION,
     })
