@@ -144,3 +144,40 @@ class FreezeTests(ReportSetup, TestCase):
 
 
 COMPLETE_PROBLEMS = "公开不够及时。下一年度将加强培训。"
+
+
+class CarryOverAcrossReportsTests(ReportSetup, TestCase):
+    def test_warns_when_this_years_carried_over_differs_from_last_years_published_report(self):
+        application = make_application(self.agency, received=date(2024, 12, 28))
+        report_publish(report=self.make_report(2024), by=self.head)  # 四 = 1, frozen
+        from reports.documents import build_snapshot
+
+        this_year = self.make_report(2025)
+        self.assertEqual([c for c in build_snapshot(this_year)["checks"] if c["code"] == "carry_over"], [])
+        # The record is changed afterwards: it was in fact answered in 2024.
+        application.outcome, application.closed_on, application.status = "granted", date(2024, 12, 30), "replied"
+        application.save()
+        warnings = [c for c in build_snapshot(this_year)["checks"] if c["code"] == "carry_over"]
+        self.assertEqual(warnings[0]["level"], "warning")
+        self.assertIn("相差-1件", warnings[-1]["message"])
+        # A warning does not block publishing.
+        self.assertEqual(report_publish(report=this_year, by=self.head).number, 1)
+
+
+class TrialFormatTests(ReportSetup, TestCase):
+    def test_2019_format_prints_its_own_table_two_and_a_single_other_row(self):
+        make_application(self.agency, received=date(2020, 3, 1), closed=date(2020, 3, 9),
+                         outcome="other.unpaid_fee")
+        make_application(self.agency, received=date(2020, 4, 1), closed=date(2020, 4, 9),
+                         outcome="other.other")
+        report = self.make_report(2020, services=6, procurement_count=2,
+                                  procurement_10k_yuan=Decimal("35.5"))
+        report_publish(report=report, by=self.head)
+        response = self.client.get("/reports/test-bureau/2020/")
+        self.assertContains(response, "其他对外管理服务事项")
+        self.assertContains(response, "第二十条第（九）项")
+        self.assertContains(response, "35.5000")
+        html = response.content.decode()
+        row = html.split('<tr data-key="other.no_correction+other.unpaid_fee+other.other">')[1].split("</tr>")[0]
+        self.assertIn("（六）其他处理", row)
+        self.assertIn('<td class="num">2</td>', row)

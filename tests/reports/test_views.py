@@ -154,3 +154,32 @@ class StaffWorkflowTests(ReportSetup, TestCase):
         bad = self.client.get("/admin/reports/annualreport/period/",
                               {"agency": self.agency.pk, "start": "2025-05-01", "end": "2025-03-31"})
         self.assertContains(bad, "开始日期不能晚于结束日期")
+
+
+class WorkbenchTests(ReportSetup, TestCase):
+    def test_draft_reports_appear_on_the_deadline_board_until_published(self):
+        report = self.make_report(2025)
+        self.client.login(username=self.clerk.username, password=PASSWORD)
+        self.assertContains(self.client.get("/admin/"), "2025年政府信息公开工作年度报告")
+        report_publish(report=report, by=self.head)
+        self.assertNotContains(self.client.get("/admin/"), "2025年政府信息公开工作年度报告")
+
+
+class DistrictReportTests(ReportSetup, TestCase):
+    def test_district_report_sums_its_units(self):
+        district = make_agency(name="某区人民政府", slug="district")
+        self.agency.parent = district
+        self.agency.save()
+        make_item(self.agency, published=date(2025, 3, 1))
+        make_item(district, published=date(2025, 3, 2))
+        admin = make_staff(district, Role.DISTRICT_ADMIN)
+        from reports.services import report_create
+
+        report = report_create(report=AnnualReport(
+            agency=district, year=2025, covers_units=True, overview="概述。", problems="问题。",
+            other_matters="本年度未收取信息处理费。"), by=admin)
+        report_publish(report=report, by=admin)
+        data = self.client.get("/reports/district/2025.json").json()
+        self.assertTrue(data["covers_units"])
+        self.assertEqual(data["proactive"]["total"], 2)
+        self.assertContains(self.client.get("/reports/"), "含下属机构汇总")
