@@ -1,0 +1,741 @@
+"""The synthetic district for the benchmark: 50 agencies, ten years of records, realistic Chinese.
+
+Rows are generated in Python as plain dicts keyed by the models' attribute names and written
+in bulk: ``COPY … FROM STDIN`` on PostgreSQL (psycopg2 ``copy_expert``; a million items in a few
+minutes), ``bulk_create`` elsewhere. Nothing goes through services, so nothing here may be
+used outside the benchmark's own database. The generator is seeded: the same ``--items`` gives
+the same data, so runs are comparable.
+
+Realism that matters for the measurements: agencies are skewed (a few busy ones hold most
+records, as in a real district), dates spread over ten years, 96 % of items published, titles
+built from real administrative subjects so that two- and four-character searches hit common
+and rare terms, and applications cover all 22 outcomes of table 三 plus open ones.
+"""
+
+import hashlib
+import io
+import itertools
+import json
+import multiprocessing
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+YEARS = range(2016, 2026)  # ten full years
+SEED = 20_170_101
+WORKERS = 2  # processes loading items on PostgreSQL: one per core of the reference machine
+DISTRICT = "示范区"
+
+DEPARTMENTS = [
+    "发展和改革局", "教育局", "科学技术局", "工业和信息化局", "公安分局", "民政局", "司法局",
+    "财政局", "人力资源和社会保障局", "自然资源局", "生态环境分局", "住房和城乡建设局",
+    "交通运输局", "水务局", "农业农村局", "商务局", "文化旅游体育局", "卫生健康局",
+    "退役军人事务局", "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局",
+    "林业和草原局", "信访局", "行政审批服务局", "城市管理局", "乡村振兴局", "粮食和物资储备局",
+    "档案馆", "地方金融工作局", "机关事务管理局", "人民防空办公室", "民族宗教事务局",
+    "投资促进局", "融媒体中心", "残疾人联合会", "妇女联合会", "供销合作社",
+    "胜利街道办事处", "朝阳街道办事处", "金星街道办事处", "古城镇人民政府", "金积镇人民政府",
+    "金银滩镇人民政府", "高闸镇人民政府", "扁担沟镇人民政府", "上桥镇人民政府",
+]
+SUBJECTS = [
+    "安全生产", "危险化学品", "非煤矿山", "消防安全", "防汛抗旱", "森林防火", "食品安全",
+    "药品监管", "校园安全", "农村饮水安全", "城乡低保", "特困人员供养", "医疗保障", "养老服务",
+    "就业创业", "农民工工资", "营商环境", "政务服务", "一网通办", "工程建设项目审批",
+    "生态环境保护", "大气污染防治", "水污染防治", "土壤污染防治", "垃圾分类", "农村人居环境整治",
+    "乡村振兴", "高标准农田", "畜牧业发展", "设施农业", "农业保险", "耕地保护", "自然资源确权",
+    "国土空间规划", "城市更新", "老旧小区改造", "保障性住房", "建筑施工安全", "道路交通安全",
+    "城乡公交", "冬季供暖", "城镇燃气安全", "电动自行车", "特种设备", "价格监测", "知识产权",
+    "消费者权益保护", "统计调查", "审计整改", "财政预算", "政府采购", "地方债务管理",
+    "社会保险", "基层医疗卫生", "爱国卫生", "义务教育", "学前教育", "职业教育", "文化惠民",
+    "全民健身", "文物保护", "旅游市场秩序", "退役军人优抚", "双拥共建", "民族团结进步",
+    "信访矛盾化解", "法治政府建设", "普法宣传", "行政执法", "人民调解", "社区治理",
+    "网格化管理", "应急预案管理", "地质灾害防治", "防震减灾", "安全生产标准化", "隐患排查治理",
+    "有限空间作业", "粉尘防爆", "烟花爆竹", "应急演练", "河湖长制", "节水型社会", "水土保持",
+    "林长制", "草原保护", "粮食储备", "应急物资保障", "科技创新", "数字经济", "招商引资",
+    "中小企业发展", "稳就业", "人才引进", "档案管理", "保密工作", "政务公开", "政府信息公开",
+    "政务新媒体", "12345热线", "基层减负", "作风建设", "节能降耗", "清洁取暖", "新能源汽车",
+    "物业管理", "住房公积金", "不动产登记", "户籍管理", "治安管理", "禁毒宣传", "反电信诈骗",
+    "老年人权益保障", "残疾人保障", "未成年人保护", "妇女儿童发展", "慈善事业", "殡葬改革",
+    "婚姻登记", "地名管理",
+]
+POLICY_TITLES = [
+    "{district}{agency}关于印发《{subject}工作实施方案》的通知",
+    "{district}{agency}关于进一步加强{subject}工作的意见",
+    "{district}{subject}管理办法",
+    "{agency}关于做好{year}年{subject}工作的通知",
+    "{district}关于{subject}的若干措施",
+    "{agency}关于调整{subject}有关政策的通知",
+]
+WORK_TITLES = [
+    "{agency}召开{subject}工作推进会",
+    "{agency}开展{subject}专项检查",
+    "{district}{subject}工作取得阶段性成效",
+    "{agency}组织{subject}业务培训",
+    "{agency}部署{year}年{subject}重点工作",
+    "{agency}深入基层督导{subject}工作",
+    "{district}召开{subject}工作联席会议",
+]
+OTHER_TITLES = [
+    "{agency}{year}年{subject}情况公示",
+    "{agency}{year}年部门预算公开",
+    "关于{subject}项目的公告",
+    "{agency}{year}年{subject}统计数据",
+    "{agency}关于{subject}的通告",
+]
+SENTENCES = [
+    "为深入贯彻落实党中央、国务院关于{subject}的决策部署，切实保障人民群众生命财产安全。",
+    "会议强调，各单位要提高政治站位，压实主体责任，确保{subject}各项工作落到实处。",
+    "近日，{agency}组织工作人员深入企业、社区和村组，对{subject}工作开展督导检查。",
+    "检查中发现问题隐患{n}处，已当场督促整改{m}处，其余问题限期整改到位。",
+    "下一步，{agency}将持续完善{subject}长效机制，强化部门协同，形成工作合力。",
+    "本办法自印发之日起施行，有效期五年，由{agency}负责解释。",
+    "各乡镇、街道和有关部门要结合实际，认真抓好贯彻落实，重大情况及时报告。",
+    "截至目前，全区累计投入资金{n}万元，惠及群众{m}户，群众满意度明显提升。",
+    "活动现场通过设置展板、发放宣传资料、解答群众咨询等方式，普及{subject}相关知识。",
+    "各单位要建立健全工作台账，实行清单化管理、项目化推进，按月报送工作进展情况。",
+    "对工作中推诿扯皮、敷衍塞责造成严重后果的，依法依规严肃追究相关人员责任。",
+    "此次培训邀请行业专家授课，围绕{subject}法律法规、标准规范和典型案例进行了系统讲解。",
+    "现将有关情况予以公示，公示期为五个工作日，如有异议请在公示期内向{agency}反映。",
+    "会议听取了各成员单位{subject}工作情况汇报，研究部署了下一阶段重点任务。",
+    "各地要坚持问题导向，聚焦薄弱环节，举一反三，全面排查整治{subject}领域突出问题。",
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕鹏辉建国志文斌波宁欣"
+APPLICATION_TOPICS = [
+    "{year}年{subject}专项资金的分配和使用情况", "{subject}相关的行政处罚决定书",
+    "本村{subject}项目的批复文件和验收材料", "{year}年度{subject}工作的统计数据",
+    "我单位{subject}许可的审批材料", "{subject}项目征收补偿安置方案",
+]
+
+
+@dataclass(frozen=True)
+class Size:
+    items: int
+    applications: int
+    proposals: int
+
+    @classmethod
+    def scaled(cls, items):
+        """The district of the budgets at 1,000,000 items; smaller runs keep the proportions."""
+        return cls(items=items, applications=max(items // 10, 50), proposals=max(items // 100, 20))
+
+
+def progress(label, done, total, started):
+    """One overwritten line per table: rows, percentage and rate."""
+    elapsed = max(time.monotonic() - started, 1e-6)
+    sys.stdout.write(
+        f"\r  {label:<14} {done:>10,} / {total:,} ({100 * done / max(total, 1):5.1f} %, "
+        f"{done / elapsed:,.0f} 行/秒)"
+    )
+    if done >= total:
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+# --- bulk writing ------------------------------------------------------------------------------
+
+
+def _copy_text(value):
+    """A value in COPY's text format (tab-separated, \\N for NULL)."""
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\\\x" + bytes(value).hex()
+    if isinstance(value, (dict, list)):
+        return _copy_text(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _defaults(model):
+    now = timezone.now()
+    defaults = {}
+    for field in model._meta.concrete_fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[field.attname] = now
+        else:
+            # "" for blank text fields, the declared default otherwise, else None.
+            defaults[field.attname] = field.get_default()
+    return defaults
+
+
+class Writer:
+    """Writes row dicts to a model's table: COPY on PostgreSQL, bulk_create elsewhere."""
+
+    BATCH = 20_000
+
+    def __init__(self, model, total, label, counter=None):
+        self.model, self.total, self.label, self.counter = model, total, label, counter
+        self.fields = model._meta.concrete_fields
+        self.defaults = _defaults(model)
+        self.copy = connection.vendor == "postgresql"
+        self.pending, self.done, self.started = [], 0, time.monotonic()
+
+    def add(self, row):
+        self.pending.append(row)
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self):
+        if not self.pending:
+            return
+        if self.copy:
+            buffer = io.StringIO()
+            for row in self.pending:
+                buffer.write("\t".join(
+                    _copy_text(row[f.attname] if f.attname in row else self.defaults[f.attname])
+                    for f in self.fields
+                ))
+                buffer.write("\n")
+            buffer.seek(0)
+            columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+            table = connection.ops.quote_name(self.model._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+        else:
+            self.model.objects.bulk_create(
+                [self.model(**{**self.defaults, **row}) for row in self.pending], batch_size=500
+            )
+        self.done += len(self.pending)
+        if self.counter is not None:
+            self.counter.value = self.done
+        self.pending = []
+        if self.total:
+            progress(self.label, self.done, self.total, self.started)
+
+    def close(self):
+        self.flush()
+        if self.total and self.done < self.total:
+            progress(self.label, self.total, self.total, self.started)
+
+
+# --- the data set ------------------------------------------------------------------------------
+
+
+def _weights(n, rng):
+    """Zipf-like skew: the busiest agency has ~10× the records of a median one."""
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(n)]
+    rng.shuffle(weights)
+    return weights
+
+
+def _random_date(rng, year):
+    return date(year, 1, 1) + timedelta(days=rng.randrange(365))
+
+
+class Builder:
+    """Builds the whole data set into the current default database, which must be empty of it."""
+
+    def __init__(self, size, *, out=sys.stdout):
+        self.size, self.out = size, out
+        self.rng = random.Random(SEED)
+
+    def log(self, message):
+        self.out.write(message + "\n")
+        self.out.flush()
+
+    def build(self):
+        started = time.monotonic()
+        _tune_session()
+        self.agencies()
+        with _without_secondary_indexes(["disclosure_item", "disclosure_item_channels",
+                                         "applications_application", "applications_applicant"]):
+            self.items()
+            _tune_session()  # the item workers closed this process's connection
+            with transaction.atomic():
+                self.applications()
+        with transaction.atomic():
+            self.proposals()
+            self.staff()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.log(f"数据集已生成：{time.monotonic() - started:.0f} 秒。")
+
+    # Agencies, channels, topics
+
+    def agencies(self):
+        from disclosure.models import Agency, Channel, ChannelKind, Topic
+
+        district = Agency.objects.create(
+            name=f"{DISTRICT}人民政府", short_name=f"{DISTRICT}政府", slug="bench-district",
+            code="11640300MB0000000X", sort_order=1,
+        )
+        self.district = district
+        agencies = [district]
+        for n, name in enumerate(DEPARTMENTS, start=2):
+            agencies.append(Agency(
+                name=f"{DISTRICT}{name}", short_name=name, slug=f"bench-{n:02d}",
+                code=f"11640300MB{n:07d}X", parent=district, sort_order=n,
+            ))
+        Agency.objects.bulk_create(agencies[1:])
+        self.agencies_list = list(Agency.objects.order_by("sort_order", "id"))
+        self.agency_weights = _weights(len(self.agencies_list), self.rng)
+        channels = []
+        for agency in self.agencies_list:
+            channels += [
+                Channel(agency=agency, name="门户网站", kind=ChannelKind.PORTAL, sort_order=1),
+                Channel(agency=agency, name=f"{agency.short_name}微信公众号", kind=ChannelKind.WECHAT, sort_order=2),
+                Channel(agency=agency, name="政务公开栏", kind=ChannelKind.BULLETIN, sort_order=3),
+            ]
+        Channel.objects.bulk_create(channels)
+        self.channels = {}
+        for channel in Channel.objects.order_by("id"):
+            self.channels.setdefault(channel.agency_id, []).append(channel.pk)
+        self.topics = list(Topic.objects.filter(parent__isnull=False).values_list("pk", flat=True)) or [None]
+        self.log(f"  机构 {len(self.agencies_list)} 个，发布渠道 {len(channels)} 个。")
+
+    def busiest_agency(self):
+        index = max(range(len(self.agencies_list)), key=self.agency_weights.__getitem__)
+        return self.agencies_list[index]
+
+    # Items
+
+    def _bodies(self):
+        """Six bodies per subject (3–5 sentences each); ``{agency}`` is filled in per item."""
+        pool = {}
+        for subject in SUBJECTS:
+            variants = []
+            for _ in range(6):
+                sentences = self.rng.sample(SENTENCES, self.rng.randint(3, 5))
+                body = "".join(
+                    s.format(subject=subject, agency="{agency}", n=self.rng.randint(3, 90),
+                             m=self.rng.randint(1, 60))
+                    for s in sentences
+                )
+                variants.append(body)
+            pool[subject] = variants
+        return pool
+
+    def items(self):
+        """A million items in WORKERS processes, each with its own connection and COPY stream.
+
+        Generating rows (Python) and computing their search vectors (PostgreSQL's generated
+        column) are both CPU-bound: one process per core keeps both cores busy. Worker k takes
+        the agencies whose position modulo WORKERS is k, so index-number serials stay gap-free
+        per agency-year without any coordination.
+        """
+        from disclosure.models import Item
+
+        total = self.size.items
+        agency_count = len(self.agencies_list)
+        cumulative = list(itertools.accumulate(self.agency_weights))
+        self.item_agency = self.rng.choices(range(agency_count), cum_weights=cumulative, k=total)
+        self.pool = self._bodies()
+        workers = WORKERS if connection.vendor == "postgresql" and total >= 50_000 else 1
+        started = time.monotonic()
+        if workers == 1:
+            self._items_part(0, 1, None)
+        else:
+            context = multiprocessing.get_context("fork")
+            done = [context.Value("q", 0) for _ in range(workers)]
+            connections.close_all()  # children must open their own connections
+            processes = [context.Process(target=self._items_child, args=(k, workers, done[k]))
+                         for k in range(workers)]
+            for process in processes:
+                process.start()
+            while any(process.is_alive() for process in processes):
+                time.sleep(0.5)
+                progress("公开信息", min(sum(v.value for v in done), total - 1), total, started)
+            if any(process.exitcode for process in processes):
+                raise RuntimeError("生成公开信息的子进程失败，见上方错误。")
+            progress("公开信息", total, total, started)
+        _reset_sequences([Item, Item.channels.through])
+
+    def _items_child(self, part, parts, done):
+        try:
+            _tune_session()
+            with transaction.atomic():
+                self._items_part(part, parts, done)
+        finally:
+            connections.close_all()
+
+    def _items_part(self, part, parts, done):
+        from disclosure.models import Category, DocKind, Genre, Item, ItemStatus, Validity
+        from disclosure.search import tokens
+
+        rng = random.Random(SEED + part)
+        total = self.size.items
+        pool = self.pool
+        token_cache = {}
+        counters = {}
+        agencies = self.agencies_list
+        codes = [agency.code.lower() for agency in agencies]
+        through = Item.channels.through
+        items = Writer(Item, total if done is None else 0, "公开信息", counter=done)
+        links = Writer(through, 0, "发布渠道")
+        categories = [Category.POLICY] * 8 + [Category.WORK] * 62 + [Category.OTHER] * 30
+        genres = {Category.POLICY: [Genre.NOTICE, Genre.OPINION, Genre.MEASURES, Genre.SCHEME],
+                  Category.WORK: [Genre.NEWS], Category.OTHER: [Genre.ANNOUNCEMENT, Genre.PUBLIC_NOTICE,
+                                                             Genre.REPORT, Genre.OTHER]}
+        templates = {Category.POLICY: POLICY_TITLES, Category.WORK: WORK_TITLES,
+                     Category.OTHER: OTHER_TITLES}
+        statuses = [ItemStatus.PUBLISHED] * 96 + [ItemStatus.DRAFT] * 2 + [ItemStatus.IN_REVIEW, ItemStatus.WITHDRAWN]
+        now = timezone.now()
+        item_agency = self.item_agency
+        for pk in range(1, total + 1):
+            position = item_agency[pk - 1]
+            if position % parts != part:
+                continue
+            agency = agencies[position]
+            year = YEARS[rng.randrange(len(YEARS))]
+            category = categories[rng.randrange(100)]
+            subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
+            title = rng.choice(templates[category]).format(
+                district=DISTRICT, agency=agency.short_name, subject=subject, year=year)
+            variant = rng.randrange(6)
+            body = pool[subject][variant].replace("{agency}", agency.short_name)
+            summary = body[: body.index("。") + 1]
+            status = statuses[rng.randrange(100)]
+            published = _random_date(rng, year)
+            formed = published - timedelta(days=rng.randint(0, 30))
+            row = {
+                "id": pk, "agency_id": agency.pk, "title": title, "summary": summary, "body": body,
+                "formed_date": formed, "category": category, "topic_id": rng.choice(self.topics),
+                "genre": rng.choice(genres[category]), "keywords": subject, "status": status,
+                "created_at": now, "updated_at": now,
+            }
+            document_number = ""
+            if category == Category.POLICY:
+                seq = counters[agency.pk, year, "doc"] = counters.get((agency.pk, year, "doc"), 0) + 1
+                document_number = f"{DISTRICT[:1]}{agency.short_name[:2]}发〔{year}〕{seq}号"
+                row["document_number"] = document_number
+                if rng.random() < 0.3:
+                    row["doc_kind"] = DocKind.NORMATIVE
+                    if rng.random() < 0.15:
+                        row["validity"] = rng.choice([Validity.EXPIRED, Validity.REPEALED])
+                        row["validity_changed_on"] = published + timedelta(days=rng.randint(200, 900))
+            index_number = ""
+            if status in (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN):
+                seq = counters[agency.pk, year] = counters.get((agency.pk, year), 0) + 1
+                index_number = f"{agency.code}/{year}-{seq:05d}"
+                row.update(
+                    index_number=index_number, index_year=year, index_seq=seq,
+                    published_date=published, publish_workdays=rng.randint(1, 24),
+                    content_digest=hashlib.sha256(f"{title}\n{body}".encode()).hexdigest(),
+                )
+                if status == ItemStatus.WITHDRAWN:
+                    row["withdrawn_reason"] = "内容已过时效，予以撤回。"
+            # Same tokens as Item.save() (disclosure.search.document_tokens): the title, then
+            # summary, body, document number, keywords and index number, each tokenised alone.
+            key = (subject, variant, agency.pk)
+            text_tokens = token_cache.get(key)
+            if text_tokens is None:
+                text_tokens = token_cache[key] = tokens(summary) + tokens(body)
+            subject_tokens = token_cache.get(subject)
+            if subject_tokens is None:
+                subject_tokens = token_cache[subject] = tokens(subject)
+            title_tokens = token_cache.get(title)
+            if title_tokens is None:
+                title_tokens = token_cache[title] = _pad(tokens(title))
+            # An index number "<code>/<year>-<seq>" tokenises to its three ASCII runs.
+            number_tokens = [codes[position], str(year), f"{seq:05d}"] if index_number else []
+            row["search_title_tokens"] = title_tokens
+            row["search_tokens"] = _pad(
+                text_tokens + (tokens(document_number) if document_number else []) + subject_tokens
+                + number_tokens
+            )
+            items.add(row)
+            if status == ItemStatus.PUBLISHED:
+                # One channel per published item; the item id doubles as the link id.
+                links.add({"id": pk, "item_id": pk,
+                           "channel_id": self.channels[agency.pk][rng.randrange(3)]})
+        items.close()
+        links.close()
+
+    # Applications
+
+    def applications(self):
+        from applications import pii
+        from applications.models import (
+            Appeal,
+            AppealKind,
+            AppealResult,
+            Applicant,
+            ApplicantType,
+            Application,
+            Channel,
+            Delivery,
+            Form,
+            IdType,
+            Outcome,
+            Status,
+        )
+
+        rng, total = self.rng, self.size.applications
+        agencies = self.agencies_list
+        # Busy agencies receive most applications (land, housing, police in a real district).
+        weights = [w ** 1.5 for w in self.agency_weights]
+        outcome_weights = {
+            Outcome.GRANTED: 40, Outcome.PARTIAL: 8, Outcome.NOT_HELD: 18, Outcome.NEEDS_CREATION: 3,
+            Outcome.UNCLEAR: 3, Outcome.OTHER: 6,
+        }
+        outcomes = list(Outcome)
+        leaf_weights = [outcome_weights.get(o, 1) for o in outcomes]
+        types = list(ApplicantType)
+        type_weights = [80, 8, 2, 2, 5, 3]
+        open_statuses = [Status.REGISTERED, Status.REVIEWING, Status.HANDLING, Status.CORRECTION,
+                         Status.CONSULTING, Status.FEE_PENDING]
+        today = timezone.localdate()
+        # Encrypting per row would dominate the build; every applicant shares one ciphertext.
+        id_enc = pii.encrypt("640302199001011234", field="id_number")
+        phone_enc = pii.encrypt("13900000000", field="phone")
+        address_enc = pii.encrypt(f"{DISTRICT}胜利街1号", field="address")
+        key_version = pii.key_version()
+        apps = Writer(Application, total, "依申请公开")
+        applicants = Writer(Applicant, total, "申请人")
+        appeals = Writer(Appeal, 0, "复议诉讼")
+        appeal_id = 0
+        now = timezone.now()
+        for pk in range(1, total + 1):
+            agency = rng.choices(agencies, weights)[0]
+            year = YEARS[rng.randrange(len(YEARS))]
+            received = _random_date(rng, year)
+            applicant_type = rng.choices(types, type_weights)[0]
+            subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
+            row = {
+                "id": pk, "agency_id": agency.pk, "tracking_number": f"YS{year}{pk:08d}",
+                "query_code_hash": hashlib.sha256(str(pk).encode()).hexdigest(),
+                "applicant_type": applicant_type, "channel": rng.choice(list(Channel)),
+                "submitted_on": received - timedelta(days=rng.randint(0, 3)), "received_on": received,
+                "clock_start": received,
+                "description": rng.choice(APPLICATION_TOPICS).format(year=year - 1, subject=subject),
+                "form": rng.choice(list(Form)), "delivery": rng.choice(list(Delivery)),
+                "privacy_notice_version": "2024-1", "created_at": now,
+                "due_date": received + timedelta(days=28),
+            }
+            # The most recent ~2 % are still open (some overdue); the rest are closed.
+            if received > today - timedelta(days=60) or rng.random() < 0.005:
+                row["status"] = rng.choice(open_statuses)
+            else:
+                outcome = rng.choices(outcomes, leaf_weights)[0]
+                closed = received + timedelta(days=rng.randint(3, 40))
+                withdrawn = outcome == Outcome.OTHER and rng.random() < 0.5
+                row.update(
+                    status=Status.WITHDRAWN if withdrawn else rng.choice([Status.REPLIED, Status.ARCHIVED]),
+                    outcome=outcome, closed_on=closed,
+                )
+                if rng.random() < 0.02:
+                    appeal_id += 1
+                    decided = closed + timedelta(days=rng.randint(30, 200))
+                    appeals.add({
+                        "id": appeal_id, "application_id": pk, "kind": rng.choice(list(AppealKind)),
+                        "filed_on": closed + timedelta(days=rng.randint(5, 50)),
+                        "decided_on": decided if decided < today else None,
+                        "result": rng.choice([AppealResult.UPHELD, AppealResult.UPHELD,
+                                              AppealResult.CORRECTED, AppealResult.OTHER])
+                        if decided < today else AppealResult.PENDING,
+                    })
+            apps.add(row)
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+            applicants.add({
+                "id": pk, "application_id": pk, "name": name,
+                "org_name": "" if applicant_type == ApplicantType.NATURAL_PERSON else f"{DISTRICT}{subject}服务中心",
+                "id_type": IdType.RESIDENT_ID,
+                "id_number_enc": id_enc, "id_number_masked": "6403**********1234",
+                "id_index": hashlib.sha256(f"id{pk}".encode()).hexdigest(),
+                "phone_enc": phone_enc, "phone_masked": "139****0000",
+                "address_enc": address_enc, "address_masked": f"{DISTRICT}胜利街****",
+                "key_version": key_version,
+            })
+        apps.close()
+        applicants.close()
+        appeals.close()
+        _reset_sequences([Application, Applicant, Appeal])
+
+    # Proposals
+
+    def proposals(self):
+        from proposals.models import (
+            AnswerClass,
+            Body,
+            Kind,
+            Proposal,
+            PublicationMode,
+            PublicationStatus,
+            Satisfaction,
+            Session,
+            Status,
+        )
+
+        rng, total = self.rng, self.size.proposals
+        sessions = []
+        for n, year in enumerate(YEARS, start=1):
+            for body, label in ((Body.NPC, "人民代表大会"), (Body.CPPCC, "政协委员会议")):
+                sessions.append(Session.objects.create(
+                    name=f"{DISTRICT}第{n}次{label}（{year}）", short_name=f"{year}{label[:2]}",
+                    body=body, year=year, opened_on=date(year, 1, 10),
+                ))
+        classes = list(AnswerClass.objects.filter(is_active=True).values_list("pk", flat=True)) or [None]
+        writer = Writer(Proposal, total, "建议提案")
+        through = Proposal.co_units.through
+        co_units = Writer(through, 0, "会办单位")
+        co_id = 0
+        per_session = {}
+        agencies, weights = self.agencies_list[1:], self.agency_weights[1:]
+        now = timezone.now()
+        today = timezone.localdate()
+        for pk in range(1, total + 1):
+            session = sessions[rng.randrange(len(sessions))]
+            number = per_session[session.pk] = per_session.get(session.pk, 0) + 1
+            kind = (Kind.CPPCC_PROPOSAL if session.body == Body.CPPCC
+                    else (Kind.NPC_MOTION if rng.random() < 0.03 else Kind.NPC_SUGGESTION))
+            subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
+            lead = rng.choices(agencies, weights)[0]
+            assigned = date(session.year, 2, 1) + timedelta(days=rng.randrange(60))
+            due = assigned + timedelta(days=91)
+            row = {
+                "id": pk, "session_id": session.pk, "kind": kind, "number": str(number),
+                "title": f"关于加强{subject}工作的建议", "content": f"建议进一步加强{subject}工作，"
+                "加大投入，完善机制，切实解决群众反映的突出问题。",
+                "proposer": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                "lead_unit_id": lead.pk, "assigned_date": assigned, "due_date": due,
+                "created_at": now,
+            }
+            if due < today or rng.random() < 0.8:
+                replied = assigned + timedelta(days=rng.randint(20, 110))
+                published = rng.random() < 0.7
+                mode = rng.choice([PublicationMode.FULL, PublicationMode.FULL, PublicationMode.SUMMARY])
+                row.update(
+                    status=Status.REPLIED, reply_date=replied,
+                    reply_number=f"{lead.short_name[:2]}复〔{session.year}〕{number}号",
+                    reply_text=f"您提出的关于加强{subject}工作的建议收悉，现答复如下：我局高度重视，"
+                    f"已将{subject}纳入年度重点工作，统筹推进。",
+                    answer_class_id=rng.choice(classes),
+                    satisfaction=rng.choice(list(Satisfaction)),
+                    publication_mode=mode,
+                    publication_summary=f"关于{subject}的答复摘要。" if mode == PublicationMode.SUMMARY else "",
+                    publication_status=PublicationStatus.PUBLISHED if published else PublicationStatus.NONE,
+                    published_date=replied + timedelta(days=10) if published else None,
+                )
+            writer.add(row)
+            if rng.random() < 0.3:
+                co_id += 1
+                other = rng.choice(agencies)
+                if other.pk != lead.pk:
+                    co_units.add({"id": co_id, "proposal_id": pk, "agency_id": other.pk})
+        writer.close()
+        co_units.close()
+        _reset_sequences([Session, Proposal, through])
+
+    def staff(self):
+        """One clerk of the busiest agency, for the staff dashboard scenario."""
+        from accounts.models import Role
+        from accounts.services import staff_create
+
+        self.clerk = staff_create(
+            username="bench-clerk", name="基准测试信息员", password="Bench-Passw0rd-2024",
+            memberships=[(self.busiest_agency(), Role.CLERK)],
+        )
+
+
+def _tune_session():
+    """Loading settings for this connection (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # Generated rows are consistent by construction: skip the per-row FK and audit triggers
+        # while loading, as pg_restore does; and do not wait for the WAL flush on each commit.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SET synchronous_commit = off")
+
+
+def _pad(words):
+    return f" {' '.join(words)} " if words else ""
+
+
+def _reset_sequences(models_):
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(_NoStyle(), models_):
+            cursor.execute(sql)
+
+
+class _NoStyle:
+    def __getattr__(self, name):
+        return lambda text: text
+
+
+class _without_secondary_indexes:
+    """Drops a table's secondary indexes while it is loaded and builds them again after.
+
+    Building an index once over the loaded rows is several times faster than maintaining it row
+    by row. Indexes that back a constraint (primary keys, unique constraints) stay.
+    """
+
+    def __init__(self, tables):
+        self.tables, self.saved = tables, []
+
+    def __enter__(self):
+        if connection.vendor != "postgresql":
+            return self
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT i.indexname, i.indexdef FROM pg_indexes i
+                   WHERE i.schemaname = 'public' AND i.tablename = ANY(%s)
+                     AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                                     WHERE c.conname = i.indexname)""",
+                [self.tables],
+            )
+            self.saved = cursor.fetchall()
+            for name, _ in self.saved:
+                cursor.execute(f'DROP INDEX "{name}"')
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is not None or not self.saved:
+            return False
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute("SET max_parallel_maintenance_workers = 2")
+            for _, definition in self.saved:
+                cursor.execute(definition)
+        sys.stdout.write(f"  重建索引 {len(self.saved)} 个：{time.monotonic() - started:.0f} 秒\n")
+        return False
+
+
+def dataset_present(size):
+    """True when the current database already holds exactly this data set (reuse it)."""
+    from applications.models import Application
+    from disclosure.models import Agency, Item
+    from proposals.models import Proposal
+
+    return (
+        Agency.objects.filter(slug="bench-district").exists()
+        and Item.objects.count() == size.items
+        and Application.objects.count() == size.applications
+        and Proposal.objects.count() == size.proposals
+    )
+
+
+def clear():
+    """Empties the tables the data set writes (the benchmark database only).
+
+    Rows seeded by migrations (topics, answer classes, calendar) stay.
+    """
+    from accounts.models import User
+    from applications.models import Appeal, Applicant, Application
+    from disclosure.models import Agency, Channel, Item
+    from proposals.models import Proposal, Session
+
+    models_ = [Item.channels.through, Item, Appeal, Applicant, Application,
+               Proposal.co_units.through, Proposal, Session, Channel, Agency]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE " + ", ".join(f'"{m._meta.db_table}"' for m in models_) + " CASCADE")
+    if connection.vendor != "postgresql":
+        for model in models_:
+            model.objects.all()._raw_delete(connection.alias)
+    User.objects.filter(username="bench-clerk").delete()
