@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts import access as agency_access
 from accounts.admin import AgencyScopedAdmin
 from proposals import access, services
+from proposals.deadlines import chinese_date
 from proposals.forms import ACTIONS, RegisterForm, available_actions
 from proposals.models import AnswerClass, Event, Opinion, Proposal, PublicationStatus, Session
 from workdays.calendar import UnknownCalendarYear, workdays_between
@@ -81,6 +82,9 @@ class ProposalAdmin(AgencyScopedAdmin):
         "reviewed_by", "review_date", "review_opinion", "published_date", "publication_lag",
     )
     fixed_after_registration = ("session", "kind", "number", "lead_unit", "assigned_date")
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_published else None
 
     def get_queryset(self, request):
         return access.visible(request.user, admin.ModelAdmin.get_queryset(self, request))
@@ -186,14 +190,14 @@ class ProposalAdmin(AgencyScopedAdmin):
 def _status_lines(proposal):
     """Plain-language lines for the top of the staff page: deadline and publication timing."""
     today = timezone.localdate()
-    lines = [f"状态：{proposal.get_status_display()}，答复期限 {proposal.due_date:%Y年%m月%d日}"]
+    lines = [f"状态：{proposal.get_status_display()}，答复期限 {chinese_date(proposal.due_date)}"]
     if proposal.is_open and proposal.due_date < today:
         lines.append(f"已超过答复期限 {(today - proposal.due_date).days} 天。")
     elif proposal.is_open:
         lines.append(f"距答复期限还有 {(proposal.due_date - today).days} 天。")
     if proposal.reply_date:
         on_time = "按期" if proposal.replied_on_time else "逾期"
-        lines.append(f"{proposal.reply_date:%Y年%m月%d日}答复（{on_time}）。")
+        lines.append(f"{chinese_date(proposal.reply_date)}答复（{on_time}）。")
     if proposal.publication_lag is not None:
         lines.append(f"答复后第 {proposal.publication_lag} 个工作日公开（一般要求20个工作日内）。")
     elif proposal.reply_date and proposal.publication_status != PublicationStatus.WITHHELD:

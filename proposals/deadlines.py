@@ -28,3 +28,8 @@ def answer_due(assigned: date) -> date:
 def latest_due(assigned: date) -> date:
     """The furthest an extension may push the answer."""
     return add_months(assigned, MAX_MONTHS)
+
+
+def chinese_date(day: date) -> str:
+    """2024年5月6日: the way dates are written in official documents (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -253,6 +253,11 @@ class Proposal(models.Model):
         return self.reply_text
 
 
+    @property
+    def public_paragraphs(self):
+        return [line.strip() for line in self.public_text.splitlines() if line.strip()]
+
+
 class Opinion(models.Model):
     """A co-unit's opinion (会办意见), sent to the lead unit before it replies."""
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import access as agency_access
 from disclosure.documents import normalize_document_number
 from proposals import access, catalog
-from proposals.deadlines import REHANDLING_MONTHS, add_months, answer_due, latest_due
+from proposals.deadlines import REHANDLING_MONTHS, add_months, answer_due, chinese_date, latest_due
 from proposals.models import (
     PUBLICATION_TRANSITIONS,
     TRANSITIONS,
@@ -135,12 +135,12 @@ def proposal_extend(*, proposal, by, reason, due_date=None) -> Proposal:
     due_date = due_date or limit
     if due_date > limit:
         raise ValidationError(
-            f"延期后的答复期限最迟为交办后6个月（{limit:%Y年%m月%d日}），不能再延长。",
+            f"延期后的答复期限最迟为交办后6个月（{chinese_date(limit)}），不能再延长。",
             code="beyond_six_months",
         )
     if due_date <= proposal.due_date:
         raise ValidationError(
-            f"延期后的答复期限应晚于现在的期限（{proposal.due_date:%Y年%m月%d日}）。",
+            f"延期后的答复期限应晚于现在的期限（{chinese_date(proposal.due_date)}）。",
             code="not_later",
         )
     old = proposal.due_date
@@ -180,7 +180,7 @@ def proposal_reply(
     _require_open(proposal, "答复")
     if reply_date < proposal.assigned_date:
         raise ValidationError(
-            f"答复日期不能早于交办日期（{proposal.assigned_date:%Y年%m月%d日}）。",
+            f"答复日期不能早于交办日期（{chinese_date(proposal.assigned_date)}）。",
             code="before_assignment",
         )
     _not_future(reply_date, "答复日期")
