@@ -1,0 +1,160 @@
+"""The staff pages: register, workflow steps, notices, appeals; constant queries; reminders."""
+
+from datetime import date
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Role
+from applications import services
+from applications.models import Application, NoticeStatus, Outcome, Status
+from tests.applications.builders import ADDRESS, ID_NUMBER, PHONE, handling, register
+from tests.factories import make_agency, make_staff
+
+BASE = "/admin/applications/application/"
+
+
+class StaffWorkflowTests(TestCase):
+    def setUp(self):
+        self.agency = make_agency(name="某区应急管理局")
+        self.clerk = make_staff(self.agency, Role.CLERK)
+        self.head = make_staff(self.agency, Role.HEAD)
+        self.client.force_login(self.clerk)
+
+    def step(self, application, name, **data):
+        return self.client.post(f"{BASE}{application.pk}/step/{name}/", data)
+
+    def test_register_a_post_application_by_the_signing_date(self):
+        response = self.client.get(f"{BASE}add/")
+        self.assertRedirects(response, f"{BASE}register/")
+        data = {
+            "agency": self.agency.pk, "channel": "post", "submitted_on": "2024-06-11",
+            "signed_on": "2024-06-14", "applicant_type": "natural_person", "name": "赵某",
+            "id_type": "resident_id", "id_number": ID_NUMBER, "phone": PHONE,
+            "address": ADDRESS, "description": "某文件", "form": "paper", "delivery": "post",
+        }
+        response = self.client.post(f"{BASE}register/", data, follow=True)
+        application = Application.objects.get()
+        self.assertRedirects(response, f"{BASE}{application.pk}/change/")
+        self.assertEqual((application.received_on, application.due_date),
+                         (date(2024, 6, 14), date(2024, 7, 12)))
+        self.assertContains(response, "查询码")  # shown once, in the success message
+        self.assertNotContains(self.client.get(f"{BASE}{application.pk}/change/"), "查询码")
+
+    def test_register_keeps_input_and_explains_a_missing_signing_date(self):
+        data = {
+            "agency": self.agency.pk, "channel": "post", "submitted_on": "2024-06-11",
+            "applicant_type": "natural_person", "name": "赵某", "id_type": "resident_id",
+            "id_number": ID_NUMBER, "phone": PHONE, "description": "某某文件内容", "form": "paper",
+            "delivery": "pick_up",
+        }
+        response = self.client.post(f"{BASE}register/", data)
+        self.assertContains(response, "请填写本机关签收日期")
+        self.assertContains(response, "某某文件内容")
+        self.assertFalse(Application.objects.exists())
+
+    def test_steps_through_http_and_the_reply_notice(self):
+        application = register(self.agency, self.clerk, date(2024, 6, 14))
+        self.assertRedirects(self.step(application, "review", on="2024-06-14"),
+                             f"{BASE}{application.pk}/change/")
+        self.step(application, "accept", on="2024-06-17")
+        response = self.step(application, "reply", on="2024-06-10", outcome=Outcome.GRANTED)
+        self.assertContains(response, "不能早于收到申请日期")
+        response = self.step(application, "reply", on="2024-06-20", outcome="")
+        self.assertContains(response, "请选择办理结果")
+        self.step(application, "reply", on="2024-06-20", outcome=Outcome.GRANTED)
+        application.refresh_from_db()
+        self.assertEqual(application.status, Status.REPLIED)
+        notice = application.notices.get()
+        url = f"{BASE}notice/{notice.pk}/"
+        self.assertContains(self.client.get(url), "出具（出具后不能修改）")
+        response = self.client.post(url, {"number": "", "body": notice.body, "issue": "1"})
+        self.assertContains(response, "出具前请填写文号")
+        self.client.post(url, {"number": "某应急依申〔2024〕1号", "body": notice.body + "\n补充一句。",
+                               "issue": "1"})
+        notice.refresh_from_db()
+        self.assertEqual(notice.status, NoticeStatus.ISSUED)
+        self.assertTrue(notice.body.endswith("补充一句。"))
+        page = self.client.get(url)
+        self.assertNotContains(page, "保存草稿")
+        printed = self.client.get(f"{url}print/")
+        self.assertContains(printed, "某区应急管理局")
+        self.assertContains(printed, "某应急依申〔2024〕1号")
+        today = timezone.localdate()
+        self.assertContains(printed, f"{today.year}年{today.month}月{today.day}日")  # issue date
+        self.assertNotContains(printed, PHONE)
+        self.assertNotContains(printed, 'style="')
+
+    def test_the_case_page_offers_only_the_steps_the_status_allows(self):
+        application = register(self.agency, self.clerk, date(2024, 6, 14))
+        page = self.client.get(f"{BASE}{application.pk}/change/")
+        self.assertContains(page, "转入审核")
+        self.assertNotContains(page, f"{application.pk}/step/reply/")
+        response = self.step(application, "archive", on="2024-06-14")
+        self.assertContains(response, "不能归档")
+
+    def test_a_clerk_asking_for_an_extension_gets_a_message_not_an_error_page(self):
+        application = handling(self.agency, self.clerk, date(2024, 6, 14))
+        response = self.step(application, "extend", on="2024-07-01", days=10, reason="档案")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "只有负责人可以办理延期")
+
+    def test_appeal_through_the_case_page(self):
+        application = handling(self.agency, self.clerk, date(2024, 6, 14))
+        services.application_reply(application=application, by=self.clerk,
+                                   outcome=Outcome.STATE_SECRET, on=date(2024, 6, 20))
+        self.client.post(f"{BASE}{application.pk}/appeal/",
+                         {"kind": "reconsideration", "filed_on": "2024-07-01", "body": "区政府"})
+        appeal = application.appeals.get()
+        self.client.post(f"{BASE}appeal/{appeal.pk}/decide/",
+                         {"result": "upheld", "decided_on": "2024-08-01"})
+        appeal.refresh_from_db()
+        self.assertEqual(appeal.result, "upheld")
+
+    def test_list_and_case_pages_make_a_constant_number_of_queries(self):
+        def count(url):
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(ctx.captured_queries)
+
+        first = handling(self.agency, self.clerk, date(2024, 6, 14))
+        list_small, case_small = count(BASE), count(f"{BASE}{first.pk}/change/")
+        for day in (17, 18, 19, 20):
+            application = handling(self.agency, self.clerk, date(2024, 6, day))
+            services.application_reply(application=application, by=self.clerk,
+                                       outcome=Outcome.GRANTED, on=date(2024, 6, 21))
+        services.application_pause(application=first, by=self.clerk, kind="agency", party="某局",
+                                   on=date(2024, 6, 17))
+        services.application_resume(application=first, by=self.clerk, on=date(2024, 6, 18))
+        services.application_reply(application=first, by=self.clerk, outcome=Outcome.GRANTED,
+                                   on=date(2024, 6, 21))
+        self.assertEqual(count(BASE), list_small)
+        self.assertEqual(count(f"{BASE}{first.pk}/change/"), case_small)
+
+
+class RemindDeadlinesTests(TestCase):
+    def test_mails_the_clerk_and_head_of_the_agency_about_overdue_and_soon(self):
+        agency = make_agency()
+        clerk = make_staff(agency, Role.CLERK, email="clerk@example.gov.cn")
+        make_staff(agency, Role.REVIEWER, email="reviewer@example.gov.cn")
+        overdue = register(agency, clerk, date(2024, 5, 6))
+        register(agency, clerk, date(2024, 6, 14))  # due 2024-07-12: not soon on 6-20
+        out = StringIO()
+        call_command("remind_deadlines", today=date(2024, 6, 20), stdout=out)
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["clerk@example.gov.cn"])
+        self.assertIn(overdue.tracking_number, message.body)
+        self.assertIn("已超期", message.body)
+        self.assertNotIn(PHONE, message.body)
+
+    def test_nothing_to_remind(self):
+        out = StringIO()
+        call_command("remind_deadlines", stdout=out)
+        self.assertIn("没有需要提醒", out.getvalue())
+        self.assertEqual(mail.outbox, [])
