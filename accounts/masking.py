@@ -7,6 +7,8 @@ never written out in full.
 import logging
 import re
 
+from django.utils.log import AdminEmailHandler
+
 # 18-digit resident ID (last character may be X), 15-digit old IDs, and mainland mobiles.
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{6}(\d{3})(?![0-9A-Za-z])")
@@ -45,4 +47,20 @@ class PersonalDataFilter(logging.Filter):
         masked = mask_text(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text, so the traceback is masked once for every handler.
+            record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info))
         return True
+
+
+class MaskingAdminEmailHandler(AdminEmailHandler):
+    """Error mails with ID and mobile numbers masked in the whole report, not just the message.
+
+    ``sensitive_post_parameters`` hides the form fields; this catches a number that reached an
+    exception message, a URL or a header.
+    """
+
+    def send_mail(self, subject, message, *args, **kwargs):
+        if kwargs.get("html_message"):
+            kwargs["html_message"] = mask_text(kwargs["html_message"])
+        super().send_mail(mask_text(subject), mask_text(message), *args, **kwargs)

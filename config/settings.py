@@ -219,9 +219,23 @@ ADMINS = [("运维", addr) for addr in env_list("DJANGO_ADMINS")]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # ID and mobile numbers are masked before any handler writes or mails a record (PIPL).
+    "filters": {
+        "personal_data": {"()": "accounts.masking.PersonalDataFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "mail_admins": {
+            "level": "ERROR", "class": "accounts.masking.MaskingAdminEmailHandler",
+            "filters": ["require_debug_false", "personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # Security (see README "Security"; the numbers are what 等保 assessors commonly ask for).
