@@ -144,6 +144,9 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             return f"剩余{banner['days_left']}天（{report.deadline:%Y-%m-%d}）"
         return format_html('<span class="overdue">已逾期{}天</span>', banner["overdue_days"])
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     def get_readonly_fields(self, request, obj=None):
         fields = ["status", "created_at", "updated_at"]
         if obj is not None:
@@ -173,6 +176,11 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             obj.save()
         else:
             services.report_create(report=obj, by=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new report is an empty form of sections: go straight on to writing it.
+        messages.success(request, f"已创建{obj}，可点击“生成文字初稿”按统计数据生成各部分初稿。")
+        return redirect("admin:reports_annualreport_change", obj.pk)
 
     # ---- workflow views -----------------------------------------------------------------
 
@@ -270,6 +278,7 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             "title": "任意时段统计（内部查看，不公开）",
             "opts": self.model._meta,
             "form": form,
+            "quarters": quarters(timezone.localdate()),
         }
         if form.is_valid():
             agency, start, end = form.cleaned_data["agency"], form.cleaned_data["start"], form.cleaned_data["end"]
@@ -285,6 +294,18 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             context.update(document_context(snapshot))
             context.update({"agency": agency, "start": start, "end": end, "with_documents": year is not None})
         return TemplateResponse(request, "admin/reports/period.html", context)
+
+
+def quarters(today):
+    """The quarters of this year and last year as (label, start, end), most recent first."""
+    ends = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+    result = []
+    for year in (today.year, today.year - 1):
+        for q in (4, 3, 2, 1):
+            start = date(year, 3 * q - 2, 1)
+            if start <= today:
+                result.append((f"{year}年第{'一二三四'[q - 1]}季度", start, date(year, *ends[q])))
+    return result
 
 
 class PeriodForm(forms.Form):

@@ -183,3 +183,23 @@ class DistrictReportTests(ReportSetup, TestCase):
         self.assertTrue(data["covers_units"])
         self.assertEqual(data["proactive"]["total"], 2)
         self.assertContains(self.client.get("/reports/"), "含下属机构汇总")
+
+
+class AdminAddTests(ReportSetup, TestCase):
+    def test_clerk_starts_a_report_and_the_format_follows_the_year(self):
+        self.client.login(username=self.clerk.username, password=PASSWORD)
+        response = self.client.post("/admin/reports/annualreport/add/",
+                                    {"agency": self.agency.pk, "year": 2020, "format": ""})
+        report = AnnualReport.objects.get(agency=self.agency, year=2020)
+        self.assertRedirects(response, f"/admin/reports/annualreport/{report.pk}/change/",
+                             fetch_redirect_response=False)
+        self.assertEqual(report.format, "2019")
+        self.assertEqual(report.events.get().by, self.clerk)
+        change = self.client.get(f"/admin/reports/annualreport/{report.pk}/change/")
+        self.assertContains(change, "其他对外管理服务事项上一年项目数量")
+
+    def test_quarter_links_on_the_period_page(self):
+        self.client.login(username=self.clerk.username, password=PASSWORD)
+        response = self.client.get("/admin/reports/annualreport/period/",
+                                   {"agency": self.agency.pk, "start": "2025-01-01", "end": "2025-12-31"})
+        self.assertContains(response, "第一季度")
