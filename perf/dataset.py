@@ -715,7 +715,8 @@ def dataset_present(size):
     return (
         Agency.objects.filter(slug="bench-district").exists()
         and Item.objects.count() == size.items
-        and Application.objects.count() == size.applications
+        # The load test posts applications into the same database: more is fine.
+        and Application.objects.count() >= size.applications
         and Proposal.objects.count() == size.proposals
     )
 
