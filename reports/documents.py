@@ -53,9 +53,10 @@ def build_snapshot(report, *, figures=None):
     """Every figure, sentence and check of a report, as JSON-ready data."""
     figures = figures if figures is not None else report_figures(report)
     narrative = resolved_narrative(report, figures)
+    legacy = report.format == ReportFormat.LEGACY
     checks = run_checks(
         figures, fmt=report.format, narrative=narrative,
-        previous_carried_forward=previous_carried_forward(report),
+        previous_carried_forward=None if legacy else previous_carried_forward(report),
     )
     return {
         "schema": SCHEMA,

@@ -109,8 +109,12 @@ def money(value, places=2):
     return str(Decimal(value or 0).quantize(Decimal(1).scaleb(-places)))
 
 
-def record_figures(*, agency_ids, start, end, year=None):
-    """Figures computed from the records for any period (``year`` adds the table 二 document counts)."""
+def record_figures(*, agency_ids, start, end, year=None, appeals=True):
+    """Figures computed from the records for any period.
+
+    ``year`` adds the table 二 document counts; ``appeals=False`` leaves out table 四 (the
+    legacy format has neither, and skipping them saves two queries).
+    """
     # Imported here: the selectors belong to apps that reports reads, loaded on use.
     from applications import selectors as application_selectors
     from disclosure import selectors as disclosure_selectors
@@ -123,7 +127,10 @@ def record_figures(*, agency_ids, start, end, year=None):
         if year else None
     )
     table3 = _table3(application_selectors.table3(agency_ids=agency_ids, start=start, end=end))
-    table4 = _table4(application_selectors.appeals_table(agency_ids=agency_ids, start=start, end=end))
+    table4 = _table4(
+        application_selectors.appeals_table(agency_ids=agency_ids, start=start, end=end)
+        if appeals else None
+    )
     fees = application_selectors.fees_collected(agency_ids=agency_ids, start=start, end=end)
     proposals = _proposals(proposal_selectors.proposal_counts(agency_ids=agency_ids, start=start, end=end))
     return {
@@ -156,9 +163,10 @@ def entered_figures(report):
 def report_figures(report):
     """Every figure of one agency-year report: records plus what staff entered."""
     start, end = year_period(report.year)
+    national = report.format != ReportFormat.LEGACY
     figures = record_figures(
         agency_ids=agency_ids_for(report.agency, report.covers_units),
-        start=start, end=end, year=report.year,
+        start=start, end=end, year=report.year if national else None, appeals=national,
     )
     table2, legacy = entered_figures(report)
     figures["table2"].update(table2)

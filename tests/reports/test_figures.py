@@ -125,3 +125,11 @@ class FigureQueryCountTests(TestCase):
         with self.assertNumQueries(self.SELECTOR_QUERIES + 1):
             snapshot = build_snapshot(self.report)
         self.assertEqual(snapshot["figures"]["proactive"]["total"], 32)
+
+    def test_the_legacy_format_skips_the_tables_it_does_not_print(self):
+        from reports.documents import build_snapshot
+
+        legacy = report_create(report=AnnualReport(agency=self.agency, year=2017), by=self.clerk)
+        # 3 catalog + 2 applications + 1 fees + 5 proposals; no documents, appeals or last year.
+        with self.assertNumQueries(11):
+            build_snapshot(legacy)
