@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import access as agency_access
 from accounts.admin import AgencyScopedAdmin
 from proposals import access, services
-from proposals.deadlines import chinese_date
+from proposals.deadlines import PUBLICATION_WORKDAYS, chinese_date
 from proposals.forms import ACTIONS, RegisterForm, available_actions
 from proposals.models import AnswerClass, Event, Opinion, Proposal, PublicationStatus, Session
 from workdays.calendar import UnknownCalendarYear, workdays_between
@@ -66,7 +66,7 @@ class ProposalAdmin(AgencyScopedAdmin):
     form = RegisterForm
     change_form_template = "proposals/admin/proposal_change_form.html"
     list_display = ("number", "title", "session", "kind", "lead_unit", "assigned_date", "due_date",
-                    "status", "answer_class", "satisfaction", "publication_status")
+                    "deadline_state", "answer_class", "satisfaction", "publication_status")
     list_display_links = ("number", "title")
     list_filter = ("status", "publication_status", "kind", "session", "answer_class", "satisfaction")
     list_select_related = ("session", "lead_unit", "answer_class")
@@ -82,6 +82,12 @@ class ProposalAdmin(AgencyScopedAdmin):
         "reviewed_by", "review_date", "review_opinion", "published_date", "publication_lag",
     )
     fixed_after_registration = ("session", "kind", "number", "lead_unit", "assigned_date")
+
+    @admin.display(description="办理状态", ordering="status")
+    def deadline_state(self, obj):
+        if obj.is_open and obj.due_date < timezone.localdate():
+            return f"{obj.get_status_display()}（已超期）"
+        return obj.get_status_display()
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published else None
@@ -199,12 +205,13 @@ def _status_lines(proposal):
         on_time = "按期" if proposal.replied_on_time else "逾期"
         lines.append(f"{chinese_date(proposal.reply_date)}答复（{on_time}）。")
     if proposal.publication_lag is not None:
-        lines.append(f"答复后第 {proposal.publication_lag} 个工作日公开（一般要求20个工作日内）。")
+        late = "，超过" if proposal.publication_lag > PUBLICATION_WORKDAYS else "，未超过"
+        lines.append(f"答复后第 {proposal.publication_lag} 个工作日公开{late}一般要求的{PUBLICATION_WORKDAYS}个工作日。")
     elif proposal.reply_date and proposal.publication_status != PublicationStatus.WITHHELD:
         try:
             passed = workdays_between(proposal.reply_date, today)
         except UnknownCalendarYear as exc:
             lines.append(str(exc))
         else:
-            lines.append(f"答复后已过 {passed} 个工作日尚未公开（一般要求20个工作日内）。")
+            lines.append(f"答复后已过 {passed} 个工作日尚未公开（一般要求{PUBLICATION_WORKDAYS}个工作日内）。")
     return lines

@@ -16,6 +16,7 @@ from proposals.models import (
     Status,
 )
 from tests.proposals.records import Unit, answer_class, make_session, publish, register, reply
+from workdays.models import CalendarYear
 
 
 def refused(test, error_code, call, **kwargs):
@@ -239,6 +240,13 @@ class PublicationTests(TestCase):
         self.assertEqual(kinds, [EventKind.REGISTER, EventKind.REPLY, EventKind.SUBMIT, EventKind.REVIEW,
                                  EventKind.PUBLISH])
         self.assertTrue(Proposal.objects.published().filter(pk=self.proposal.pk).exists())
+
+    def test_publishing_in_a_year_without_calendar_still_works_without_a_guessed_lag(self):
+        CalendarYear.objects.filter(year=2024).delete()
+        publish(self.unit, self.proposal, on=date(2024, 5, 6))
+        self.proposal.refresh_from_db()
+        self.assertTrue(self.proposal.is_published)
+        self.assertIsNone(self.proposal.publication_lag)
 
     def test_summary_and_withholding_need_their_text(self):
         refused(self, "summary_required", self.submit, mode="summary")

@@ -199,7 +199,7 @@ class StaffAdminTests(TestCase):
         proposal.refresh_from_db()
         self.assertTrue(proposal.is_published)
         self.assertContains(self.client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk])),
-                            "答复后第 13 个工作日公开")
+                            "答复后第 13 个工作日公开，未超过一般要求的20个工作日")
 
     def test_answer_classes_are_edited_in_the_admin(self):
 
