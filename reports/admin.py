@@ -282,7 +282,9 @@ class AnnualReportAdmin(AgencyScopedAdmin):
         }
         if form.is_valid():
             agency, start, end = form.cleaned_data["agency"], form.cleaned_data["start"], form.cleaned_data["end"]
-            year = start.year if (start.year == end.year and start == date(start.year, 1, 1)) else None
+            # Document counts are defined per calendar year (issued, repealed, in force at year end).
+            full_year = start == date(start.year, 1, 1) and end == date(start.year, 12, 31)
+            year = start.year if full_year else None
             figures = record_figures(
                 agency_ids=agency_ids_for(agency, form.cleaned_data["include_units"]),
                 start=start, end=end, year=year,
