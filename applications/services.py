@@ -154,6 +154,17 @@ def _due(application):
     )
 
 
+def _due_if_known(application):
+    """Receiving an application never fails for want of a calendar (Art. 31): the due date stays
+    empty until the year's schedule is entered, and staff steps then refuse with the message."""
+    try:
+        return _due(application)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) != "unknown_calendar_year":
+            raise
+        return None
+
+
 def _event(application, *, kind, by, on, old_status, old_due, note=""):
     event = ApplicationEvent.objects.create(
         application=application, kind=kind, actor=by, on=on, old_status=old_status,
@@ -231,7 +242,7 @@ def _create(*, agency, applicant, applicant_type, channel, submitted_on, receive
                     privacy_notice_version=PRIVACY_NOTICE_VERSION,
                     submission_key=submission_key, is_demo=is_demo,
                 )
-                application.due_date = _due(application)
+                application.due_date = _due_if_known(application)
                 application.save()
                 break
         except IntegrityError:

@@ -152,3 +152,15 @@ class FeeTests(TestCase):
         for pages, fee in [(30, 0), (31, 10), (100, 700), (101, 720), (200, 2700), (201, 2740)]:
             with self.subTest(pages=pages):
                 self.assertEqual(fees.fee_by_pages(pages), Decimal(fee))
+
+
+class UnknownYearReceiptTests(TestCase):
+    def test_an_application_is_received_even_without_a_calendar_and_staff_get_the_message(self):
+        CalendarYear.objects.filter(year=2025).delete()
+        agency = make_agency()
+        clerk = make_staff(agency, Role.CLERK)
+        application = register(agency, clerk, date(2024, 12, 20))
+        self.assertIsNone(application.due_date)
+        with self.assertRaises(ValidationError) as ctx:
+            services.application_review(application=application, by=clerk, on=date(2024, 12, 20))
+        self.assertIn("2025年的节假日安排尚未录入", ctx.exception.messages[0])
