@@ -11,6 +11,7 @@ created and migrated when missing. ``--use-default-database`` runs on the config
 instead: meant for the test suite's throw-away test database only.
 """
 
+import math
 import os
 import random
 import statistics
@@ -29,6 +30,8 @@ from django.utils import timezone
 from perf import dataset
 
 BENCH_DB_NAME = "zwgk_bench"
+MIN_SAMPLES = 5
+TIME_BUDGET = 20.0  # seconds of measuring per scenario and implementation, after MIN_SAMPLES
 REPORT_YEAR = 2021
 
 
@@ -95,8 +98,7 @@ class Command(BaseCommand):
     def use_database(self, url):
         """Points the default alias at the benchmark database, creating and migrating it."""
         config = dj_database_url.parse(url, conn_max_age=600)
-        current = connections["default"].settings_dict
-        if config["NAME"] == current["NAME"] and config["ENGINE"] == current["ENGINE"]:
+        if same_database(config, connections["default"].settings_dict):
             raise CommandError(
                 f"基准数据库 {config['NAME']} 就是当前站点的数据库：请用专用数据库（--database-url）。"
             )
@@ -131,15 +133,23 @@ class Command(BaseCommand):
         return Agency.objects.exclude(slug__startswith="bench-").exists()
 
 
+def same_database(config, current):
+    """True when ``config`` names the database the site itself is configured with."""
+    def where(conf):
+        return (conf["ENGINE"], conf.get("HOST") or "", str(conf.get("PORT") or ""), conf["NAME"])
+    return where(config) == where(current)
+
+
 # --- scenarios ---------------------------------------------------------------------------------
 
 
 class Row:
     def __init__(self, name, real, naive, budget_ms, max_queries, min_ratio):
         self.name = name
-        self.p50, self.p95, self.queries = real
+        self.p50, self.p95, self.queries, self.samples = real
         self.naive_p95 = naive[1] if naive else None
         self.naive_queries = naive[2] if naive else None
+        self.naive_samples = naive[3] if naive else None
         self.budget_ms, self.max_queries, self.min_ratio = budget_ms, max_queries, min_ratio
 
     @property
@@ -259,7 +269,11 @@ class Scenarios:
         return User.objects.get(username="bench-clerk")
 
     def measure(self, func):
-        for _ in range(3):  # warm-up: connection, template loading, PostgreSQL buffers
+        """(p50, p95, queries) of ``func``; slow baselines get fewer samples (TIME_BUDGET)."""
+        started = time.perf_counter()
+        func()  # warm-up: connection, template loading, PostgreSQL buffers
+        if time.perf_counter() - started < 0.5:
+            func()
             func()
         # The log is a bounded deque: once full (DEBUG while building) it would count nothing.
         reset_queries()
@@ -268,14 +282,17 @@ class Scenarios:
         # Read now: the next request's request_started signal empties the log.
         query_count = len(queries.captured_queries)
         samples = []
-        for _ in range(self.repeat):
+        spent = 0.0
+        while len(samples) < self.repeat and (len(samples) < MIN_SAMPLES or spent < TIME_BUDGET):
             # Nothing is cached between runs: the numbers are those of a cold page.
             cache.clear()
             started = time.perf_counter()
             func()
-            samples.append((time.perf_counter() - started) * 1000)
+            elapsed = time.perf_counter() - started
+            spent += elapsed
+            samples.append(elapsed * 1000)
         samples.sort()
-        return statistics.median(samples), percentile(samples, 95), query_count
+        return statistics.median(samples), percentile(samples, 95), query_count, len(samples)
 
     def run(self):
         rows = []
@@ -291,18 +308,19 @@ class Scenarios:
 
 def percentile(sorted_samples, pct):
     """Nearest-rank percentile of an already sorted list."""
-    index = max(0, min(len(sorted_samples) - 1, round(pct / 100 * len(sorted_samples) + 0.5) - 1))
+    index = max(0, min(len(sorted_samples) - 1, math.ceil(pct / 100 * len(sorted_samples)) - 1))
     return sorted_samples[index]
 
 
 def render_table(rows):
     """A Markdown table (pastes into the README as it is)."""
     lines = [
-        "| 场景 | p50 ms | p95 ms | 查询数 | 预算 | 朴素实现 p95 ms（查询数） | 倍数 |",
+        "| 场景 | p50 ms | p95 ms | 查询数 | 预算 | 朴素实现 p95 ms（查询数，次数） | 倍数 |",
         "|---|---:|---:|---:|---|---:|---:|",
     ]
     for row in rows:
-        naive = f"{row.naive_p95:.1f}（{row.naive_queries}）" if row.naive_p95 is not None else "—"
+        naive = (f"{row.naive_p95:.1f}（{row.naive_queries}，{row.naive_samples}）"
+                 if row.naive_p95 is not None else "—")
         ratio = f"{row.ratio:.1f}×" if row.ratio is not None else "—"
         mark = "✗ " if row.missed else ("✓ " if row.budget != "—" else "")
         lines.append(

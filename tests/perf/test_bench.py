@@ -1,0 +1,98 @@
+"""``manage.py bench`` stays runnable: a small data set on the test database, every scenario."""
+
+from io import StringIO
+
+import dj_database_url
+import pytest
+from django.core.management import CommandError, call_command
+
+from applications.models import Application, Outcome
+from disclosure.models import Item
+from disclosure.search import document_tokens
+from perf import dataset
+from perf.management.commands.bench import percentile, render_table, same_database
+
+
+def run_bench(*args):
+    out = StringIO()
+    call_command("bench", "--use-default-database", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_builds_a_small_district_and_prints_every_scenario():
+    output = run_bench("--items", "2000", "--repeat", "2")
+    assert Item.objects.count() == 2000
+    assert Application.objects.count() == 200
+    for scenario in ("目录首页", "目录筛选", "目录深页", "检索 2 字", "检索 4 字", "信息详情页",
+                     "API 列表", "机构年报 2021", "全区汇总年报", "繁忙机构申请工作台"):
+        assert scenario in output
+    table = [line for line in output.splitlines() if line.startswith("| ")]
+    assert len(table) == 1 + 10  # header + one row per scenario
+    # Every row has a real measurement and a query count.
+    for line in table[1:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        assert float(cells[1]) > 0 and float(cells[2]) >= float(cells[1])
+        assert int(cells[3]) >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_run_reuses_the_data_set():
+    run_bench("--items", "300", "--build-only")
+    first = list(Item.objects.order_by("pk").values_list("pk", "title")[:50])
+    output = run_bench("--items", "300", "--build-only")
+    assert "复用已有数据集" in output
+    assert list(Item.objects.order_by("pk").values_list("pk", "title")[:50]) == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generated_items_carry_the_search_tokens_item_save_would_compute():
+    run_bench("--items", "400", "--build-only")
+    for item in Item.objects.all()[:200]:
+        assert document_tokens(item) == (item.search_title_tokens, item.search_tokens)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applications_cover_every_outcome_and_open_ones():
+    run_bench("--items", "400", "--build-only")
+    outcomes = set(Application.objects.exclude(outcome="").values_list("outcome", flat=True))
+    assert outcomes == set(Outcome.values)
+    assert Application.objects.open().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bench_refuses_a_database_holding_real_data():
+    from tests.factories import make_agency
+
+    make_agency(name="真实机构")
+    with pytest.raises(CommandError, match="非基准数据"):
+        run_bench("--items", "300", "--build-only")
+
+
+def test_the_bench_never_takes_the_site_database_for_its_own():
+    site = {"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1", "PORT": 5432,
+            "NAME": "zwgk"}
+    assert same_database(dj_database_url.parse("postgres://u@127.0.0.1:5432/zwgk"), site)
+    assert not same_database(dj_database_url.parse("postgres://u@127.0.0.1:5432/zwgk_bench"), site)
+
+
+def test_percentile_is_nearest_rank():
+    samples = sorted(range(1, 101))
+    assert percentile(samples, 95) == 95
+    assert percentile(samples, 50) == 50
+    assert percentile([7.0], 95) == 7.0
+
+def test_a_missed_budget_is_marked():
+    from perf.management.commands.bench import Row
+
+    slow = Row("目录首页", (40.0, 45.0, 6, 40), (400.0, 900.0, 3, 5), 30, None, 10)
+    fast = Row("全区汇总年报", (10.0, 12.0, 14, 40), None, 150, None, None)
+    table = render_table([slow, fast])
+    assert "✗ ≤30 ms" in table and "✓ ≤150 ms" in table
+    assert "p95 45.0 ms > 30 ms" in slow.missed
+    assert fast.missed == ""
+
+
+def test_sizes_keep_the_proportions_of_the_budgets():
+    size = dataset.Size.scaled(1_000_000)
+    assert (size.applications, size.proposals) == (100_000, 10_000)
