@@ -210,6 +210,13 @@ class ItemAdmin(AgencyScopedAdmin):
             return "法定目录项目齐全。"
         return format_html("<strong>提交审核前请补充：</strong>{}", "、".join(missing))
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        ids = access.agency_ids(request.user)
+        if ids is not access.ALL and len(ids) == 1:
+            initial.setdefault("agency", next(iter(ids)))  # most clerks work for one agency
+        return initial
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
@@ -311,7 +318,7 @@ class ItemAdmin(AgencyScopedAdmin):
 
     def _step(self, request, pk, form_class, title, act, **form_kwargs):
         item = self._item_or_deny(request, pk)
-        form = form_class(request.POST or None, **form_kwargs)
+        form = form_class(request.POST if request.method == "POST" else None, **form_kwargs)
         if request.method == "POST" and form.is_valid():
             try:
                 message = act(item, form.cleaned_data)

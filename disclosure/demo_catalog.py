@@ -63,19 +63,19 @@ OTHER_2017 = [
 ]
 
 LATER = [
-    # (formed, published, title, number, category, doc_kind, validity, changed_on)
+    # (formed, published, title, number, category, doc_kind); validity changes follow below
     (date(2018, 3, 2), date(2018, 3, 9), "关于印发《利通区安全生产风险分级管控办法》的通知",
-     "吴利安监发〔2018〕8号", Category.POLICY, DocKind.NORMATIVE, Validity.VALID, None),
+     "吴利安监发〔2018〕8号", Category.POLICY, DocKind.NORMATIVE),
     (date(2018, 6, 1), date(2018, 6, 8), "区安监局启动2018年“安全生产月”活动", "", Category.WORK,
-     DocKind.NONE, Validity.VALID, None),
+     DocKind.NONE),
     (date(2019, 1, 10), date(2019, 1, 18), "利通区安全生产监督管理局2018年政府信息公开工作年度报告", "",
-     Category.OTHER, DocKind.NONE, Validity.VALID, None),
+     Category.OTHER, DocKind.NONE),
     (date(2019, 4, 1), date(2019, 4, 12), "利通区生产经营单位安全生产举报奖励办法",
-     "利通区人民政府令〔2019〕1号", Category.POLICY, DocKind.RULE, Validity.VALID, None),
+     "利通区人民政府令〔2019〕1号", Category.POLICY, DocKind.RULE),
     (date(2020, 5, 6), date(2020, 5, 15), "关于印发《利通区危险化学品重大危险源监督管理办法》的通知",
-     "吴利应急发〔2020〕15号", Category.POLICY, DocKind.NORMATIVE, Validity.VALID, None),
+     "吴利应急发〔2020〕15号", Category.POLICY, DocKind.NORMATIVE),
     (date(2021, 3, 3), date(2021, 3, 10), "区应急管理局开展2021年安全生产大检查", "", Category.WORK,
-     DocKind.NONE, Validity.VALID, None),
+     DocKind.NONE),
 ]
 # Documents declared repealed or expired later, as the annual report's table 二 counts them.
 VALIDITY_CHANGES = [
@@ -107,11 +107,12 @@ def _topics():
 def _publish(agency, clerk, reviewer, *, formed, published, channels, validity=None, changed_on=None,
              **fields):
     item = services.item_create(agency=agency, by=clerk, formed_date=formed, channels=channels, **fields)
+    # Marked while still a draft: published rows are read-only in the database.
+    Item.objects.filter(pk=item.pk).update(is_demo=True)
     services.item_submit(item=item, by=clerk)
     services.item_review(item=item, by=reviewer, opinion="经审查，不涉及国家秘密、商业秘密和个人隐私，同意公开。")
     item = services.item_publish(item=item, by=reviewer, published_date=published)
     Review.objects.filter(item=item).update(reviewed_on=published)
-    Item.objects.filter(pk=item.pk).update(is_demo=True)
     return item
 
 
@@ -145,7 +146,7 @@ def seed(ctx):
             body=f"为切实做好全区安全生产工作，{agency.name}按照区委、区政府的统一部署，"
                  "认真落实安全生产责任制，扎实开展隐患排查治理。\n\n- 压实企业主体责任\n- 强化部门监管责任\n- 加强宣传教育培训",
         )
-    for formed, published, title, number, category, doc_kind, validity, changed_on in LATER:
+    for formed, published, title, number, category, doc_kind in LATER:
         topic = topics.get("规章") if doc_kind == DocKind.RULE else (
             topics.get("行政规范性文件") if doc_kind == DocKind.NORMATIVE else safety)
         _publish(

@@ -17,7 +17,11 @@ class ItemAdminForm(forms.ModelForm):
 
     class Meta:
         model = Item
-        fields = "__all__"
+        fields = [
+            "title", "summary", "formed_date", "agency", "co_publishers", "document_number", "category",
+            "topic", "genre", "doc_kind", "channels", "disclosure_mode", "keywords", "body", "validity",
+            "validity_changed_on",
+        ]
         widgets = {"channels": forms.CheckboxSelectMultiple, "summary": forms.Textarea(attrs={"rows": 3})}
 
     def clean_document_number(self):
@@ -29,9 +33,9 @@ class ItemAdminForm(forms.ModelForm):
         channels = cleaned.get("channels")
         if agency and channels and any(c.agency_id != agency.pk for c in channels):
             self.add_error("channels", "只能选择本机构的发布渠道。")
-        if self.instance.pk and self.instance.is_published and self.has_changed():
-            if not (cleaned.get("correction_reason") or "").strip():
-                self.add_error("correction_reason", "修改已发布的信息须填写更正理由。")
+        reason = (cleaned.get("correction_reason") or "").strip()
+        if self.instance.pk and self.instance.is_published and self.has_changed() and not reason:
+            self.add_error("correction_reason", "修改已发布的信息须填写更正理由。")
         return cleaned
 
 
@@ -39,6 +43,11 @@ class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["file", "name", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = "留空则使用上传文件的名称。"
 
     def clean(self):
         cleaned = super().clean()
