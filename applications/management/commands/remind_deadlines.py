@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.core.management.base import BaseCommand
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, Role
 from applications.models import Application, Status
@@ -23,8 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只显示将发送的提醒，不发邮件。")
 
     def handle(self, *args, today=None, dry_run=False, **options):
-        from django.utils import timezone
-
         today = today or timezone.localdate()
         rows = Application.objects.open().filter(due_date__isnull=False).values_list(
             "pk", "tracking_number", "due_date", "status", "agency_id", "agency__name")
@@ -55,6 +54,11 @@ class Command(BaseCommand):
                 "\n\n请登录政务公开管理后台办理。本邮件不含申请人个人信息。")
             messages.append((f"【依申请公开】{len(items)}件申请即将到期或已超期", body,
                              settings.DEFAULT_FROM_EMAIL, [email]))
+        if not messages:
+            count = sum(len(rows) for rows in urgent.values())
+            self.stdout.write(self.style.WARNING(
+                f"{count}件申请需要提醒，但相关机构的信息员、负责人都没有登记电子邮箱。"))
+            return
         if dry_run:
             for subject, body, _, to in messages:
                 self.stdout.write(f"→ {to[0]}：{subject}\n{body}\n")
