@@ -1,0 +1,46 @@
+"""Every state change of an application: keyword-only, atomic, validated, one event row each.
+
+``on`` is the business date of the action (staff often record yesterday's post); it defaults to
+today and may not lie in the future. Refusals are ``ValidationError`` with a Chinese message and
+a code; nothing is changed when one is raised.
+"""
+
+from applications.models import OPEN_STATUSES
+from applications.services.appeals import appeal_decide, appeal_record
+from applications.services.documents import notice_issue, notice_update
+from applications.services.intake import (
+    PRIVACY_NOTICE_VERSION,
+    ApplicantData,
+    application_register,
+    application_submit,
+    code_matches,
+    hash_code,
+    normalise_code,
+    receipt_date,
+)
+from applications.services.personal_data import PII_ROLES, applicant_reveal, can_reveal
+from applications.services.workflow import (
+    application_accept,
+    application_archive,
+    application_extend,
+    application_fee_notice,
+    application_fee_paid,
+    application_pause,
+    application_receive_correction,
+    application_reply,
+    application_request_correction,
+    application_resume,
+    application_review,
+    application_withdraw,
+    applications_in_month,
+)
+
+__all__ = [
+    "OPEN_STATUSES", "PII_ROLES", "PRIVACY_NOTICE_VERSION", "ApplicantData", "applicant_reveal",
+    "application_accept", "application_archive", "application_extend", "application_fee_notice",
+    "application_fee_paid", "application_pause", "application_receive_correction",
+    "application_register", "application_reply", "application_request_correction",
+    "application_resume", "application_review", "application_submit", "application_withdraw",
+    "applications_in_month", "appeal_decide", "appeal_record", "can_reveal", "code_matches",
+    "hash_code", "normalise_code", "notice_issue", "notice_update", "receipt_date",
+]

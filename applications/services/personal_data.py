@@ -1,0 +1,34 @@
+"""Reading an applicant's full personal data: who may, and the trace each reveal leaves."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from accounts import access
+from accounts.models import Role
+from applications.models import Applicant, EventKind
+from applications.services.steps import (
+    local_today,
+    record_event,
+)
+
+PII_ROLES = {Role.CLERK, Role.HEAD}  # roles of the receiving agency that may read full PII
+
+
+def can_reveal(user, application):
+    """Full personal data: clerk or head of the receiving agency itself (not district admins)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(PII_ROLES & access.roles_in(user, application.agency_id) - {Role.DISTRICT_ADMIN})
+
+
+@transaction.atomic
+def applicant_reveal(*, application, by) -> dict:
+    """One record's full ID number, phone and address; every reveal is an event (and audited)."""
+    if not can_reveal(by, application):
+        raise PermissionDenied("只有受理机构的信息员或负责人可以查看申请人完整信息。")
+    values = Applicant.objects.get(application=application).reveal()
+    record_event(application, kind=EventKind.PII_REVEALED, by=by, on=local_today(),
+           old_status=application.status, old_due=application.due_date)
+    return values
