@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts import access
-from accounts.models import Role
+from accounts import access, audit
+from accounts.models import AuditEvent, Role
 from disclosure import numbering
 from disclosure.documents import normalize_document_number
 from disclosure.models import (
@@ -45,7 +45,20 @@ def content_digest(item):
 
 
 def _event(item, kind, by, note="", changes=None):
+    if kind in _AUDITED:  # the security audit trail, written in the same transaction
+        audit.record(event=_AUDITED[kind], actor=by, obj=item, detail=ItemEventKind(kind).label)
     return ItemEvent.objects.create(item=item, kind=kind, actor=by, note=note, changes=changes or {})
+
+
+_AUDITED = {
+    ItemEventKind.SUBMITTED: AuditEvent.Event.ITEM_SUBMITTED,
+    ItemEventKind.REVIEWED: AuditEvent.Event.ITEM_REVIEWED,
+    ItemEventKind.RETURNED: AuditEvent.Event.ITEM_REVIEWED,
+    ItemEventKind.PUBLISHED: AuditEvent.Event.ITEM_PUBLISHED,
+    ItemEventKind.WITHDRAWN: AuditEvent.Event.ITEM_WITHDRAWN,
+    ItemEventKind.CORRECTED: AuditEvent.Event.ITEM_CORRECTED,
+    ItemEventKind.VALIDITY: AuditEvent.Event.OBJECT_CHANGED,
+}
 
 
 def _move(item, target):

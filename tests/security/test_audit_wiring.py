@@ -1,0 +1,44 @@
+"""The business services write the security audit trail in their own transaction."""
+
+from unittest import mock
+
+from django.db import IntegrityError
+from django.test import TestCase
+
+from accounts.models import AuditEvent
+from disclosure import services
+from disclosure.models import ItemStatus
+from tests.disclosure.builders import Desk
+
+Event = AuditEvent.Event
+
+
+class CatalogAuditTests(TestCase):
+    def setUp(self):
+        self.desk = Desk()
+
+    def test_review_publish_correct_and_withdraw_are_audited(self):
+        item = self.desk.publish()
+        services.item_correct(item=item, by=self.desk.reviewer, reason="错别字", summary="新。")
+        services.item_withdraw(item=item, by=self.desk.reviewer, reason="已废止")
+        events = list(
+            AuditEvent.objects.filter(object_type="disclosure.item", object_id=str(item.pk))
+            .order_by("id").values_list("event", "actor_id")
+        )
+        self.assertEqual([e for e, _ in events], [
+            Event.ITEM_SUBMITTED, Event.ITEM_REVIEWED, Event.ITEM_PUBLISHED, Event.ITEM_CORRECTED,
+            Event.ITEM_WITHDRAWN,
+        ])
+        self.assertEqual(events[2][1], self.desk.reviewer.pk)
+
+    def test_a_failing_audit_write_leaves_the_item_unpublished(self):
+        item = self.desk.draft()
+        services.item_submit(item=item, by=self.desk.clerk)
+        services.item_review(item=item, by=self.desk.reviewer, opinion="同意公开。")
+        with (
+            mock.patch("accounts.audit.AuditEvent.objects.create", side_effect=IntegrityError("磁盘已满")),
+            self.assertRaises(IntegrityError),
+        ):
+            services.item_publish(item=item, by=self.desk.reviewer)
+        item.refresh_from_db()
+        self.assertEqual((item.status, item.index_number), (ItemStatus.IN_REVIEW, ""))
