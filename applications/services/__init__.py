@@ -18,7 +18,12 @@ from applications.services.intake import (
     normalise_code,
     receipt_date,
 )
-from applications.services.personal_data import PII_ROLES, applicant_reveal, can_reveal
+from applications.services.personal_data import (
+    PII_ROLES,
+    applicant_reveal,
+    can_reveal,
+    record_export,
+)
 from applications.services.workflow import (
     application_accept,
     application_archive,
@@ -42,5 +47,5 @@ __all__ = [
     "application_register", "application_reply", "application_request_correction",
     "application_resume", "application_review", "application_submit", "application_withdraw",
     "applications_in_month", "appeal_decide", "appeal_record", "can_reveal", "code_matches",
-    "hash_code", "normalise_code", "notice_issue", "notice_update", "receipt_date",
+    "hash_code", "normalise_code", "notice_issue", "notice_update", "receipt_date", "record_export",
 ]

@@ -147,3 +147,25 @@ class LoginFormTests(TestCase):
         clerk = make_staff(agency, Role.CLERK)
         self.assertTrue(self.client.login(username=clerk.username, password=PASSWORD))
         self.assertEqual(self.client.get("/admin/applications/application/").status_code, 200)
+
+
+class ExportTests(TestCase):
+    def test_the_csv_export_is_masked_and_audited(self):
+        agency = make_agency()
+        clerk = make_staff(agency, Role.CLERK)
+        application = register(agency, clerk, date(2024, 6, 14))
+        self.client.force_login(clerk)
+        response = self.client.post("/admin/applications/application/", {
+            "action": "export_csv", "_selected_action": [application.pk]})
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        body = response.content.decode("utf-8-sig")
+        self.assertIn(application.tracking_number, body)
+        self.assertIn(MASKED_ID, body)
+        self.assertIn(MASKED_PHONE, body)
+        for value in (ID_NUMBER, PHONE, ADDRESS, "张测试"):
+            self.assertNotIn(value, body)
+        try:
+            from accounts.models import AuditEvent
+        except ImportError:  # pragma: no cover
+            return
+        self.assertTrue(AuditEvent.objects.filter(event="pii.exported").exists())
