@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import access as agency_access
+from accounts import audit
+from accounts.models import AuditEvent
 from disclosure.documents import normalize_document_number
 from proposals import access, catalog
 from proposals.deadlines import REHANDLING_MONTHS, add_months, answer_due, chinese_date, latest_due
@@ -31,6 +33,9 @@ from workdays.calendar import UnknownCalendarYear, workdays_between
 
 
 def _event(proposal, kind, by, note="", **data):
+    # The security audit trail, in the same transaction (the note may name people: not copied).
+    audit.record(event=AuditEvent.Event.PROPOSAL_TRANSITION, actor=by, obj=proposal,
+                 detail=f"{kind} → {proposal.status}")
     return Event.objects.create(proposal=proposal, kind=kind, by=by, note=note[:300], data=data)
 
 

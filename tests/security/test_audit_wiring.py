@@ -42,3 +42,16 @@ class CatalogAuditTests(TestCase):
             services.item_publish(item=item, by=self.desk.reviewer)
         item.refresh_from_db()
         self.assertEqual((item.status, item.index_number), (ItemStatus.IN_REVIEW, ""))
+
+
+class DemoAuditTests(TestCase):
+    def test_the_demo_workflows_leave_their_audit_trail(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        call_command("seed_demo", stdout=StringIO())
+        recorded = set(AuditEvent.objects.values_list("event", flat=True))
+        for event in (Event.USER_CREATED, Event.ROLE_GRANTED, Event.ITEM_PUBLISHED,
+                      Event.PROPOSAL_TRANSITION, Event.APPLICATION_CREATED):
+            self.assertIn(event, recorded)
