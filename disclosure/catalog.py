@@ -4,14 +4,20 @@ Designed for a million published items: every query is an index range scan that 
 one page, counts stop at COUNT_CAP, and pages stop at MAX_PAGES (narrow the filters instead).
 """
 
+import json
 import math
 from dataclasses import dataclass, field
+
+from django.db import OperationalError, connection, transaction
 
 from disclosure.models import Item
 from disclosure.search import matches
 
 PER_PAGE = 20
 COUNT_CAP = 10_000  # "10000+ 条": counting every match of a million rows would cost more than the page
+EXACT_COUNT_LIMIT = 2_000  # below the planner's estimate of this, counting is cheap and exact
+EXACT_COUNT_TIMEOUT_MS = 20
+SEARCH_MAX_PAGES = 50  # past 1000 search results a second word finds more than paging does
 MAX_PAGES = COUNT_CAP // PER_PAGE
 LIST_FIELDS = (
     "id", "title", "summary", "index_number", "document_number", "published_date", "category",
@@ -26,7 +32,7 @@ class CatalogPage:
     object_list: list
     number: int
     count: int
-    count_capped: bool
+    count_capped: bool  # True when ``count`` is an estimate or cut at COUNT_CAP
     num_pages: int
     words: list = field(default_factory=list)
 
@@ -62,38 +68,98 @@ def page_number(raw):
     return min(max(number, 1), MAX_PAGES)
 
 
-def _capped_count(queryset):
-    return queryset.order_by()[: COUNT_CAP + 1].count()
+def estimated_count(queryset):
+    """The planner's row estimate (PostgreSQL), read from EXPLAIN: one cheap query, no scan."""
+    sql, params = queryset.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def count(queryset):
+    """(count, exact): exact up to EXACT_COUNT_LIMIT, else an estimate capped at COUNT_CAP.
+
+    Counting every match of a common word among a million rows reads every one of those rows;
+    the page needs a size hint, not an audit, so large results are estimated.
+    """
+    if connection.vendor == "postgresql":
+        estimate = estimated_count(queryset)
+        if estimate > EXACT_COUNT_LIMIT:
+            return min(estimate, COUNT_CAP), False
+        # The planner underestimates phrases badly: count exactly only while it stays cheap.
+        try:
+            exact = _bounded(lambda: queryset.order_by()[: COUNT_CAP + 1].count())
+        except OperationalError:
+            return max(estimate, 1), False
+    else:
+        exact = queryset.order_by()[: COUNT_CAP + 1].count()
+    return min(exact, COUNT_CAP), exact <= COUNT_CAP
+
+
+def _bounded(run):
+    """Run one query under EXACT_COUNT_TIMEOUT_MS; OperationalError when it takes longer."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        previous = cursor.fetchone()[0]
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [EXACT_COUNT_TIMEOUT_MS])
+            return run()
+    finally:
+        # SET LOCAL outlives a released savepoint when an outer transaction is open.
+        if connection.in_atomic_block and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
 
 
 def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAGE):
-    """One page of ``queryset`` (already filtered); with search words, title hits come first."""
+    """One page of ``queryset`` (already filtered); with search words, title hits come first.
+
+    Rows are read per_page + 1 at a time in date order, so that a page costs an index walk
+    that stops after one page whatever the size of the result.
+    """
     order = ("published_date", "id") if sort == "date" else ("-published_date", "-id")
+    number = min(number, SEARCH_MAX_PAGES) if words else number
+    start = (number - 1) * per_page
+    rows = []
+
+    def take(group, offset, limit):
+        return list(group.select_related("agency").only(*LIST_FIELDS).order_by(*order)[offset : offset + limit])
+
     if words:
         title_hits = matches(words, title_only=True)
+        everything = queryset.filter(matches(words))
         # Two groups each read in date order instead of one ORDER BY rank: ranking would have to
         # score every match of a common word before returning the first row.
-        groups = [queryset.filter(title_hits), queryset.filter(matches(words)).exclude(title_hits)]
+        rows = take(queryset.filter(title_hits), start, per_page + 1)
+        if len(rows) <= per_page:
+            # The title group ends on this page (or before it): continue with the other matches.
+            in_titles = start + len(rows) if rows or start == 0 else _count_upto(
+                queryset.filter(title_hits), start)
+            rows += take(everything.exclude(title_hits), max(0, start - in_titles),
+                         per_page + 1 - len(rows))
+        total, exact = count(everything)
     else:
-        groups = [queryset]
-    rows, counts = [], []
-    start = (number - 1) * per_page
-    for group in groups:
-        count = _capped_count(group)
-        counts.append(count)
-        if len(rows) < per_page and start < count:
-            wanted = per_page - len(rows)
-            rows.extend(
-                group.select_related("agency").only(*LIST_FIELDS).order_by(*order)[start : start + wanted]
-            )
-        start = max(0, start - count)
-        if count > COUNT_CAP:
-            break  # nothing beyond the cap is ever shown
-    total = sum(counts)
-    capped = total > COUNT_CAP
-    shown = min(total, COUNT_CAP)
-    num_pages = max(1, math.ceil(shown / per_page))
-    return CatalogPage(rows, min(number, num_pages), min(total, COUNT_CAP), capped, num_pages, list(words))
+        rows = take(queryset, start, per_page + 1)
+        total, exact = count(queryset)
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    if rows:
+        # An estimate must never claim fewer rows than the ones just read prove to exist.
+        total = max(total, start + len(rows) + has_next)
+    last = SEARCH_MAX_PAGES if words else MAX_PAGES
+    num_pages = min(last, max(1, math.ceil(total / per_page)))
+    if has_next:
+        num_pages = max(num_pages, min(last, number + 1))
+    return CatalogPage(rows, min(number, num_pages), total, not exact, num_pages, list(words))
+
+
+def _count_upto(queryset, limit):
+    return queryset.order_by()[:limit].count()
 
 
 def latest_by_category(limit=6):

@@ -48,6 +48,16 @@ class CatalogFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(label="排序", method="keep", choices=SORTS, empty_label=None)
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Channels belong to one agency: the list is offered once an agency is chosen (fifty
+        # agencies' channels in one select would be long to read and slow to render).
+        agency = (data or {}).get("agency", "")
+        self.show_channels = str(agency).isdigit()
+        if self.show_channels:
+            field = self.filters["channel"]
+            field.queryset = field.queryset.filter(agency_id=int(agency))
+
     def keep(self, queryset, name, value):
         """Search and sort are applied by disclosure.catalog, which needs the filtered rows first."""
         return queryset
