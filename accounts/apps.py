@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与角色"
 
     def ready(self):
-        from accounts import checks, sessions  # noqa: F401  (signal receivers and system checks)
+        from accounts import admin_audit, checks, sessions  # noqa: F401  (receivers, checks)

@@ -55,3 +55,30 @@ class DemoAuditTests(TestCase):
         for event in (Event.USER_CREATED, Event.ROLE_GRANTED, Event.ITEM_PUBLISHED,
                       Event.PROPOSAL_TRANSITION, Event.APPLICATION_CREATED):
             self.assertIn(event, recorded)
+
+
+class AdminChangesAuditTests(TestCase):
+    def test_a_change_in_any_apps_admin_is_audited_once(self):
+        from django.contrib.auth.models import Group
+        from django.urls import reverse
+
+        from accounts.duties import admin_role_grant
+        from accounts.models import AdminRole
+        from tests.factories import make_staff
+        from workdays.models import CalendarYear
+
+        system = make_staff(username="xitong")
+        admin_role_grant(user=system, role=AdminRole.SYSTEM)
+        Group.objects.get(name=AdminRole.SYSTEM)
+        year = CalendarYear.objects.order_by("year").first()
+        self.client.force_login(system)
+        url = reverse("admin:workdays_calendaryear_change", args=[year.pk])
+        page = self.client.get(url)
+        self.assertEqual(page.status_code, 200)
+        form = page.context["adminform"].form
+        data = {name: form[name].value() or "" for name in form.fields}
+        data["note"] = "已核对" if "note" in data else data.get("note", "")
+        self.client.post(url, data)
+        events = AuditEvent.objects.filter(object_type="workdays.calendaryear", object_id=str(year.pk))
+        self.assertEqual(events.count(), 1, list(events.values_list("event", "detail")))
+        self.assertEqual(events.get().actor, system)
