@@ -159,8 +159,10 @@ class PublishedYearFilter(admin.SimpleListFilter):
 @admin.register(Item)
 class ItemAdmin(AgencyScopedAdmin):
     form = ItemAdminForm
-    list_display = ("title", "index_number_display", "agency_name", "category", "status",
-                    "published_date", "timeliness", "validity")
+    # Few columns so that titles stay readable beside the admin's menu and filter panels;
+    # category, topic, channel and validity are filters.
+    list_display = ("title", "index_number_display", "agency_name", "status", "published_date",
+                    "timeliness")
     list_display_links = ("title",)
     list_filter = ("status", "category", "topic", "channels", PublishedYearFilter, "validity", "doc_kind")
     list_select_related = ("agency",)
