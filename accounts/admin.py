@@ -169,14 +169,11 @@ class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """View-only audit screen for 审计管理员. Reading and exporting are themselves audited."""
 
-    list_display = (
-        "created_at", "event", "outcome", "actor_name", "ip", "object_type", "object_id",
-        "detail", "request_id",
-    )
+    list_display = ("created_at", "event", "outcome", "actor_name", "ip", "object", "detail")
     list_filter = ("event", "outcome", "object_type", "created_at")
     search_fields = ("actor_name", "ip", "object_id", "request_id")
     date_hierarchy = "created_at"
-    list_per_page = 100
+    list_per_page = 50
     show_full_result_count = False
     actions = None
     change_list_template = "admin/accounts/auditevent/change_list.html"
@@ -187,6 +184,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="对象")
+    def object(self, event):
+        return f"{event.object_type} #{event.object_id}" if event.object_type else "—"
 
     def has_change_permission(self, request, obj=None):
         return False

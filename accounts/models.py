@@ -29,7 +29,8 @@ class User(AbstractUser):
         if changed:
             from accounts import audit  # audit imports this module
 
-            audit.record(event=AuditEvent.Event.PASSWORD_CHANGED, actor=self, obj=self)
+            # The actor is whoever is logged in (the user or an administrator), not the account.
+            audit.record(event=AuditEvent.Event.PASSWORD_CHANGED, obj=self)
 
     def set_password(self, raw_password):
         super().set_password(raw_password)
