@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import random
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -261,7 +262,9 @@ class Builder:
             self.staff()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # VACUUM sets the visibility map, so that counts can be index-only scans as
+                # they are on a live database that autovacuum keeps up to date.
+                cursor.execute("VACUUM (ANALYZE)")
         self.log(f"数据集已生成：{time.monotonic() - started:.0f} 秒。")
 
     # Agencies, channels, topics
@@ -707,11 +710,34 @@ class _without_secondary_indexes:
         if exc[0] is not None or not self.saved:
             return False
         started = time.monotonic()
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            cursor.execute("SET max_parallel_maintenance_workers = 2")
-            for _, definition in self.saved:
-                cursor.execute(definition)
+        # The GIN index dominates; two sessions build it and the B-trees side by side.
+        pending = sorted((definition for _, definition in self.saved),
+                         key=lambda definition: "USING gin" not in definition)
+        lock = threading.Lock()
+        failures = []
+
+        def build():
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET maintenance_work_mem = '1GB'")
+                    while True:
+                        with lock:
+                            if not pending:
+                                return
+                            definition = pending.pop(0)
+                        cursor.execute(definition)
+            except Exception as error:  # reported below, in the main thread
+                failures.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=build) for _ in range(WORKERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
         sys.stdout.write(f"  重建索引 {len(self.saved)} 个：{time.monotonic() - started:.0f} 秒\n")
         return False
 
