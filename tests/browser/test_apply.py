@@ -1,6 +1,10 @@
 """A citizen applies on a phone, staff accept and reply, the citizen reads the reply."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Role
 from tests.factories import PASSWORD, make_agency, make_staff
@@ -10,10 +14,27 @@ from workdays.seeding import seed_from_package
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def restore_migration_data():
+    """An earlier transactional test may have flushed what data migrations load: the holiday
+    calendar and the role groups (flush re-creates permissions, not groups)."""
+    if not CalendarYear.objects.exists():
+        seed_from_package(SpecialDay, CalendarYear)
+    for config in apps.get_app_configs():
+        try:
+            mapping = import_module(f"{config.name}.roles").ROLE_PERMISSIONS
+        except ModuleNotFoundError:
+            continue
+        for role, names in mapping.items():
+            group, _ = Group.objects.get_or_create(name=Role(role).label)
+            for name in names:
+                app_label, codename = name.split(".")
+                group.permissions.add(Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename))
+
+
 def test_citizen_applies_on_a_phone_and_reads_the_reply(phone_page, page, settings):
     settings.ZWGK_APPLY_MIN_SECONDS = 0  # the robot fills the form faster than a person
-    if not CalendarYear.objects.exists():  # flushed by an earlier transactional test
-        seed_from_package(SpecialDay, CalendarYear)
+    restore_migration_data()
     agency = make_agency(name="某区应急管理局")
     make_staff(agency, Role.CLERK, username="clerk-apply")
 
