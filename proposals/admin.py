@@ -65,8 +65,8 @@ class ProposalAdmin(AgencyScopedAdmin):
     agency_field = "lead_unit"
     form = RegisterForm
     change_form_template = "proposals/admin/proposal_change_form.html"
-    list_display = ("number", "title", "session", "kind", "lead_unit", "assigned_date", "due_date",
-                    "deadline_state", "answer_class", "satisfaction", "publication_status")
+    list_display = ("number", "title", "session", "lead_unit", "due_date", "deadline_state",
+                    "publication_status")
     list_display_links = ("number", "title")
     list_filter = ("status", "publication_status", "kind", "session", "answer_class", "satisfaction")
     list_select_related = ("session", "lead_unit", "answer_class")

@@ -1,7 +1,9 @@
 """Demo proposals: none in 2017 (the reference report says the bureau received none), a few in
 the 2023–2025 sessions, handled through the real services. Running it twice changes nothing."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from accounts.models import Role
 from proposals import services
@@ -13,6 +15,7 @@ from proposals.models import (
     PublicationMode,
     Satisfaction,
     Session,
+    Timing,
 )
 
 SESSIONS = [
@@ -32,8 +35,10 @@ PROPOSALS = [
      date(2024, 2, 20), date(2024, 5, 16), "B", Satisfaction.SATISFIED, (PublicationMode.FULL, date(2024, 6, 6))),
     (2, Kind.NPC_SUGGESTION, "21", "关于在乡镇设立应急物资储备点的建议", "海丽娟",
      date(2024, 2, 20), date(2024, 5, 28), "C", Satisfaction.NONE, None),
-    (3, Kind.NPC_SUGGESTION, "6", "关于加强校园周边安全管理的建议", "李文斌",
-     date(2025, 2, 18), None, None, None, None),
+    # Still open: filed between sessions 75 days before the demo is loaded, so the staff
+    # workbench shows a live deadline rather than one long overdue.
+    (3, Kind.NPC_SUGGESTION, "101", "关于加强校园周边安全管理的建议", "李文斌",
+     None, None, None, None, None),
 ]
 
 REPLY = (
@@ -59,8 +64,11 @@ def seed(ctx):
         session = sessions[index]
         if Proposal.objects.filter(session=session, number=number).exists():
             continue
+        timing = Timing.DURING if assigned else Timing.BETWEEN
+        assigned = assigned or timezone.localdate() - timedelta(days=75)
         proposal = services.proposal_register(
             by=clerk, session=session, kind=kind, number=number, title=title, proposer=proposer,
+            timing=timing,
             content=f"建议{ctx.agency.short_name or ctx.agency.name}{title[2:-3]}，切实保障群众生命财产安全。",
             co_signers="王红、张立", proposer_contact="13800000000（演示号码）", lead_unit=ctx.agency,
             co_units=[ctx.district], assigned_date=assigned, is_demo=True,
