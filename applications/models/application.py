@@ -126,5 +126,9 @@ class Application(models.Model):
     def is_open(self):
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_waiting_for_correction(self):
+        return self.status == Status.CORRECTION
+
     def can_move_to(self, status):
         return status in TRANSITIONS[Status(self.status)]

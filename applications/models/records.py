@@ -126,3 +126,7 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}（{self.application}）"
+
+    @property
+    def is_pending(self):
+        return self.result == AppealResult.PENDING

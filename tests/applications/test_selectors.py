@@ -171,3 +171,28 @@ class DashboardTests(TestCase):
         clerk = type(clerk).objects.get(pk=clerk.pk)
         with self.assertNumQueries(2):
             self.assertEqual(len(dashboard.deadlines(clerk, date(2024, 3, 10))), 6)
+
+
+class InterfaceTests(TestCase):
+    """The keys other apps (reports, JSON exports) rely on, as DESIGN.md fixes them."""
+
+    def test_outcome_values_are_the_report_row_keys(self):
+        from applications.models import Outcome
+
+        self.assertEqual(Outcome.values, [
+            "granted", "partial", "denied.state_secret", "denied.law_forbidden",
+            "denied.three_safeties", "denied.third_party", "denied.internal_affairs",
+            "denied.process_info", "denied.enforcement_file", "denied.inquiry",
+            "unable.not_held", "unable.needs_creation", "unable.unclear",
+            "not_processed.complaint", "not_processed.repeat", "not_processed.publication",
+            "not_processed.excessive", "not_processed.confirm", "other.no_correction",
+            "other.unpaid_fee", "other.other",
+        ])
+        self.assertEqual(Outcome.STATE_SECRET.label, "属于国家秘密")
+        self.assertEqual(Outcome.THREE_SAFETIES.label, "危及“三安全一稳定”")
+
+    def test_applicant_types_are_the_report_columns(self):
+        self.assertEqual(ApplicantType.values, ["natural_person", "commercial", "research",
+                                                "public_welfare", "legal_service", "other_org"])
+        self.assertEqual(ApplicantType.labels, ["自然人", "商业企业", "科研机构", "社会公益组织",
+                                                "法律服务机构", "其他"])
