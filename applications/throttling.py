@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - before the security work lands
 
 # scope → (allowed hits, window in seconds)
 LIMITS = {
-    "apply": (5, 3600),  # online applications per client and hour
+    "apply": (10, 3600),  # posts of the application form per client and hour
     "status": (10, 600),  # status look-ups per client in 10 minutes
     "status-number": (20, 3600),  # look-ups of one tracking number, from anywhere, per hour
 }

@@ -49,10 +49,10 @@ def _too_many(request, what):
                   status=429)
 
 
-def _render_form(request, form):
+def _render_form(request, form, status=200):
     return render(request, "applications/application_form.html", {
         "form": form, "nav": "apply", "notice_version": services.PRIVACY_NOTICE_VERSION,
-    })
+    }, status=status)
 
 
 @sensitive_post_parameters()
@@ -61,10 +61,12 @@ def _render_form(request, form):
 def apply(request):
     if request.method != "POST":
         return _render_form(request, ApplyForm(initial={"token": _new_token()}))
-    if throttling.over_limit("apply", request):
-        return _too_many(request, "提交申请")
     data = request.POST.copy()
     form = ApplyForm(data)
+    if throttling.over_limit("apply", request):
+        # Refused with 429, but on the form itself so that nothing typed is lost.
+        form.add_error(None, "提交次数过多，为防止滥用已暂停接收，请一小时后再提交；已填写的内容保留在下面。")
+        return _render_form(request, form, status=429)
     token = _read_token(data.get("token", ""))
     valid = form.is_valid()
     if token is None:

@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.models import Role
-from applications import services, views
+from applications import services, throttling, views
 from applications.models import Application, Notice, NoticeKind, Outcome, Throttle
 from tests.applications.builders import ADDRESS, ID_NUMBER, PHONE
 from tests.factories import make_agency, make_staff
@@ -112,13 +112,14 @@ class ApplyFormTests(TestCase):
         self.assertContains(response, "表单已过期")
         self.assertFalse(Application.objects.exists())
 
-    def test_submissions_are_throttled_per_client_with_a_429_page(self):
-        limit = 5
+    def test_submissions_are_throttled_per_client_with_a_429_that_keeps_the_input(self):
+        limit = throttling.LIMITS["apply"][0]
         for _ in range(limit):
             self.client.post(APPLY, FormData(self.agency).data)
-        response = self.client.post(APPLY, FormData(self.agency).data)
+        response = self.client.post(APPLY, FormData(self.agency, description="别丢了我").data)
         self.assertEqual(response.status_code, 429)
-        self.assertContains(response, "操作过于频繁", status_code=429)
+        self.assertContains(response, "提交次数过多", status_code=429)
+        self.assertContains(response, "别丢了我", status_code=429)
         self.assertEqual(Application.objects.count(), limit)
         self.assertTrue(Throttle.objects.exists())
         self.assertFalse(Throttle.objects.filter(key__contains="127.0.0.1").exists())
