@@ -129,6 +129,9 @@ def item_update(*, item, by, **fields) -> Item:
     changes = _diff(item, fields)
     m2m = _apply(item, fields)
     _check_channels(item, m2m)
+    if changes and item.status == ItemStatus.IN_REVIEW:
+        # A review approves the text it saw: an edited item goes back to draft and is resubmitted.
+        _move(item, ItemStatus.DRAFT)
     item.save()
     for name, values in m2m.items():
         getattr(item, name).set(values)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import connection, connections
-from django.test import TransactionTestCase
+from django.test import TestCase, TransactionTestCase
 
 from disclosure import services
 from disclosure.models import Item
@@ -20,9 +20,7 @@ pytestmark = [
 ]
 
 
-class PostgresSearchTests(TransactionTestCase):
-    serialized_rollback = True  # keep the migration-seeded topics and calendar
-
+class PostgresSearchTests(TestCase):
     def setUp(self):
         self.desk = Desk()
         self.hit = self.desk.publish("政务公开工作要点", summary="安全生产。")

@@ -130,6 +130,15 @@ class ItemWorkflowTests(TestCase):
         with self.assertRaises(ValidationError):
             services.item_update(item=published, by=self.desk.clerk, summary="偷偷改")
 
+    def test_editing_an_item_in_review_sends_it_back_to_draft(self):
+        item = self.desk.draft()
+        services.item_submit(item=item, by=self.desk.clerk)
+        services.item_review(item=item, by=self.desk.reviewer, opinion="同意")
+        item = services.item_update(item=item, by=self.desk.clerk, summary="审核后改动")
+        self.assertEqual(item.status, ItemStatus.DRAFT)
+        with self.assertRaises(ValidationError):
+            services.item_publish(item=item, by=self.desk.reviewer)
+
     def test_validity_change_is_recorded(self):
         item = self.desk.publish(doc_kind="normative", document_number="吴利安监发〔2017〕3号")
         services.item_set_validity(item=item, by=self.desk.reviewer, validity=Validity.REPEALED,
