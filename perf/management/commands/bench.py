@@ -6,7 +6,7 @@ templates), the real selectors by calling them — next to the naive baseline of
 ``perf.baseline`` in the same run, and prints one table.
 
 The database: ``--database-url``, else ``BENCH_DATABASE_URL``, else ``zwgk_bench`` on the
-PostgreSQL server of ``DATABASE_URL`` (``bench.sqlite3`` beside the project on SQLite). It is
+PostgreSQL server of ``DATABASE_URL`` (``zwgk-bench.sqlite3`` in the temporary folder on SQLite). It is
 created and migrated when missing. ``--use-default-database`` runs on the configured database
 instead: meant for the test suite's throw-away test database only.
 """
@@ -15,10 +15,11 @@ import math
 import os
 import random
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import dj_database_url
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -99,7 +100,8 @@ class Command(BaseCommand):
             password = f":{current['PASSWORD']}" if current.get("PASSWORD") else ""
             host, port = current.get("HOST") or "127.0.0.1", current.get("PORT") or 5432
             return f"postgres://{user}{password}@{host}:{port}/{BENCH_DB_NAME}"
-        return f"sqlite:///{settings.BASE_DIR / 'bench.sqlite3'}"
+        # Outside the working tree: a throw-away file nobody should commit.
+        return f"sqlite:///{Path(tempfile.gettempdir()) / 'zwgk-bench.sqlite3'}"
 
     def use_database(self, url):
         """Points the default alias at the benchmark database, creating and migrating it."""
