@@ -1,15 +1,32 @@
 """Journey: staff record a proposal and its reply, publish it, and the public finds it under its session."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
+from accounts import roles as accounts_roles
 from accounts.models import Role
 from accounts.services import staff_create
+from proposals import roles as proposals_roles
 from proposals.models import AnswerClass, Body, Proposal, Session
 from tests.factories import PASSWORD, make_agency
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CONTACT = "13955556666"
+
+
+def restore_migrated_rows():
+    """An earlier transactional test flushes what data migrations seeded: the role groups behind
+    staff permissions and the answer classes. Put back what this journey needs."""
+    for mapping in (accounts_roles.ROLE_PERMISSIONS, proposals_roles.ROLE_PERMISSIONS):
+        for role, names in mapping.items():
+            group, _ = Group.objects.get_or_create(name=Role(role).label)
+            for name in names:
+                app_label, codename = name.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+    AnswerClass.objects.get_or_create(code="A", defaults={"name": "已解决或基本解决"})
 
 
 def pick(page, field_id, text):
@@ -24,8 +41,7 @@ def step(page, label):
 
 
 def test_staff_publish_a_reply_that_the_public_finds_under_its_session(page):
-    # Transactional tests flush the rows data migrations seeded, so make sure the class exists.
-    AnswerClass.objects.get_or_create(code="A", defaults={"name": "已解决或基本解决"})
+    restore_migrated_rows()
     agency = make_agency(name="吴忠市利通区应急管理局", short_name="利通区应急局", slug="ltq-yjj")
     staff_create(username="yjj_head", name="朱局长", password=PASSWORD,
                  memberships=[(agency, Role.HEAD), (agency, Role.REVIEWER)])
