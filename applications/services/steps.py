@@ -42,7 +42,9 @@ def require_staff(by, application):
 
 def lock(application):
     """Re-read the row under a lock so two clerks cannot move the same application at once."""
-    return Application.objects.select_for_update().select_related("agency").get(pk=application.pk)
+    # of=self: lock the application row only, not its agency (other cases go on meanwhile).
+    return (Application.objects.select_for_update(of=("self",)).select_related("agency")
+            .get(pk=application.pk))
 
 
 def move(application, to):
