@@ -6,9 +6,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from accounts.models import Role
-from proposals import services
+from proposals import answer_classes, services
 from proposals.models import (
-    AnswerClass,
     Body,
     Kind,
     Proposal,
@@ -59,7 +58,7 @@ def seed(ctx):
         sessions.append(session)
     clerk, head = ctx.users[Role.CLERK], ctx.users[Role.HEAD]
     co_unit_staff = ctx.users[Role.DISTRICT_ADMIN]
-    classes = {c.code: c for c in AnswerClass.objects.all()}
+    classes = answer_classes.ensure_defaults()
     for index, kind, number, title, proposer, assigned, reply, code, feedback, publication in PROPOSALS:
         session = sessions[index]
         if Proposal.objects.filter(session=session, number=number).exists():
