@@ -60,3 +60,16 @@ def phone_page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrations' data (calendars, groups, topics).
+
+    A transactional test without ``serialized_rollback`` empties the tables and recreates the
+    content types; a later one with it then fails to restore them. Making all of them restore
+    keeps the suite independent of test order.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True))

@@ -58,6 +58,8 @@ class AuditRecordTests(TestCase):
 
 
 class AuditRollbackTests(TransactionTestCase):
+    serialized_rollback = True  # leave the migrations' data (groups, calendars) for later tests
+
     def test_a_failed_audit_write_rolls_the_action_back(self):
         agency = make_agency(name="原名称")
 

@@ -107,3 +107,24 @@ def _min_fill_seconds():
     except ImportError:
         return 3
     return min_fill_seconds()
+
+
+def test_key_pages_reflow_at_200_percent_zoom(browser, live_server):
+    """200 % zoom on a 1280 px screen is a 640 px CSS viewport: nothing may need sideways scrolling."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 640, "height": 800},
+        device_scale_factor=2,
+    )
+    page = context.new_page()
+    try:
+        overflowing = {}
+        for name, url in key_pages().items():
+            page.goto(url)
+            extra = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if extra > 1:
+                overflowing[name] = extra
+        assert overflowing == {}
+    finally:
+        context.close()
