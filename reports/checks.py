@@ -145,8 +145,14 @@ def narrative_checks(narrative, fmt):
     return found
 
 
-def run_checks(figures, *, fmt, narrative=None, previous_carried_forward=None):
-    """Every check for one report. ``narrative`` holds the raw (unresolved) texts."""
+def signature_checks(signature):
+    if not signature.get("date"):
+        return [Check(WARNING, "signature_date", "落款日期尚未填写，发布的报告末尾将没有日期。")]
+    return []
+
+
+def run_checks(figures, *, fmt, narrative=None, previous_carried_forward=None, signature=None):
+    """Every check for one report. ``narrative`` holds the texts with placeholders filled."""
     found = []
     if fmt != ReportFormat.LEGACY:
         found += table2_checks(figures.get("table2", {}), fmt)
@@ -155,6 +161,8 @@ def run_checks(figures, *, fmt, narrative=None, previous_carried_forward=None):
         found += carry_over_checks(figures.get("table3", {}), previous_carried_forward)
     if narrative is not None:
         found += narrative_checks(narrative, fmt)
+    if signature is not None:
+        found += signature_checks(signature)
     return found
 
 

@@ -54,8 +54,12 @@ def build_snapshot(report, *, figures=None):
     figures = figures if figures is not None else report_figures(report)
     narrative = resolved_narrative(report, figures)
     legacy = report.format == ReportFormat.LEGACY
+    signature = {
+        "name": report.signature_name or report.agency.name,
+        "date": report.signature_date.isoformat() if report.signature_date else None,
+    }
     checks = run_checks(
-        figures, fmt=report.format, narrative=narrative,
+        figures, fmt=report.format, narrative=narrative, signature=signature,
         previous_carried_forward=None if legacy else previous_carried_forward(report),
     )
     return {
@@ -67,10 +71,7 @@ def build_snapshot(report, *, figures=None):
         "covers_units": report.covers_units,
         "figures": figures,
         "narrative": narrative,
-        "signature": {
-            "name": report.signature_name or report.agency.name,
-            "date": report.signature_date.isoformat() if report.signature_date else None,
-        },
+        "signature": signature,
         "checks": [check.as_dict() for check in checks],
     }
 

@@ -129,3 +129,11 @@ class FormatCheckTests(SimpleTestCase):
         messages = " ".join(c.message for c in found)
         self.assertIn("“一、概述”尚未填写", messages)
         self.assertIn("{oops}", messages)
+
+
+class SignatureCheckTests(SimpleTestCase):
+    def test_a_missing_signature_date_is_a_warning(self):
+        from reports.checks import signature_checks
+
+        self.assertEqual([c.level for c in signature_checks({"name": "某局", "date": None})], [WARNING])
+        self.assertEqual(signature_checks({"name": "某局", "date": "2026-01-20"}), [])
