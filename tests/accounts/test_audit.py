@@ -1,3 +1,5 @@
+import unittest
+
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import TestCase, TransactionTestCase
@@ -6,6 +8,8 @@ from accounts import audit
 from accounts.models import AuditEvent
 from disclosure.models import Agency
 from tests.factories import make_agency, make_staff
+
+ON_POSTGRESQL = "the append-only trigger exists on PostgreSQL only; CI runs this on PostgreSQL"
 
 
 class AuditRecordTests(TestCase):
@@ -83,16 +87,8 @@ class AuditRollbackTests(TransactionTestCase):
 
 
 @pytest.mark.postgres
+@unittest.skipUnless(connection.vendor == "postgresql", ON_POSTGRESQL)
 class AuditTriggerTests(TestCase):
-    @classmethod
-    def setUpClass(cls):
-        if connection.vendor != "postgresql":
-            raise pytest.skip.Exception(
-                "the append-only trigger exists on PostgreSQL only; CI runs this on PostgreSQL",
-                allow_module_level=False,
-            )
-        super().setUpClass()
-
     def test_raw_update_and_delete_are_refused_by_the_database(self):
         event = audit.record(event=AuditEvent.Event.LOGIN)
         for sql in (

@@ -1,6 +1,7 @@
 """Official records: read-only in PostgreSQL once published; ``verify_integrity`` finds tampering."""
 
 import hashlib
+import unittest
 from datetime import date
 from io import StringIO
 from unittest import mock
@@ -17,6 +18,8 @@ from disclosure.models import Attachment, Item, ItemStatus
 from tests.disclosure.builders import Desk
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+ON_POSTGRESQL = "the read-only triggers exist on PostgreSQL only; CI runs this on PostgreSQL"
 
 
 def tamper(model, pk, **values):
@@ -93,15 +96,8 @@ class VerifyIntegrityTests(IntegrityBase):
 
 
 @pytest.mark.postgres
+@unittest.skipUnless(connection.vendor == "postgresql", ON_POSTGRESQL)
 class PublishedReadOnlyTests(IntegrityBase):
-    @classmethod
-    def setUpClass(cls):
-        if connection.vendor != "postgresql":
-            raise pytest.skip.Exception(
-                "the read-only triggers exist on PostgreSQL only; CI runs this on PostgreSQL"
-            )
-        super().setUpClass()
-
     def refused(self, sql, params):
         with self.assertRaises(DatabaseError) as caught, transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -149,18 +145,11 @@ class PublishedReadOnlyTests(IntegrityBase):
 
 
 @pytest.mark.postgres
+@unittest.skipUnless(connection.vendor == "postgresql", ON_POSTGRESQL)
 class CorrectionFlagTests(TransactionTestCase):
     """Each service call commits its own transaction here, as in production."""
 
     serialized_rollback = True  # Desk needs the topics that a data migration loads
-
-    @classmethod
-    def setUpClass(cls):
-        if connection.vendor != "postgresql":
-            raise pytest.skip.Exception(
-                "the read-only triggers exist on PostgreSQL only; CI runs this on PostgreSQL"
-            )
-        super().setUpClass()
 
     def setUp(self):
         IntegrityBase.make_published(self)
