@@ -31,9 +31,19 @@ def browser():
     # Playwright's sync API runs an event loop; Django refuses ORM calls from such a thread
     # unless told that this is deliberate (test set-up only, never the server).
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's event loop gives the test code a fresh set of database connection objects;
+    # carry over the data that transactional tests with serialized_rollback restore from.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
