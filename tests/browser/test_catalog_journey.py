@@ -17,29 +17,7 @@ def _login(page, username):
     page.click("input[type=submit]")
 
 
-def _role_groups():
-    """The catalog's role groups as its migration ships them.
-
-    An earlier transactional test's flush may have emptied the permission tables (seen on
-    PostgreSQL after the concurrent-numbering test); the admin journey below needs exactly what
-    disclosure/roles.py declares, nothing more.
-    """
-    from django.contrib.auth.models import Group, Permission
-    from django.core.management.sql import emit_post_migrate_signal
-
-    from disclosure.roles import ROLE_PERMISSIONS
-
-    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # content types, permissions
-
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=Role(role).label)
-        for name in names:
-            app_label, codename = name.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
 def test_clerk_drafts_reviewer_publishes_public_finds_it(page):
-    _role_groups()
     agency = make_agency(name="某区应急管理局", slug="yjj", code="000014349")
     Channel.objects.create(agency=agency, name="政府门户网站", kind="portal")
     make_staff(agency, Role.CLERK, username="clerk1")
