@@ -133,6 +133,9 @@ class ApplyForm(ApplicantFields):
     website = forms.CharField(label="网址（请勿填写）", required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     token = forms.CharField(widget=forms.HiddenInput)
+    # Asked only when the traffic looks automated; the view checks it against the token.
+    answer = forms.CharField(label="验证问题", required=False, max_length=10,
+                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
 
     field_order = ["agency", "applicant_type"]
 

@@ -32,11 +32,30 @@ def client_key(request):
     return pii.blind_index(client_ip(request) or "unknown", field="client")[:32]
 
 
+def _key(scope, subject):
+    window = LIMITS[scope][1]
+    return f"{scope}:{subject}:{int(time.time() // window)}"[:120]
+
+
+def count(scope, request):
+    """How many requests the client made in ``scope`` in the current window, without counting one."""
+    return Throttle.objects.filter(key=_key(scope, client_key(request))).values_list(
+        "count", flat=True).first() or 0
+
+
+def record(scope, request):
+    """Count one request of the client in ``scope``; the number so far in this window."""
+    return _hit_count(scope, client_key(request))
+
+
 def hit(scope, subject):
     """Count one request of ``subject`` in ``scope``; False when it is over the limit."""
-    limit, window = LIMITS[scope]
-    bucket = int(time.time() // window)
-    key = f"{scope}:{subject}:{bucket}"[:120]
+    return _hit_count(scope, subject) <= LIMITS[scope][0]
+
+
+def _hit_count(scope, subject):
+    window = LIMITS[scope][1]
+    key = _key(scope, subject)
     rows = Throttle.objects.filter(key=key)
     if not rows.update(count=F("count") + 1):
         expires = timezone.now() + timedelta(seconds=window)
@@ -46,7 +65,7 @@ def hit(scope, subject):
             Throttle.objects.filter(expires_at__lt=timezone.now()).delete()
         except IntegrityError:  # another worker created it first
             rows.update(count=F("count") + 1)
-    return rows.values_list("count", flat=True).first() <= limit
+    return rows.values_list("count", flat=True).first()
 
 
 def over_limit(scope, request, subject=None):

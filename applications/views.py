@@ -1,5 +1,6 @@
 """Public pages: the application form, its receipt, and the status lookup."""
 
+import secrets
 import time
 import uuid
 
@@ -24,8 +25,28 @@ def min_fill_seconds():
     return getattr(settings, "ZWGK_APPLY_MIN_SECONDS", 3)
 
 
-def _new_token():
-    return signing.dumps({"k": uuid.uuid4().hex, "t": int(time.time())}, salt=TOKEN_SALT)
+# Posts of the form per client and hour after which it asks a text question (SECURITY.md: only
+# when traffic looks suspicious; plain text, readable by screen readers, no image captcha).
+QUESTION_AFTER = 3
+NUMERALS = "零一二三四五六七八九"
+
+
+def _new_token(question=False):
+    payload = {"k": uuid.uuid4().hex, "t": int(time.time())}
+    if question:
+        # The two numbers travel in the signed token, so no server state is needed per form.
+        payload["q"] = [secrets.randbelow(9) + 1, secrets.randbelow(9) + 1]
+    return signing.dumps(payload, salt=TOKEN_SALT)
+
+
+def question_text(numbers):
+    first, second = (NUMERALS[n] for n in numbers)
+    return f"为防止自动提交，请回答：{first}加{second}等于几？（请填写阿拉伯数字）"
+
+
+def _answer_ok(numbers, answer):
+    answer = (answer or "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return answer.isdigit() and int(answer) == sum(numbers)
 
 
 def _read_token(token):
@@ -50,8 +71,11 @@ def _too_many(request, what):
 
 
 def _render_form(request, form, status=200):
+    token = _read_token(form["token"].value() or "")
+    question = question_text(token["q"]) if token and token.get("q") else None
     return render(request, "applications/application_form.html", {
         "form": form, "nav": "apply", "notice_version": services.PRIVACY_NOTICE_VERSION,
+        "question": question,
     }, status=status)
 
 
@@ -60,21 +84,30 @@ def _render_form(request, form, status=200):
 @never_cache
 def apply(request):
     if request.method != "POST":
-        return _render_form(request, ApplyForm(initial={"token": _new_token()}))
+        suspicious = throttling.count("apply", request) >= QUESTION_AFTER
+        return _render_form(request, ApplyForm(initial={"token": _new_token(question=suspicious)}))
     data = request.POST.copy()
     form = ApplyForm(data)
-    if throttling.over_limit("apply", request):
+    posts = throttling.record("apply", request)
+    if posts > throttling.LIMITS["apply"][0]:
         # Refused with 429, but on the form itself so that nothing typed is lost.
         form.add_error(None, "提交次数过多，为防止滥用已暂停接收，请一小时后再提交；已填写的内容保留在下面。")
         return _render_form(request, form, status=429)
     token = _read_token(data.get("token", ""))
     valid = form.is_valid()
+    suspicious = posts > QUESTION_AFTER
     if token is None:
         form.add_error(None, "表单已过期，请核对内容后再次提交。")
     elif data.get("website"):
         form.add_error(None, "提交未成功，请稍后再试。")
+        suspicious = True
     elif time.time() - token["t"] < min_fill_seconds():
         form.add_error(None, "提交过快，请核对填写内容后再次提交。")
+        suspicious = True
+    elif token.get("q") and not _answer_ok(token["q"], data.get("answer")):
+        form.add_error("answer", "回答不正确，请重新计算后填写数字。" if data.get("answer") else "请回答这个问题。")
+    elif suspicious and not token.get("q"):
+        form.add_error(None, "为防止自动提交，请回答下面的问题后再提交；已填写的内容均已保留。")
     elif valid:
         try:
             application, code = services.application_submit(
@@ -90,9 +123,11 @@ def apply(request):
                 request.session[SESSION_RECEIPTS] = receipts
             request.session["apply_last"] = application.tracking_number
             return redirect("applications:receipt")
-    if token is None or form.errors.get("__all__"):
-        # A fresh token, keeping everything the applicant typed.
-        data["token"] = _new_token()
+    if token is None or form.errors.get("__all__") or form.errors.get("answer") or suspicious:
+        # A fresh token (with a new question when the traffic looks automated), keeping
+        # everything the applicant typed except the old answer.
+        data["token"] = _new_token(question=suspicious or bool(token and token.get("q")))
+        data["answer"] = ""
         form.data = data
     return _render_form(request, form)
 

@@ -42,7 +42,8 @@ class ApplyFormTests(TestCase):
         self.agency = make_agency(name="某区应急管理局")
 
     def test_form_page_shows_the_art_29_fields_and_the_privacy_notice(self):
-        with self.assertNumQueries(2):  # the site header's agency, the agency choices
+        # the client's posts this hour (for the question), the site header's agency, the agency choices
+        with self.assertNumQueries(3):
             response = self.client.get(APPLY)
         self.assertContains(response, "个人信息处理告知")
         self.assertContains(response, services.PRIVACY_NOTICE_VERSION)
@@ -120,9 +121,54 @@ class ApplyFormTests(TestCase):
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, "提交次数过多", status_code=429)
         self.assertContains(response, "别丢了我", status_code=429)
-        self.assertEqual(Application.objects.count(), limit)
+        # The posts after the third met the text question, which these did not answer.
+        self.assertEqual(Application.objects.count(), views.QUESTION_AFTER)
         self.assertTrue(Throttle.objects.exists())
         self.assertFalse(Throttle.objects.filter(key__contains="127.0.0.1").exists())
+
+    def _question(self, response):
+        """The question's numbers, and the form's token as if the person took ten seconds."""
+        token = signing.loads(response.context["form"]["token"].value(), salt=views.TOKEN_SALT)
+        return token["q"], signing.dumps(dict(token, t=token["t"] - 10), salt=views.TOKEN_SALT)
+
+    def test_a_text_question_only_when_the_traffic_looks_automated(self):
+        response = self.client.get(APPLY)
+        self.assertIsNone(response.context["question"])
+        self.assertNotContains(response, 'name="answer"')
+        for _ in range(views.QUESTION_AFTER):
+            self.assertEqual(self.client.post(APPLY, FormData(self.agency).data).status_code, 302)
+        response = self.client.post(APPLY, FormData(self.agency, description="第四份申请").data)
+        self.assertContains(response, "请回答下面的问题")
+        self.assertContains(response, "第四份申请")
+        self.assertContains(response, 'name="answer"')
+        self.assertIn("等于几", response.context["question"])
+        self.assertEqual(Application.objects.count(), views.QUESTION_AFTER)
+
+        numbers, aged = self._question(response)
+        data = FormData(self.agency, description="第四份申请").data
+        response = self.client.post(APPLY, dict(data, token=aged, answer=str(sum(numbers) + 1)))
+        self.assertContains(response, "回答不正确")
+        self.assertContains(response, "第四份申请")
+        self.assertEqual(Application.objects.count(), views.QUESTION_AFTER)
+
+        numbers, aged = self._question(response)
+        # Full-width digits, as Chinese input methods type them, are accepted.
+        answer = str(sum(numbers)).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        response = self.client.post(APPLY, dict(data, token=aged, answer=answer))
+        self.assertRedirects(response, reverse("applications:receipt"))
+        self.assertEqual(Application.objects.count(), views.QUESTION_AFTER + 1)
+
+    def test_a_tripped_honeypot_brings_the_question(self):
+        response = self.client.post(APPLY, FormData(self.agency, website="http://spam").data)
+        self.assertIn("等于几", response.context["question"])
+        self.assertFalse(Application.objects.exists())
+
+    def test_the_question_cannot_be_dropped_from_the_token(self):
+        for _ in range(views.QUESTION_AFTER):
+            self.client.post(APPLY, FormData(self.agency).data)
+        response = self.client.post(APPLY, FormData(self.agency, answer="3").data)  # no question in token
+        self.assertContains(response, "请回答下面的问题")
+        self.assertEqual(Application.objects.count(), views.QUESTION_AFTER)
 
     def test_typed_personal_data_never_reaches_the_url(self):
         response = self.client.post(APPLY, FormData(self.agency).data)
