@@ -79,7 +79,13 @@ def pytest_collection_modifyitems(items):
     content types; a later one with it then fails to restore them. Making all of them restore
     keeps the suite independent of test order.
     """
+    from django.test import TestCase, TransactionTestCase
+
     for item in items:
+        cls = getattr(item, "cls", None)
+        if cls and issubclass(cls, TransactionTestCase) and not issubclass(cls, TestCase):
+            cls.serialized_rollback = True
+            continue
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
             item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True))
