@@ -60,10 +60,10 @@ class ProposalCountsTests(TestCase):
 
     def test_query_count_does_not_grow_with_the_data(self):
         self.build(1)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(3):
             proposal_counts(agency_ids=[self.unit.agency.pk, self.co.agency.pk], **YEAR)
         self.build(3)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(3):
             proposal_counts(agency_ids=[self.unit.agency.pk, self.co.agency.pk], **YEAR)
 
 

@@ -99,8 +99,8 @@ class FiguresFromRecordsTests(TestCase):
 class FigureQueryCountTests(TestCase):
     """One agency-year report costs a fixed number of queries, whatever the number of records."""
 
-    # 3 catalog + 1 documents + 2 table 三 + 1 table 四 + 1 fees + 5 proposals (the selectors' own).
-    SELECTOR_QUERIES = 13
+    # 2 catalog + 1 documents + 2 table 三 + 1 table 四 + 1 fees + 3 proposals (the selectors' own).
+    SELECTOR_QUERIES = 10
 
     def setUp(self):
         self.agency = make_agency()
@@ -130,6 +130,6 @@ class FigureQueryCountTests(TestCase):
         from reports.documents import build_snapshot
 
         legacy = report_create(report=AnnualReport(agency=self.agency, year=2017), by=self.clerk)
-        # 3 catalog + 2 applications + 1 fees + 5 proposals; no documents, appeals or last year.
-        with self.assertNumQueries(11):
+        # 2 catalog + 2 applications + 1 fees + 3 proposals; no documents, appeals or last year.
+        with self.assertNumQueries(8):
             build_snapshot(legacy)
