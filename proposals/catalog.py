@@ -5,7 +5,7 @@ the reply (full or summary) — never the deputy's contact details or the handle
 """
 
 from disclosure import services as catalog
-from disclosure.models import Category, Genre, ItemStatus, Topic
+from disclosure.models import Category, Genre, Item, ItemStatus, Topic
 
 TOPIC = "其他"  # 《条例》第二十条第（十五）项; replies have no statutory topic of their own
 
@@ -32,6 +32,9 @@ def publish(*, proposal, by):
     item = proposal.catalog_item
     if item is None:
         item = catalog.item_create(agency=proposal.lead_unit, by=by, **item_fields(proposal))
+        if proposal.is_demo:
+            # Marked while still a draft: published rows are read-only in the database.
+            Item.objects.filter(pk=item.pk).update(is_demo=True)
         proposal.catalog_item = item
         proposal.save(update_fields=["catalog_item"])
     if item.status == ItemStatus.DRAFT:
