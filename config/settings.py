@@ -132,6 +132,12 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous public pages come from that cache, served right after whitenoise: inside the
+# security headers, before sessions, CSRF and auth (see disclosure/cache.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "disclosure.cache.AnonymousPageCacheMiddleware",
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.MembershipBackend"]

@@ -446,3 +446,17 @@ class IndexCounter(models.Model):
 
     def __str__(self):
         return f"{self.agency_id}/{self.year}: {self.last_seq}"
+
+
+def _catalog_changed(sender, **kwargs):
+    from disclosure.cache import bump_generation
+
+    bump_generation()
+
+
+# Agencies, topics and channels are edited in the admin, not through services, and their names
+# appear on every cached public page: any change to them starts a new catalog generation.
+for _model in (Agency, Topic, Channel):
+    models.signals.post_save.connect(_catalog_changed, sender=_model, dispatch_uid=f"catalog-{_model.__name__}")
+    models.signals.post_delete.connect(_catalog_changed, sender=_model,
+                                       dispatch_uid=f"catalog-delete-{_model.__name__}")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts import access, audit
 from accounts.models import AuditEvent, Role
 from disclosure import numbering
+from disclosure.cache import bump_generation
 from disclosure.documents import normalize_document_number
 from disclosure.models import (
     ITEM_TRANSITIONS,
@@ -202,6 +203,7 @@ def item_publish(*, item, by, published_date=None) -> Item:
     item.content_digest = content_digest(item)
     item.save()
     _event(item, ItemEventKind.PUBLISHED, by, note=item.index_number)
+    bump_generation()  # cached public pages list the items published so far
     return item
 
 
@@ -216,6 +218,7 @@ def item_withdraw(*, item, by, reason) -> Item:
     item.withdrawn_reason = reason
     item.save(update_fields=["status", "withdrawn_reason", "updated_at"])
     _event(item, ItemEventKind.WITHDRAWN, by, note=reason)
+    bump_generation()
     return item
 
 
@@ -268,6 +271,7 @@ def item_correct(*, item, by, reason, **changes) -> Item:
     for name, values in m2m.items():
         getattr(item, name).set(values)
     _event(item, ItemEventKind.CORRECTED, by, note=reason, changes=diff)
+    bump_generation()
     return item
 
 
@@ -290,6 +294,7 @@ def item_set_validity(*, item, by, validity, changed_on=None) -> Item:
         "validity": [old[0], item.validity],
         "validity_changed_on": [old[1], str(item.validity_changed_on or "")],
     })
+    bump_generation()
     return item
 
 

@@ -1,8 +1,10 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
 from accounts import access
+from disclosure.cache import cached_fragment, public_cache
 from disclosure.catalog import catalog_page, latest_by_category, page_number
 from disclosure.filters import CatalogFilter
 from disclosure.models import Agency, Attachment, Item
@@ -12,6 +14,7 @@ from disclosure.sitemaps import SITEMAPS
 RELATED_COUNT = 5
 
 
+@public_cache
 def home(request):
     """The disclosure column (国办公开办函〔2019〕61号): guide, rules, catalog, reports, applications."""
     return render(request, "disclosure/home.html", {
@@ -67,15 +70,26 @@ def _query_without_page(request):
     return query.urlencode()
 
 
+def _filter_form(request, filterset, agency):
+    """The filter form's HTML, cached per generation and query: rendering the agency, topic and
+    channel options costs more queries and template time than the rows of the page."""
+    parts = (agency.pk if agency else None,
+             sorted((key, values) for key, values in request.GET.lists() if key != "page"))
+    return cached_fragment("catalog-filter", parts, lambda: render_to_string(
+        "includes/_catalog_filter.html", {"filter": filterset, "agency": agency}))
+
+
+@public_cache
 def item_list(request, slug=None):
     agency = get_object_or_404(Agency, slug=slug) if slug else None
     filterset, page = _search(request, agency)
     return render(request, "disclosure/item_list.html", {
-        "filter": filterset, "page_obj": page, "agency": agency, "query": _query_without_page(request),
-        "nav": "catalog",
+        "filter": filterset, "filter_form": _filter_form(request, filterset, agency), "page_obj": page,
+        "agency": agency, "query": _query_without_page(request), "nav": "catalog",
     })
 
 
+@public_cache
 def item_detail(request, pk):
     item = get_object_or_404(
         Item.objects.published().select_related("agency", "topic__parent")
@@ -125,6 +139,7 @@ def _api_row(item, request):
     }
 
 
+@public_cache
 def api_items(request):
     """JSON list with the catalog's filters. Field names are stable: other sites rely on them."""
     filterset, page = _search(request)
