@@ -3,9 +3,12 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -64,6 +67,9 @@ class AgencyAdmin(AgencyScopedAdmin):
         if not access.can_access(request.user, target):
             raise PermissionDenied("只能在本人管理的机构下设立或修改机构。")
         admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+
+PROGRESS_MARKER = "<!--import-progress-->"
 
 
 def _messages_of(exc):
@@ -384,6 +390,9 @@ class ItemAdmin(AgencyScopedAdmin):
                 result = importing.validate(agency, rows)
                 if result.errors and not form.cleaned_data["only_good"]:
                     form.add_error(None, f"有 {len(result.errors)} 行存在错误，未导入任何数据。修正后重新上传，或勾选“只导入校验通过的行”。")
+                elif len(result.rows) > services.IMPORT_BATCH:
+                    access.require_role(request.user, agency, *services.REVIEWERS)
+                    return self._import_with_progress(request, form, agency, result)
                 else:
                     count = services.items_import(agency=agency, by=request.user, rows=result.rows)
                     self.message_user(request, f"已导入 {count} 条公开信息。", messages.SUCCESS)
@@ -393,8 +402,46 @@ class ItemAdmin(AgencyScopedAdmin):
                 form.add_error("file", str(exc))
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, _messages_of(exc))
-        context = {
+        return TemplateResponse(request, "admin/disclosure/item/import.html",
+                                self._import_context(request, form, result))
+
+    def _import_context(self, request, form, result, **extra):
+        return {
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": "批量导入公开目录",
             "form": form, "result": result, "columns": [aliases[0] for aliases in importing.COLUMNS.values()],
+            **extra,
         }
-        return TemplateResponse(request, "admin/disclosure/item/import.html", context)
+
+    def _import_with_progress(self, request, form, agency, result):
+        """Large files: the page streams a progress bar while the batches go in, all or none.
+
+        The page is rendered once with a marker where the progress goes; the batches run inside
+        one transaction while the response is being sent, so leaving the page imports nothing.
+        """
+        page = render_to_string("admin/disclosure/item/import.html", self._import_context(
+            request, form, result, streaming=True), request=request)
+        before, after = page.split(PROGRESS_MARKER)
+
+        def chunks():
+            yield before
+            done = 0
+            try:
+                with transaction.atomic():
+                    for done, total in services.items_import_batches(
+                            agency=agency, by=request.user, rows=result.rows):
+                        yield format_html('<progress value="{}" max="{}">{} / {}</progress>'
+                                          '<span class="import-count">已导入 {} / {} 行</span>',
+                                          done, total, done, total, done, total)
+            except (ValidationError, PermissionDenied) as exc:
+                yield format_html('<p class="errornote" role="alert">导入失败，未导入任何数据：{}</p>',
+                                  _messages_of(exc))
+            else:
+                yield format_html('<p class="import-done" role="status">已导入 {} 条公开信息。'
+                                  '<a href="{}">查看公开目录</a></p>', done,
+                                  reverse("admin:disclosure_item_changelist"))
+            yield after
+
+        response = StreamingHttpResponse(chunks(), content_type="text/html; charset=utf-8")
+        response["X-Accel-Buffering"] = "no"  # nginx passes each batch's progress on at once
+        response["Cache-Control"] = "no-store"
+        return response

@@ -319,12 +319,26 @@ def missing_fields(item):
 IMPORT_BATCH = 500
 
 
-@transaction.atomic
 def items_import(*, agency, by, rows, progress=None) -> int:
-    """Create published items from validated import rows (see disclosure.importing).
+    """Create published items from validated import rows (see disclosure.importing), all or none.
 
     Rows keep their index numbers; the others get new ones from the agency's counter, which is
-    moved past every imported serial so that later publications never collide.
+    moved past every imported serial so that later publications never collide. ``progress``
+    is called with (done, total) after each batch.
+    """
+    done = 0
+    with transaction.atomic():
+        for done, total in items_import_batches(agency=agency, by=by, rows=rows):
+            if progress:
+                progress(done, total)
+    return done
+
+
+def items_import_batches(*, agency, by, rows):
+    """The import as a generator of (done, total) after each batch, for pages that show progress.
+
+    The caller holds the transaction (``transaction.atomic``) around the whole iteration, so a
+    failure or an abandoned iteration imports nothing.
     """
     from datetime import timedelta
 
@@ -333,7 +347,7 @@ def items_import(*, agency, by, rows, progress=None) -> int:
 
     access.require_role(by, agency, *REVIEWERS)
     if not rows:
-        return 0
+        return
     dates = [r["published_date"] for _, r in rows] + [r["formed_date"] for _, r in rows if r["formed_date"]]
     calendar = WorkdayCalendar.load(min(dates), max(dates) + timedelta(days=1))
     for year in sorted({r["published_date"].year for _, r in rows}):
@@ -379,9 +393,9 @@ def items_import(*, agency, by, rows, progress=None) -> int:
             ItemEvent(item=item, kind=ItemEventKind.IMPORTED, actor=by, note="批量导入") for item in items
         ])
         done += len(items)
-        if progress:
-            progress(done, len(rows))
-    return done
+        if done == len(rows):
+            bump_generation()
+        yield done, len(rows)
 
 
 DEFAULT_CHANNELS = [

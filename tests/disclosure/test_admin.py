@@ -125,6 +125,48 @@ class ItemAdminTests(TestCase):
         self.assertEqual(Item.objects.count(), 1)
 
 
+    def _large_csv(self, rows):
+        lines = ["标题,发布日期"] + [f"历年目录第{n}条,2016-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(rows)]
+        return SimpleUploadedFile("catalog.csv", "\n".join(lines).encode())
+
+    def test_a_large_import_streams_its_progress_and_imports_every_row(self):
+        from disclosure.services import IMPORT_BATCH
+
+        self.client.force_login(self.desk.reviewer)
+        rows = IMPORT_BATCH * 2 + 7
+        response = self.client.post("/admin/disclosure/item/import/", {
+            "agency": self.desk.agency.pk, "file": self._large_csv(rows)})
+        self.assertTrue(response.streaming)
+        self.assertEqual(response["X-Accel-Buffering"], "no")
+        page = b"".join(response.streaming_content).decode()
+        self.assertEqual(page.count("<progress"), 3)
+        self.assertIn(f'<progress value="{IMPORT_BATCH}" max="{rows}">', page)
+        self.assertIn(f"已导入 {rows} 条公开信息", page)
+        self.assertTrue(page.rstrip().endswith("</html>"))
+        self.assertEqual(Item.objects.filter(agency=self.desk.agency).count(), rows)
+
+    def test_leaving_a_large_import_half_way_imports_nothing(self):
+        from disclosure.services import IMPORT_BATCH
+
+        self.client.force_login(self.desk.reviewer)
+        response = self.client.post("/admin/disclosure/item/import/", {
+            "agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH * 3)})
+        chunks = iter(response.streaming_content)
+        next(chunks)  # the page head
+        self.assertIn("<progress", next(chunks).decode())  # the first batch went in
+        response.close()  # the browser went away
+        self.assertFalse(Item.objects.exists())
+
+    def test_a_clerk_cannot_start_a_large_import(self):
+        from disclosure.services import IMPORT_BATCH
+
+        self.client.force_login(self.desk.clerk)
+        response = self.client.post("/admin/disclosure/item/import/", {
+            "agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH + 1)})
+        self.assertFalse(getattr(response, "streaming", False))
+        self.assertFalse(Item.objects.exists())
+
+
 class AttachmentTests(TestCase):
     def setUp(self):
         self.desk = Desk()
