@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import OperationalError, connection, transaction
 
 from disclosure.models import Item
-from disclosure.search import matches
+from disclosure.search import matches, needs_phrase_check
 
 PER_PAGE = 20
 COUNT_CAP = 10_000  # "10000+ 条": counting every match of a million rows would cost more than the page
@@ -132,7 +132,8 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
 
     if words:
         title_hits = matches(words, title_only=True)
-        everything = queryset.filter(matches(words))
+        # Every bigram of every word: exact in the GIN index, the positions are never read.
+        loose = queryset.filter(matches(words, phrase=False))
         # Two groups each read in date order instead of one ORDER BY rank: ranking would have to
         # score every match of a common word before returning the first row.
         rows = take(queryset.filter(title_hits), start, per_page + 1)
@@ -140,9 +141,12 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
             # The title group ends on this page (or before it): continue with the other matches.
             in_titles = start + len(rows) if rows or start == 0 else _count_upto(
                 queryset.filter(title_hits), start)
-            rows += take(everything.exclude(title_hits), max(0, start - in_titles),
-                         per_page + 1 - len(rows))
-        total, exact = count(everything)
+            rows += _phrase_checked(loose.exclude(title_hits), words, take,
+                                    max(0, start - in_titles), per_page + 1 - len(rows))
+        # Counted with the AND of the bigrams (no recheck of positions on every candidate):
+        # an upper bound of the phrase matches, so shown as "约" unless the words are bigrams.
+        total, exact = count(loose)
+        exact = exact and not needs_phrase_check(words)
     else:
         rows = take(queryset, start, per_page + 1)
         total, exact = count(queryset)
@@ -151,11 +155,36 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
     if rows:
         # An estimate must never claim fewer rows than the ones just read prove to exist.
         total = max(total, start + len(rows) + has_next)
+    if words and not has_next and (rows or start == 0):
+        # The last page of a search: the rows read are all there is.
+        total, exact = start + len(rows), True
     last = SEARCH_MAX_PAGES if words else MAX_PAGES
     num_pages = min(last, max(1, math.ceil(total / per_page)))
     if has_next:
         num_pages = max(num_pages, min(last, number + 1))
     return CatalogPage(rows, min(number, num_pages), total, not exact, num_pages, list(words))
+
+
+PHRASE_SLACK = 20  # candidates read beyond the page, for those the phrase check turns down
+
+
+def _phrase_checked(group, words, take, offset, limit):
+    """Rows ``offset``..``offset + limit`` of ``group`` (the bigram AND) that match as phrases.
+
+    The phrase is checked on a window of candidates just past the page, not on every candidate:
+    on PostgreSQL that check detoasts each row's vector. Should the window run out before the
+    page is full, the page is read again with the phrase check on every row.
+    """
+    if not needs_phrase_check(words):
+        return take(group, offset, limit)
+    window = offset + limit + PHRASE_SLACK
+    candidates = list(take(group, 0, window))
+    phrased = set(Item.objects.filter(pk__in=[row.pk for row in candidates])
+                  .filter(matches(words)).values_list("pk", flat=True))
+    kept = [row for row in candidates if row.pk in phrased][offset : offset + limit]
+    if len(kept) < limit and len(candidates) == window:
+        kept = take(group.filter(matches(words)), offset, limit)
+    return kept
 
 
 def _count_upto(queryset, limit):

@@ -63,23 +63,39 @@ def _phrases(words):
     return [tokens(word) for word in words]
 
 
-def _postgres_query(phrases):
+def _postgres_query(phrases, phrase=True):
     # Every token is [CJK]{1,2} or [0-9a-z]+, so nothing here needs tsquery escaping.
-    return " & ".join("(" + " <-> ".join(phrase) + ")" for phrase in phrases)
+    if not phrase:
+        return " & ".join(token for tokens_ in phrases for token in tokens_)
+    return " & ".join("(" + " <-> ".join(tokens_) + ")" for tokens_ in phrases)
+
+
+def needs_phrase_check(words):
+    """True when the plain AND of the words' bigrams may find more than the phrases do.
+
+    On PostgreSQL a phrase (``隐患 <-> 患排 <-> 排查``) is rechecked on every candidate row with
+    its detoasted vector; the AND of the same bigrams is answered by the GIN index alone.
+    SQLite's LIKE on the padded token string matches the phrase itself either way.
+    """
+    return connection.vendor == "postgresql" and any(len(tokens_) > 1 for tokens_ in _phrases(words))
 
 
 TITLE_VECTOR = """to_tsvector('simple'::regconfig, "disclosure_item"."search_title_tokens")"""
 
 
-def matches(words, *, title_only=False):
-    """A filter for items matching every word (each word as a phrase)."""
+def matches(words, *, title_only=False, phrase=True):
+    """A filter for items matching every word (each word as a phrase).
+
+    ``phrase=False`` (PostgreSQL) asks only that every bigram occur somewhere: a superset of
+    the phrase matches, exact in the GIN index without reading the rows.
+    """
     phrases = _phrases(words)
     if connection.vendor == "postgresql":
         # The title group uses the expression index over the title tokens (migration 0004):
         # weight-A matches on the combined vector would re-read every row with a common word.
         column = TITLE_VECTOR if title_only else '"disclosure_item"."search_vector"'
         return Q(RawSQL(
-            f"{column} @@ to_tsquery('simple', %s)", [_postgres_query(phrases)],
+            f"{column} @@ to_tsquery('simple', %s)", [_postgres_query(phrases, phrase)],
             output_field=BooleanField(),
         ))
     condition = Q()

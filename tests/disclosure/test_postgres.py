@@ -44,6 +44,47 @@ class PostgresSearchTests(TestCase):
         self.assertEqual(self.client.get("/catalog/", {"q": "名单"}).context["page_obj"].count, 1)
 
 
+class PhraseCheckTests(TestCase):
+    """Rows come from the AND of the bigrams; only they are checked as phrases."""
+
+    def setUp(self):
+        self.desk = Desk()
+        self.phrase = self.desk.publish("年度工作", summary="开展隐患排查治理。", published_date=date(2020, 1, 5))
+        # Every bigram of 隐患排查, never in a row: found by the AND, not by the phrase.
+        self.decoys = [
+            self.desk.publish(f"通报{n}", summary="发现隐患，患排列，排查完毕。", published_date=date(2020, 2, n + 1))
+            for n in range(3)
+        ]
+
+    def test_bigrams_apart_are_not_a_phrase_match(self):
+        page = self.client.get("/catalog/", {"q": "隐患排查"}).context["page_obj"]
+        self.assertEqual([item.pk for item in page.object_list], [self.phrase.pk])
+        # The AND counted four; the last page proves there is one.
+        self.assertEqual((page.count, page.count_capped), (1, False))
+
+    def test_a_window_of_decoys_falls_back_to_the_full_phrase_check(self):
+        from unittest import mock
+
+        from disclosure import catalog
+
+        with mock.patch.object(catalog, "PHRASE_SLACK", 0):
+            page = catalog.catalog_page(Item.objects.published(), words=["隐患排查"], per_page=2)
+        self.assertEqual([item.pk for item in page.object_list], [self.phrase.pk])
+
+    def test_phrase_search_query_count_does_not_grow_with_candidates(self):
+        from django.core.cache import cache
+        from django.test.utils import CaptureQueriesContext
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as before:
+            self.client.get("/catalog/", {"q": "隐患排查"})
+        for n in range(5):
+            self.desk.publish(f"再通报{n}", summary="隐患，患排，排查。", published_date=date(2021, 1, n + 1))
+        cache.clear()
+        with self.assertNumQueries(len(before)):
+            self.client.get("/catalog/", {"q": "隐患排查"})
+
+
 class ConcurrentNumberingTests(TransactionTestCase):
     """Two reviewers publishing at the same moment get distinct, gap-free numbers."""
 
