@@ -67,8 +67,10 @@ class CatalogFilter(django_filters.FilterSet):
     )
     validity = django_filters.ChoiceFilter(
         label="有效性", field_name="validity", choices=Validity.choices, empty_label="全部",
+        widget=OptionsSelect,
     )
-    sort = django_filters.ChoiceFilter(label="排序", method="keep", choices=SORTS, empty_label=None)
+    sort = django_filters.ChoiceFilter(label="排序", method="keep", choices=SORTS, empty_label=None,
+                                      widget=OptionsSelect)
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
