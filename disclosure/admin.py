@@ -16,6 +16,7 @@ from accounts import access
 from accounts.admin import AgencyScopedAdmin
 from disclosure import importing, services
 from disclosure.forms import (
+    AttachmentCorrectionForm,
     AttachmentForm,
     ImportForm,
     ItemAdminForm,
@@ -70,6 +71,29 @@ class AgencyAdmin(AgencyScopedAdmin):
 
 
 PROGRESS_MARKER = "<!--import-progress-->"
+
+
+def import_progress_chunks(before, after, *, agency, by, rows):
+    """The import page around a progress bar per batch, all batches in one transaction.
+
+    Closing the generator half-way (the browser went away) rolls the transaction back.
+    """
+    yield before
+    done = 0
+    try:
+        with transaction.atomic():
+            for done, total in services.items_import_batches(agency=agency, by=by, rows=rows):
+                yield format_html('<progress value="{}" max="{}">{} / {}</progress>'
+                                  '<span class="import-count">已导入 {} / {} 行</span>',
+                                  done, total, done, total, done, total)
+    except (ValidationError, PermissionDenied) as exc:
+        yield format_html('<p class="errornote" role="alert">导入失败，未导入任何数据：{}</p>',
+                          _messages_of(exc))
+    else:
+        yield format_html('<p class="import-done" role="status">已导入 {} 条公开信息。'
+                          '<a href="{}">查看公开目录</a></p>', done,
+                          reverse("admin:disclosure_item_changelist"))
+    yield after
 
 
 def _messages_of(exc):
@@ -315,6 +339,7 @@ class ItemAdmin(AgencyScopedAdmin):
             path("<int:pk>/review/", wrap(self.review_view), name="disclosure_item_review"),
             path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="disclosure_item_withdraw"),
             path("<int:pk>/validity/", wrap(self.validity_view), name="disclosure_item_validity"),
+            path("<int:pk>/attachments/", wrap(self.attachments_view), name="disclosure_item_attachments"),
             *super().get_urls(),
         ]
 
@@ -324,9 +349,12 @@ class ItemAdmin(AgencyScopedAdmin):
             raise PermissionDenied
         return item
 
-    def _step(self, request, pk, form_class, title, act, **form_kwargs):
+    def _step(self, request, pk, form_class, title, act, *, for_item=False):
+        """One workflow step on its own page; ``for_item`` forms are built for the checked item."""
         item = self._item_or_deny(request, pk)
-        form = form_class(request.POST if request.method == "POST" else None, **form_kwargs)
+        posted = request.method == "POST"
+        form = form_class(request.POST if posted else None, request.FILES if posted else None,
+                          **({"item": item} if for_item else {}))
         if request.method == "POST" and form.is_valid():
             try:
                 message = act(item, form.cleaned_data)
@@ -376,6 +404,16 @@ class ItemAdmin(AgencyScopedAdmin):
 
         return self._step(request, pk, ValidityForm, "变更有效性", act)
 
+    def attachments_view(self, request, pk):
+        def act(item, data):
+            services.item_correct_attachments(
+                item=item, by=request.user, reason=data["reason"], remove=data["remove"],
+                add=[data["new_attachment"]] if data.get("new_attachment") else [],
+            )
+            return "附件已更正，更正记录已保存。"
+
+        return self._step(request, pk, AttachmentCorrectionForm, "更正附件", act, for_item=True)
+
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -422,26 +460,8 @@ class ItemAdmin(AgencyScopedAdmin):
             request, form, result, streaming=True), request=request)
         before, after = page.split(PROGRESS_MARKER)
 
-        def chunks():
-            yield before
-            done = 0
-            try:
-                with transaction.atomic():
-                    for done, total in services.items_import_batches(
-                            agency=agency, by=request.user, rows=result.rows):
-                        yield format_html('<progress value="{}" max="{}">{} / {}</progress>'
-                                          '<span class="import-count">已导入 {} / {} 行</span>',
-                                          done, total, done, total, done, total)
-            except (ValidationError, PermissionDenied) as exc:
-                yield format_html('<p class="errornote" role="alert">导入失败，未导入任何数据：{}</p>',
-                                  _messages_of(exc))
-            else:
-                yield format_html('<p class="import-done" role="status">已导入 {} 条公开信息。'
-                                  '<a href="{}">查看公开目录</a></p>', done,
-                                  reverse("admin:disclosure_item_changelist"))
-            yield after
-
-        response = StreamingHttpResponse(chunks(), content_type="text/html; charset=utf-8")
+        chunks = import_progress_chunks(before, after, agency=agency, by=request.user, rows=result.rows)
+        response = StreamingHttpResponse(chunks, content_type="text/html; charset=utf-8")
         response["X-Accel-Buffering"] = "no"  # nginx passes each batch's progress on at once
         response["Cache-Control"] = "no-store"
         return response

@@ -101,3 +101,40 @@ class ImportForm(forms.Form):
         if upload.size > 50 * 1024 * 1024:
             raise ValidationError("文件不能超过 50 MB，请拆分后导入。", code="too_large")
         return upload
+
+
+class AttachmentCorrectionForm(forms.Form):
+    """更正附件: remove some of a published item's files and/or add one, with the reason."""
+
+    remove = forms.ModelMultipleChoiceField(
+        label="删除这些附件", queryset=Attachment.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    file = forms.FileField(label="上传新的附件", required=False,
+                           help_text="PDF、Office 文档或图片；按文件内容检查类型。")
+    name = forms.CharField(label="新附件的文件名", max_length=200, required=False,
+                           help_text="留空则使用上传文件的名称。")
+    reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "更正须说明理由。"})
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = item.attachments.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            try:
+                content_type, size, sha256 = inspect_upload(upload)
+            except forms.ValidationError as exc:
+                self.add_error("file", exc)
+            else:
+                name = (cleaned.get("name") or "").strip() or upload.name
+                cleaned["new_attachment"] = Attachment(
+                    file=upload, name=name.replace("/", "_").replace("\\", "_"),
+                    content_type=content_type, size=size, sha256=sha256,
+                )
+        if not cleaned.get("remove") and upload is None and not self.errors:
+            raise forms.ValidationError("请选择要删除的附件或上传新的附件。")
+        return cleaned

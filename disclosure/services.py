@@ -14,6 +14,7 @@ from disclosure.cache import bump_generation
 from disclosure.documents import normalize_document_number
 from disclosure.models import (
     ITEM_TRANSITIONS,
+    Attachment,
     DocKind,
     Item,
     ItemEvent,
@@ -271,6 +272,43 @@ def item_correct(*, item, by, reason, **changes) -> Item:
     for name, values in m2m.items():
         getattr(item, name).set(values)
     _event(item, ItemEventKind.CORRECTED, by, note=reason, changes=diff)
+    bump_generation()
+    return item
+
+
+@transaction.atomic
+def item_correct_attachments(*, item, by, reason, remove=(), add=()) -> Item:
+    """Replace or remove a published item's files openly, as a recorded correction.
+
+    ``remove`` are attachments of the item; ``add`` are unsaved ``Attachment`` objects whose
+    upload was checked (type by content, size, digest). The event keeps the name and SHA-256 of
+    every file before and after; removed files stay in storage, so the record can be reproduced.
+    """
+    item = _locked(item)
+    access.require_role(by, item.agency, *REVIEWERS)
+    if item.status != ItemStatus.PUBLISHED:
+        raise ValidationError("只有已发布的信息需要更正附件；草稿可直接修改。", code="not_published")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("更正须说明理由。", code="reason_required")
+    remove, add = list(remove), list(add)
+    if not remove and not add:
+        raise ValidationError("请选择要删除的附件或上传新的附件。", code="nothing_changed")
+    if any(attachment.item_id != item.pk for attachment in remove):
+        raise ValidationError("只能删除本条信息的附件。", code="foreign_attachment")
+
+    def files():
+        return [f"{a.name}（SHA-256 {a.sha256[:12]}…）" for a in item.attachments.order_by("sort_order", "id")]
+
+    before = files()
+    _allow_published_edit()
+    Attachment.objects.filter(pk__in=[a.pk for a in remove]).delete()
+    for attachment in add:
+        attachment.item = item
+        attachment.save()
+    item.content_digest = content_digest(item)
+    item.save(update_fields=["content_digest", "updated_at"])
+    _event(item, ItemEventKind.CORRECTED, by, note=reason, changes={"attachments": [before, files()]})
     bump_generation()
     return item
 

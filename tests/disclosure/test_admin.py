@@ -1,11 +1,13 @@
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
+from disclosure import services
 from disclosure.models import Attachment, Item, ItemEventKind, ItemStatus
 from tests.disclosure.builders import Desk
 from tests.factories import make_staff
@@ -146,15 +148,18 @@ class ItemAdminTests(TestCase):
         self.assertEqual(Item.objects.filter(agency=self.desk.agency).count(), rows)
 
     def test_leaving_a_large_import_half_way_imports_nothing(self):
+        from disclosure import importing
+        from disclosure.admin import import_progress_chunks
         from disclosure.services import IMPORT_BATCH
 
-        self.client.force_login(self.desk.reviewer)
-        response = self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH * 3)})
-        chunks = iter(response.streaming_content)
-        next(chunks)  # the page head
-        self.assertIn("<progress", next(chunks).decode())  # the first batch went in
-        response.close()  # the browser went away
+        rows = importing.validate(self.desk.agency, importing.read_rows(
+            "catalog.csv", self._large_csv(IMPORT_BATCH * 3).read())).rows
+        chunks = import_progress_chunks("<page>", "</page>", agency=self.desk.agency,
+                                        by=self.desk.reviewer, rows=rows)
+        self.assertEqual(next(chunks), "<page>")
+        self.assertIn("<progress", next(chunks))  # the first batch went in
+        self.assertTrue(Item.objects.exists())
+        chunks.close()  # the browser went away: the server closes the response
         self.assertFalse(Item.objects.exists())
 
     def test_a_clerk_cannot_start_a_large_import(self):
@@ -225,6 +230,74 @@ class AttachmentTests(TestCase):
     def test_size_limit(self):
         with self.settings(DISCLOSURE_ATTACHMENT_MAX_BYTES=10):
             self.assertContains(self._upload("a.pdf", PDF), "不能超过")
+
+
+class AttachmentCorrectionTests(TestCase):
+    """A published item's files change only through 更正附件, with a reason, recorded."""
+
+    def setUp(self):
+        self.desk = Desk()
+        self.item = self._published_with_file(self.desk, "旧方案.pdf")
+        self.url = f"/admin/disclosure/item/{self.item.pk}/attachments/"
+
+    @staticmethod
+    def _published_with_file(desk, name):
+        item = desk.draft()
+        Attachment.objects.create(item=item, file=SimpleUploadedFile("old.pdf", PDF), name=name,
+                                  content_type="application/pdf", size=len(PDF), sha256="a" * 64)
+        services.item_submit(item=item, by=desk.clerk)
+        services.item_review(item=item, by=desk.reviewer, opinion="同意")
+        return services.item_publish(item=item, by=desk.reviewer, published_date=date(2017, 3, 8))
+
+    def test_reviewer_replaces_a_file_with_a_reason_and_the_change_is_recorded(self):
+        old = self.item.attachments.get()
+        digest = self.item.content_digest
+        self.client.force_login(self.desk.reviewer)
+        page = self.client.get(f"/admin/disclosure/item/{self.item.pk}/change/")
+        self.assertContains(page, "更正附件")
+        response = self.client.post(self.url, {
+            "remove": [old.pk], "file": SimpleUploadedFile("方案（修订）.pdf", PDF + b"%v2\n"),
+            "name": "", "reason": "原附件为征求意见稿，更正为正式文本。",
+        })
+        self.assertRedirects(response, f"/admin/disclosure/item/{self.item.pk}/change/")
+        self.item.refresh_from_db()
+        self.assertEqual([a.name for a in self.item.attachments.all()], ["方案（修订）.pdf"])
+        self.assertNotEqual(self.item.content_digest, digest)
+        event = self.item.events.latest("id")
+        self.assertEqual((event.kind, event.note), (ItemEventKind.CORRECTED, "原附件为征求意见稿，更正为正式文本。"))
+        before, after = event.changes["attachments"]
+        self.assertIn("旧方案.pdf", before[0])
+        self.assertIn("方案（修订）.pdf", after[0])
+
+    def test_no_reason_no_change_and_the_choice_is_kept(self):
+        old = self.item.attachments.get()
+        self.client.force_login(self.desk.reviewer)
+        response = self.client.post(self.url, {"remove": [old.pk], "reason": ""})
+        self.assertContains(response, "更正须说明理由")
+        self.assertContains(response, "checked")
+        self.assertTrue(self.item.attachments.exists())
+
+    def test_a_renamed_executable_is_refused_and_nothing_changes(self):
+        self.client.force_login(self.desk.reviewer)
+        response = self.client.post(self.url, {"file": SimpleUploadedFile("正式文本.pdf", EXE), "reason": "更换"})
+        self.assertContains(response, "内容与扩展名不符")
+        self.assertEqual(self.item.attachments.count(), 1)
+
+    def test_a_clerk_may_not_correct(self):
+        self.client.force_login(self.desk.clerk)
+        response = self.client.post(self.url, {"remove": [self.item.attachments.get().pk], "reason": "换"})
+        self.assertContains(response, "errornote")
+        self.assertEqual(self.item.attachments.count(), 1)
+
+    def test_another_agencys_items_and_files_are_out_of_reach(self):
+        other = self._published_with_file(Desk(), "别处.pdf")
+        self.client.force_login(self.desk.reviewer)
+        self.assertIn(self.client.get(f"/admin/disclosure/item/{other.pk}/attachments/").status_code,
+                      (302, 403, 404))
+        with self.assertRaises(ValidationError):
+            services.item_correct_attachments(item=self.item, by=self.desk.reviewer, reason="换",
+                                              remove=[other.attachments.get()])
+        self.assertEqual(other.attachments.count(), 1)
 
 
 class RoleGroupTests(TestCase):
