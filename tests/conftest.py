@@ -88,4 +88,6 @@ def pytest_collection_modifyitems(items):
             continue
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
-            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True))
+            # Prepended: the closest marker is the first of the test's own.
+            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
+                            append=False)
