@@ -5,7 +5,7 @@ the reply (full or summary) — never the deputy's contact details or the handle
 """
 
 from disclosure import services as catalog
-from disclosure.models import Category, Genre, Item, ItemStatus, Topic
+from disclosure.models import Category, Channel, ChannelKind, Genre, Item, ItemStatus, Topic
 
 TOPIC = "其他"  # 《条例》第二十条第（十五）项; replies have no statutory topic of their own
 
@@ -24,6 +24,8 @@ def item_fields(proposal):
         "genre": Genre.LETTER,
         "topic": Topic.objects.filter(parent__isnull=True, name=TOPIC).first(),
         "keywords": f"建议提案 {proposal.get_kind_display()} {proposal.session.label}",
+        # Replies are released on the lead unit's website (its portal channels, when it has any).
+        "channels": list(Channel.objects.filter(agency=proposal.lead_unit, kind=ChannelKind.PORTAL)),
     }
 
 

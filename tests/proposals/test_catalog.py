@@ -4,7 +4,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from disclosure.models import Item, ItemStatus
+from disclosure.models import Channel, ChannelKind, Item, ItemStatus
 from proposals import services
 from tests.proposals.records import Unit, answer_class, publish, published_proposal, register, reply
 
@@ -27,6 +27,12 @@ class CatalogLinkTests(TestCase):
         self.assertTrue(item.index_number)
         self.assertIn("关于燃气安全的建议", item.body)
         self.assertEqual(item.reviews.get().reviewer, self.unit.reviewer)
+
+    def test_the_reply_goes_out_on_the_lead_units_website_channels(self):
+        portal = Channel.objects.create(agency=self.unit.agency, name="区政府门户网站", kind=ChannelKind.PORTAL)
+        Channel.objects.create(agency=self.unit.agency, name="政务微博", kind=ChannelKind.WEIBO)
+        published_proposal(self.unit)
+        self.assertEqual(list(Item.objects.published().get().channels.all()), [portal])
 
     def test_the_catalog_never_carries_contact_details(self):
         proposal = published_proposal(self.unit)
