@@ -352,7 +352,7 @@ class Item(models.Model):
 
 
 class ChannelTally(models.Model):
-    """Published items per agency, channel and month, kept by the publishing services.
+    """Published items per agency, channel and month, kept by PostgreSQL triggers (0007).
 
     The annual report counts an agency-year's items per channel; joining the item-channel links
     for that reads the whole link table (a million rows), this table answers from a few hundred.

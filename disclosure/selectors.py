@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth
 
@@ -21,9 +22,9 @@ def proactive_counts(*, agency_ids, start, end):
                 .values("category", "month").annotate(n=Count("id")).order_by()):
         by_category[row["category"]] += row["n"]
         by_month[row["month"]] += row["n"]
-    if start.day == 1 and (end + timedelta(days=1)).day == 1:
-        # Whole months (a report year): read the tally the publishing services keep instead of
-        # joining every item-channel link of the period (disclosure.tally).
+    if connection.vendor == "postgresql" and start.day == 1 and (end + timedelta(days=1)).day == 1:
+        # Whole months (a report year): read the tally PostgreSQL's triggers keep (migration
+        # 0007) instead of joining every item-channel link of the period.
         by_channel = [
             (row["channel__name"], row["n"])
             for row in ChannelTally.objects.filter(agency_id__in=agency_ids, month__range=(start, end))

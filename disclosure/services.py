@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import access, audit
 from accounts.models import AuditEvent, Role
-from disclosure import numbering, tally
+from disclosure import numbering
 from disclosure.cache import bump_generation
 from disclosure.documents import normalize_document_number
 from disclosure.models import (
@@ -204,7 +204,6 @@ def item_publish(*, item, by, published_date=None) -> Item:
     item.content_digest = content_digest(item)
     item.save()
     _event(item, ItemEventKind.PUBLISHED, by, note=item.index_number)
-    tally.add_item(item, +1)  # the report's per-channel counts, without the link-table join
     bump_generation()  # cached public pages list the items published so far
     return item
 
@@ -220,7 +219,6 @@ def item_withdraw(*, item, by, reason) -> Item:
     item.withdrawn_reason = reason
     item.save(update_fields=["status", "withdrawn_reason", "updated_at"])
     _event(item, ItemEventKind.WITHDRAWN, by, note=reason)
-    tally.add_item(item, -1)
     bump_generation()
     return item
 
@@ -271,9 +269,6 @@ def item_correct(*, item, by, reason, **changes) -> Item:
     item.content_digest = content_digest(item)
     _allow_published_edit()
     item.save()
-    if "channels" in m2m:
-        tally.add_item(item, -1)
-        tally.add_item(item, +1, [channel.pk for channel in m2m["channels"]])
     for name, values in m2m.items():
         getattr(item, name).set(values)
     _event(item, ItemEventKind.CORRECTED, by, note=reason, changes=diff)
@@ -432,8 +427,6 @@ def items_import_batches(*, agency, by, rows):
             Through(item_id=item.pk, channel_id=channel.pk)
             for item, r in zip(items, batch, strict=True) for channel in r["channels"]
         ])
-        tally.add_links((item.agency_id, channel.pk, item.published_date)
-                        for item, r in zip(items, batch, strict=True) for channel in r["channels"])
         ItemEvent.objects.bulk_create([
             ItemEvent(item=item, kind=ItemEventKind.IMPORTED, actor=by, note="批量导入") for item in items
         ])

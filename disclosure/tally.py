@@ -1,47 +1,20 @@
-"""Upkeep of :class:`~disclosure.models.ChannelTally`: the report's channel counts per month."""
+"""Recounting :class:`~disclosure.models.ChannelTally`, the report's channel counts per month.
 
-from django.db import connection, transaction
+On PostgreSQL triggers keep the tally as items and their channel links change (migration 0007);
+a recount is only needed after loading rows with the triggers off (the benchmark's COPY) or to
+check them.
+"""
+
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from disclosure.models import ChannelTally, Item, ItemStatus
 
-# One statement on PostgreSQL and SQLite alike; the increment happens under the row's lock, so
-# two publications of the same agency-month never lose a count.
-_UPSERT = """
-INSERT INTO disclosure_channeltally (agency_id, channel_id, month, items) VALUES (%s, %s, %s, %s)
-ON CONFLICT (agency_id, channel_id, month) DO UPDATE SET items = disclosure_channeltally.items + excluded.items
-"""
-
-_DECREMENT = """
-UPDATE disclosure_channeltally SET items = items - %s WHERE agency_id = %s AND channel_id = %s AND month = %s
-"""
-
-
-def add_links(links, delta=1):
-    """Count ``delta`` for each (agency_id, channel_id, published_date) link."""
-    totals = {}
-    for agency_id, channel_id, published in links:
-        key = (agency_id, channel_id, published.replace(day=1))
-        totals[key] = totals.get(key, 0) + delta
-    if totals:
-        with connection.cursor() as cursor:
-            if delta > 0:
-                cursor.executemany(_UPSERT, [(*key, n) for key, n in totals.items()])
-            else:  # the row exists (the item was counted when published); never below zero
-                cursor.executemany(_DECREMENT, [(-n, *key) for key, n in totals.items()])
-
-
-def add_item(item, delta, channel_ids=None):
-    """Count a published ``item`` ``delta`` times on each of its channels (or ``channel_ids``)."""
-    if channel_ids is None:
-        channel_ids = list(item.channels.values_list("pk", flat=True))
-    add_links([(item.agency_id, pk, item.published_date) for pk in channel_ids], delta)
-
 
 @transaction.atomic
 def rebuild():
-    """Recount every row from the published items (after a bulk load, or to repair)."""
+    """Recount every row from the published items; returns the number of rows."""
     ChannelTally.objects.all().delete()
     links = (
         Item.channels.through.objects.filter(item__status=ItemStatus.PUBLISHED)

@@ -2,6 +2,7 @@ import io
 from datetime import date
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 
 from disclosure import importing, services
@@ -12,7 +13,10 @@ from tests.disclosure.test_import import GOOD, HEADER
 
 
 class ChannelTallyTests(TestCase):
-    """The tally the report reads must give what joining the item-channel links gives."""
+    """The tally the report reads must give what joining the item-channel links gives.
+
+    On PostgreSQL the first comes from the tally its triggers keep; SQLite joins both times.
+    """
 
     def setUp(self):
         self.desk = Desk(code="000014349", slug="ajj")
@@ -59,5 +63,20 @@ class ChannelTallyTests(TestCase):
         before = set(ChannelTally.objects.values_list("agency", "channel", "month", "items"))
         ChannelTally.objects.update(items=99)
         call_command("rebuild_channel_tally", stdout=io.StringIO())
-        self.assertEqual(set(ChannelTally.objects.values_list("agency", "channel", "month", "items")), before)
-        self.assertEqual(len(before), 4)  # portal 2017-03 and 2017-11, board 2017-03 and 2018-01
+        after = set(ChannelTally.objects.values_list("agency", "channel", "month", "items"))
+        self.assertEqual(len(after), 4)  # portal 2017-03 and 2017-11, board 2017-03 and 2018-01
+        if connection.vendor == "postgresql":  # what the triggers kept
+            self.assertEqual(after, before)
+
+    def test_writes_past_the_services_are_counted_too(self):
+        from disclosure.models import Item
+
+        if connection.vendor == "postgresql":  # a recorded data fix, as the correction service does
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('zwgk.allow_published_edit', 'on', true)")
+        Item.objects.filter(pk=self.both.pk).update(published_date=date(2017, 12, 1))
+        Item.objects.filter(pk=self.portal_only.pk).update(status="withdrawn")
+        self.both.channels.remove(self.desk.board)
+        tally, links = self._both_ways()
+        self.assertEqual(tally, [("门户网站", 1)])
+        self.assertEqual(tally, links)
