@@ -104,16 +104,17 @@ def _bounded(run):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         previous = cursor.fetchone()[0]
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL statement_timeout = %s", [EXACT_COUNT_TIMEOUT_MS])
-            return run()
-    finally:
-        # SET LOCAL outlives a released savepoint when an outer transaction is open.
-        if connection.in_atomic_block and not connection.needs_rollback:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = %s", [EXACT_COUNT_TIMEOUT_MS])
+        result = run()
+        # Back to the previous limit inside the block: a timer that fires just as the query ends
+        # then cancels this statement, rolled back with the block, never the COMMIT after it
+        # (which would leave the connection in an aborted transaction); and SET LOCAL outlives
+        # a released savepoint when an outer transaction is open.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+        return result
 
 
 def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAGE):
