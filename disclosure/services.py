@@ -250,9 +250,8 @@ def _plain(value):
     return value if isinstance(value, str | int | type(None)) else str(value)
 
 
-@transaction.atomic
-def item_correct(*, item, by, reason, **changes) -> Item:
-    """Change published content openly: old and new values and the reason are recorded."""
+def _start_correction(item, by, reason):
+    """Lock a published item for a correction by a reviewer; (item, reason) or ValidationError."""
     item = _locked(item)
     access.require_role(by, item.agency, *REVIEWERS)
     if item.status != ItemStatus.PUBLISHED:
@@ -260,6 +259,13 @@ def item_correct(*, item, by, reason, **changes) -> Item:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("更正须说明理由。", code="reason_required")
+    return item, reason
+
+
+@transaction.atomic
+def item_correct(*, item, by, reason, **changes) -> Item:
+    """Change published content openly: old and new values and the reason are recorded."""
+    item, reason = _start_correction(item, by, reason)
     changes = _clean_fields(dict(changes))
     diff = _diff(item, changes)
     if not diff:
@@ -284,13 +290,7 @@ def item_correct_attachments(*, item, by, reason, remove=(), add=()) -> Item:
     upload was checked (type by content, size, digest). The event keeps the name and SHA-256 of
     every file before and after; removed files stay in storage, so the record can be reproduced.
     """
-    item = _locked(item)
-    access.require_role(by, item.agency, *REVIEWERS)
-    if item.status != ItemStatus.PUBLISHED:
-        raise ValidationError("只有已发布的信息需要更正附件；草稿可直接修改。", code="not_published")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("更正须说明理由。", code="reason_required")
+    item, reason = _start_correction(item, by, reason)
     remove, add = list(remove), list(add)
     if not remove and not add:
         raise ValidationError("请选择要删除的附件或上传新的附件。", code="nothing_changed")
