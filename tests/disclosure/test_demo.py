@@ -25,7 +25,6 @@ class CatalogDemoTests(TestCase):
 
     def test_everything_is_demo_data_and_seeding_twice_changes_nothing(self):
         from disclosure.demo_catalog import LATER
-
         from proposals.models import Proposal
 
         replies = Proposal.objects.filter(catalog_item__agency=self.agency).count()  # published replies
