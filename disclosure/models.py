@@ -325,7 +325,7 @@ class Item(models.Model):
             models.Index(fields=["agency", "status"], name="item_agency_status"),
             # Report table 二 reads normative documents per agency.
             models.Index(fields=["agency", "doc_kind", "formed_date"], condition=~models.Q(doc_kind=""),
-                         name="item_normative"),
+                         include=["status", "validity", "validity_changed_on"], name="item_normative"),
         ]
 
     def __str__(self):
