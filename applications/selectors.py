@@ -32,7 +32,7 @@ def table3(*, agency_ids, start, end):
     """Report table 三 as ``{row: {column: n}}``, every key present. Two queries.
 
     new = received in [start, end]; carried_over = received before start and not closed before
-    start; a leaf = closed in [start, end] with that outcome; total = the sum of the 22 leaves;
+    start; a leaf = closed in [start, end] with that outcome; total = the sum of the 21 leaves;
     carried_forward = received by end and not closed by end. Hence new + carried_over = total +
     carried_forward in every column (closing never precedes receipt: a database constraint).
     """

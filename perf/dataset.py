@@ -9,7 +9,7 @@ the same data, so runs are comparable.
 Realism that matters for the measurements: agencies are skewed (a few busy ones hold most
 records, as in a real district), dates spread over ten years, 96 % of items published, titles
 built from real administrative subjects so that two- and four-character searches hit common
-and rare terms, and applications cover all 22 outcomes of table 三 plus open ones.
+and rare terms, and applications cover all 21 outcomes of table 三 plus open ones.
 """
 
 import hashlib

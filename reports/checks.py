@@ -48,7 +48,7 @@ def _cell(table3, row, column):
 
 
 def table3_checks(table3):
-    """The printed rule 一+二=三（七）+四 per column, （七）= sum of the 22 leaves, 总计 = sum of columns."""
+    """The printed rule 一+二=三（七）+四 per column, （七）= sum of the 21 leaves, 总计 = sum of columns."""
     found = []
     for column, label in TABLE3_COLUMNS:
         incoming = _cell(table3, "new", column) + _cell(table3, "carried_over", column)
