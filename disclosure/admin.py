@@ -407,7 +407,7 @@ class ItemAdmin(AgencyScopedAdmin):
     def attachments_view(self, request, pk):
         def act(item, data):
             services.item_correct_attachments(
-                item=item, by=request.user, reason=data["reason"], remove=data["remove"],
+                item=item, by=request.user, reason=data["reason"], remove=data.get("remove", ()),
                 add=[data["new_attachment"]] if data.get("new_attachment") else [],
             )
             return "附件已更正，更正记录已保存。"

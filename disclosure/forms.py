@@ -119,7 +119,10 @@ class AttachmentCorrectionForm(forms.Form):
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["remove"].queryset = item.attachments.all()
+        if item.attachments.exists():
+            self.fields["remove"].queryset = item.attachments.all()
+        else:
+            del self.fields["remove"]  # nothing to remove: only the upload is offered
 
     def clean(self):
         cleaned = super().clean()

@@ -283,6 +283,18 @@ class AttachmentCorrectionTests(TestCase):
         self.assertContains(response, "内容与扩展名不符")
         self.assertEqual(self.item.attachments.count(), 1)
 
+    def test_an_item_without_files_is_offered_only_the_upload(self):
+        item = self.desk.publish("没有附件的信息")
+        self.client.force_login(self.desk.reviewer)
+        url = f"/admin/disclosure/item/{item.pk}/attachments/"
+        page = self.client.get(url)
+        self.assertNotContains(page, "删除这些附件")
+        self.assertContains(page, 'name="file"')
+        self.assertContains(self.client.post(url, {"reason": "补充"}), "请选择要删除的附件或上传新的附件")
+        response = self.client.post(url, {"file": SimpleUploadedFile("正式文本.pdf", PDF), "reason": "补充正式文本"})
+        self.assertRedirects(response, f"/admin/disclosure/item/{item.pk}/change/")
+        self.assertEqual([a.name for a in item.attachments.all()], ["正式文本.pdf"])
+
     def test_a_clerk_may_not_correct(self):
         self.client.force_login(self.desk.clerk)
         response = self.client.post(self.url, {"remove": [self.item.attachments.get().pk], "reason": "换"})
