@@ -155,7 +155,9 @@ def api_items(request):
 
     return JsonResponse({
         "count": page.count,
-        "count_capped": page.count_capped,
+        # Field names are stable: "count_capped" says the count is not the exact total (an
+        # estimate, or a floor: more rows match than "count").
+        "count_capped": page.count_capped or page.count_at_least,
         "page": page.number,
         "num_pages": page.num_pages,
         "next": link(page.number + 1) if page.has_next() else None,

@@ -178,3 +178,47 @@ class CatalogTests(TestCase):
 
     def test_published_queryset_is_the_public_rule(self):
         self.assertEqual(set(Item.objects.published()), {self.policy, self.work, self.later})
+
+
+class CountFloorTests(TestCase):
+    """Counting stops at a cap: past it the page says "N 条以上", never a made-up total."""
+
+    def setUp(self):
+        cache.clear()
+        self.desk = Desk()
+        for n in range(3):
+            self.desk.publish(f"安全生产检查{n}", published_date=date(2021, 3, n + 1))
+
+    def test_more_rows_than_the_cap_read_as_a_floor(self):
+        from unittest import mock
+
+        from disclosure import catalog
+
+        for n in range(20):  # 23 in all: a second page
+            self.desk.publish(f"工作动态{n}", published_date=date(2020, 1, n + 1))
+        with mock.patch.object(catalog, "COUNT_CAP", 21):
+            response = self.client.get("/catalog/")
+            api = self.client.get("/api/items/").json()
+        page = response.context["page_obj"]
+        self.assertEqual((page.count, page.count_at_least, page.count_capped), (21, True, False))
+        self.assertContains(response, "21 条以上")
+        self.assertEqual((api["count"], api["count_capped"]), (21, True))
+        # The last page knows the total.
+        cache.clear()
+        with mock.patch.object(catalog, "COUNT_CAP", 21):
+            page = self.client.get("/catalog/", {"page": 2}).context["page_obj"]
+        self.assertEqual((page.count, page.count_at_least, page.count_capped), (23, False, False))
+
+    def test_a_search_counts_only_as_far_as_its_last_page(self):
+        from unittest import mock
+
+        from disclosure import catalog
+
+        with mock.patch.object(catalog, "SEARCH_MAX_PAGES", 1):
+            page = catalog.catalog_page(Item.objects.published(), words=["安全"], per_page=2)
+        self.assertEqual(len(page.object_list), 2)
+        # Counting stopped at 2; the rows read prove a third.
+        self.assertEqual((page.count, page.count_at_least, page.num_pages), (3, True, 1))
+        # Under the cap the count is exact.
+        page = catalog.catalog_page(Item.objects.published(), words=["安全"], per_page=2)
+        self.assertEqual((page.count, page.count_at_least, page.count_capped), (3, False, False))

@@ -62,6 +62,15 @@ class PhraseCheckTests(TestCase):
         # The AND counted four; the last page proves there is one.
         self.assertEqual((page.count, page.count_capped), (1, False))
 
+    def test_titles_with_the_bigrams_apart_are_not_title_hits(self):
+        # Newer than the phrase match, all three bigrams in the title, never in a row.
+        decoy = self.desk.publish("隐患通报：患排序与排查", published_date=date(2021, 1, 1))
+        title_hit = self.desk.publish("隐患排查通知", published_date=date(2019, 1, 1))
+        page = self.client.get("/catalog/", {"q": "隐患排查"}).context["page_obj"]
+        # Title hits first (the older title), then the body match; the decoy nowhere.
+        self.assertEqual([item.pk for item in page.object_list], [title_hit.pk, self.phrase.pk])
+        self.assertNotIn(decoy.pk, [item.pk for item in page.object_list])
+
     def test_a_window_of_decoys_falls_back_to_the_full_phrase_check(self):
         from unittest import mock
 
