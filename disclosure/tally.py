@@ -1,20 +1,21 @@
-"""Recounting :class:`~disclosure.models.ChannelTally`, the report's channel counts per month.
+"""Recounting the report's monthly catalog tallies: :class:`~disclosure.models.ChannelTally`
+(items per channel) and :class:`~disclosure.models.CategoryTally` (items per category).
 
-On PostgreSQL triggers keep the tally as items and their channel links change (migration 0007);
-a recount is only needed after loading rows with the triggers off (the benchmark's COPY) or to
-check them.
+On PostgreSQL triggers keep both as items and their channel links change (migrations 0007 and
+0009); a recount is only needed after loading rows with the triggers off (the benchmark's COPY)
+or to check them.
 """
 
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from disclosure.models import ChannelTally, Item, ItemStatus
+from disclosure.models import CategoryTally, ChannelTally, Item, ItemStatus
 
 
 @transaction.atomic
 def rebuild():
-    """Recount every row from the published items; returns the number of rows."""
+    """Recount every row of both tallies from the published items; returns the number of rows."""
     ChannelTally.objects.all().delete()
     links = (
         Item.channels.through.objects.filter(item__status=ItemStatus.PUBLISHED)
@@ -26,4 +27,14 @@ def rebuild():
                       items=row["n"]) for row in links.iterator()),
         batch_size=2000,
     )
-    return ChannelTally.objects.count()
+    CategoryTally.objects.all().delete()
+    items = (
+        Item.objects.published().annotate(month=TruncMonth("published_date"))
+        .values("agency_id", "category", "month").annotate(n=Count("id")).order_by()
+    )
+    CategoryTally.objects.bulk_create(
+        (CategoryTally(agency_id=row["agency_id"], category=row["category"], month=row["month"],
+                       items=row["n"]) for row in items.iterator()),
+        batch_size=2000,
+    )
+    return ChannelTally.objects.count() + CategoryTally.objects.count()

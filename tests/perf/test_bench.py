@@ -42,15 +42,16 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_built_data_set_has_its_channel_tally():
+def test_the_built_data_set_has_its_catalog_tallies():
     from django.db.models import Sum
 
-    from disclosure.models import ChannelTally
+    from disclosure.models import CategoryTally, ChannelTally
 
     run_bench("--items", "300", "--build-only")
     links = Item.channels.through.objects.filter(item__status="published").count()
     assert links > 0
     assert ChannelTally.objects.aggregate(n=Sum("items"))["n"] == links
+    assert CategoryTally.objects.aggregate(n=Sum("items"))["n"] == Item.objects.published().count()
 
 
 @pytest.mark.django_db(transaction=True)
