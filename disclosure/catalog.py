@@ -37,9 +37,9 @@ class CatalogPage:
     count_capped: bool  # True when ``count`` is an estimate or cut at ``count_cap``
     num_pages: int
     words: list = field(default_factory=list)
-    # More than ``count`` rows match ("1000 条以上"): counting stopped at the cap, past what the
+    # At least ``count`` rows match ("1000 条以上"): counting stopped at the cap, past what the
     # pages can show; with ``count_capped`` too, that is a planner estimate or counts candidates
-    # that a phrase check could still turn down.
+    # that a phrase check could still turn down ("约 1000 条以上").
     count_at_least: bool = False
 
     @property
@@ -86,9 +86,10 @@ def estimated_count(queryset):
 
 
 def count(queryset, cap=COUNT_CAP):
-    """(count, exact, more): exact up to EXACT_COUNT_LIMIT, else an estimate; either cut at ``cap``.
+    """(count, kind): exact up to EXACT_COUNT_LIMIT, else an estimate; either cut at ``cap``.
 
-    ``more`` is True when the count stopped at ``cap`` (exact: more rows match than ``cap``).
+    ``kind`` is "exact" (the total), "floor" (counting stopped at ``cap``: more rows match) or
+    "estimate" (the planner's, or cut at ``cap``).
 
     Counting every match of a common word among a million rows reads every one of those rows;
     the page needs a size hint, not an audit, so large results are estimated.
@@ -96,15 +97,15 @@ def count(queryset, cap=COUNT_CAP):
     if connection.vendor == "postgresql":
         estimate = estimated_count(queryset)
         if estimate > EXACT_COUNT_LIMIT:
-            return min(estimate, cap), False, estimate >= cap
+            return min(estimate, cap), "estimate"
         # The planner underestimates phrases badly: count exactly only while it stays cheap.
         try:
             exact = _bounded(lambda: queryset.order_by()[: cap + 1].count())
         except OperationalError:
-            return max(estimate, 1), False, False
+            return max(estimate, 1), "estimate"
     else:
         exact = queryset.order_by()[: cap + 1].count()
-    return min(exact, cap), exact <= cap, exact > cap
+    return min(exact, cap), "exact" if exact <= cap else "floor"
 
 
 def _bounded(run):
@@ -168,16 +169,19 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
         # Counting stops past the last page a search shows (1,000 rows): "隐患排查" has 8,207
         # matches, and counting them all read as many rows as the page itself (15 ms).
         cap = SEARCH_MAX_PAGES * per_page
-        total, exact, at_least = count(loose, cap)
-        # A floor counted exactly stays exact; phrases make any count of the bigrams approximate.
-        exact = (exact or at_least) and not needs_phrase_check(words)
+        total, kind = count(loose, cap)
+        # Phrases make any count of the bigrams approximate.
+        exact = kind != "estimate" and not needs_phrase_check(words)
     else:
+        cap = COUNT_CAP
         rows = take(queryset, start, per_page + 1)
-        total, exact, at_least = count(queryset, COUNT_CAP)
-        exact = exact or at_least
+        total, kind = count(queryset, cap)
+        exact = kind != "estimate"
+    # "1000 条以上": more match than the pages show; "约" still marks an estimate.
+    at_least = kind == "floor" or total >= cap
     has_next = len(rows) > per_page
     rows = rows[:per_page]
-    if rows:
+    if rows and not at_least:
         # An estimate must never claim fewer rows than the ones just read prove to exist.
         total = max(total, start + len(rows) + has_next)
     if not has_next and (rows or start == 0):

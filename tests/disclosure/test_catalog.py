@@ -217,8 +217,9 @@ class CountFloorTests(TestCase):
         with mock.patch.object(catalog, "SEARCH_MAX_PAGES", 1):
             page = catalog.catalog_page(Item.objects.published(), words=["安全"], per_page=2)
         self.assertEqual(len(page.object_list), 2)
-        # Counting stopped at 2; the rows read prove a third.
-        self.assertEqual((page.count, page.count_at_least, page.num_pages), (3, True, 1))
+        # Counting stopped at the cap: "2 条以上", one page (a search shows SEARCH_MAX_PAGES).
+        self.assertEqual((page.count, page.count_at_least, page.count_capped, page.num_pages),
+                         (2, True, False, 1))
         # Under the cap the count is exact.
         page = catalog.catalog_page(Item.objects.published(), words=["安全"], per_page=2)
         self.assertEqual((page.count, page.count_at_least, page.count_capped), (3, False, False))
