@@ -27,11 +27,13 @@ from applications.models.choices import (
     outcome_group,
 )
 from applications.models.records import Appeal, ApplicationEvent, ClockPause, Notice
+from applications.models.tally import ApplicationTally
 from applications.models.throttle import Throttle
 
 __all__ = [
     "OPEN_STATUSES", "OUTCOME_GROUPS", "TRANSITIONS", "Appeal", "AppealKind", "AppealResult",
     "Applicant", "ApplicantType", "Application", "ApplicationEvent", "ApplicationQuerySet",
-    "Channel", "ClockPause", "Delivery", "EventKind", "FeeMethod", "Form", "IdType", "Notice",
-    "NoticeKind", "NoticeStatus", "Outcome", "PauseKind", "Status", "Throttle", "outcome_group",
+    "ApplicationTally", "Channel", "ClockPause", "Delivery", "EventKind", "FeeMethod", "Form",
+    "IdType", "Notice", "NoticeKind", "NoticeStatus", "Outcome", "PauseKind", "Status", "Throttle",
+    "outcome_group",
 ]
