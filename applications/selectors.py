@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 
 from applications.models import (
     OUTCOME_GROUPS,
@@ -112,7 +112,12 @@ def appeals_table(*, agency_ids, start, end):
     not decided by end (so a case filed in one year and decided in the next shows as pending in
     the first year's report and by its result in the second's); total = the sum of the four.
     """
-    rows = (AppealModel.objects.filter(application__agency_id__in=list(agency_ids))
+    # Each appeal looks its application's agency up by primary key (a subquery PostgreSQL does
+    # not flatten): a cost per appeal on file. Joined instead, PostgreSQL hashes every application
+    # of the agencies, for a district a scan of the whole table (benchmark: 21 → 2 ms).
+    agency = Application.objects.filter(pk=OuterRef("application_id")).order_by().values("agency_id")
+    rows = (AppealModel.objects.alias(application_agency=Subquery(agency[:1]))
+            .filter(application_agency__in=list(agency_ids))
             .values("kind").annotate(
                 upheld=Count("id", filter=Q(result=AppealResult.UPHELD, decided_on__range=(start, end))),
                 corrected=Count("id", filter=Q(result=AppealResult.CORRECTED,

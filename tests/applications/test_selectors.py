@@ -138,6 +138,30 @@ class AppealsAndFeesTests(TestCase):
         self.assertEqual(next_year["litigation_direct"],
                          {"upheld": 0, "corrected": 1, "other": 0, "pending": 0, "total": 1})
 
+    def test_only_the_appeals_on_the_agencies_applications_count(self):
+        other = make_agency()
+        other_clerk = make_staff(other, Role.CLERK)
+        mine = services.appeal_record(application=self.closed(date(2024, 2, 1), date(2024, 2, 20)),
+                                      by=self.clerk, kind=AppealKind.RECONSIDERATION,
+                                      filed_on=date(2024, 3, 1))
+        theirs = services.application_reply(application=handling(other, other_clerk, date(2024, 2, 1)),
+                                            by=other_clerk, outcome=Outcome.GRANTED, on=date(2024, 2, 5))
+        services.appeal_record(application=theirs, by=other_clerk, kind=AppealKind.RECONSIDERATION,
+                               filed_on=date(2024, 3, 1))
+        services.appeal_decide(appeal=mine, by=self.clerk, result=AppealResult.OTHER,
+                               decided_on=date(2024, 4, 1))
+
+        def reconsideration(agency_ids):
+            return selectors.appeals_table(agency_ids=agency_ids, start=YEAR[0],
+                                           end=YEAR[1])["reconsideration"]
+
+        self.assertEqual(reconsideration([self.agency.pk]),
+                         {"upheld": 0, "corrected": 0, "other": 1, "pending": 0, "total": 1})
+        self.assertEqual(reconsideration([other.pk]),
+                         {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1})
+        self.assertEqual(reconsideration([self.agency.pk, other.pk])["total"], 2)
+        self.assertEqual(reconsideration([])["total"], 0)
+
     def test_fees_collected_counts_payments_in_the_period(self):
         self.assertEqual(selectors.fees_collected(agency_ids=[self.agency.pk], start=YEAR[0],
                                                   end=YEAR[1]), Decimal("0"))
