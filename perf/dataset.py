@@ -192,9 +192,12 @@ class Builder:
             self.proposals()
             self.staff()
         # The links went in with the tally's trigger off: one recount instead of a million upserts.
+        # So did the applications (replica mode fires no triggers): recount their tally too.
+        from applications import tally as application_tally
         from disclosure import tally
 
         self.log(f"  发布渠道月度计数：{tally.rebuild():,} 行。")
+        self.log(f"  依申请公开月度计数：{application_tally.rebuild():,} 行。")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # VACUUM sets the visibility map, so that counts can be index-only scans as
