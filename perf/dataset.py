@@ -196,7 +196,7 @@ class Builder:
         from applications import tally as application_tally
         from disclosure import tally
 
-        self.log(f"  发布渠道月度计数：{tally.rebuild():,} 行。")
+        self.log(f"  目录月度计数（发布渠道、信息类别）：{tally.rebuild():,} 行。")
         self.log(f"  依申请公开月度计数：{application_tally.rebuild():,} 行。")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -718,12 +718,12 @@ def clear():
     Rows seeded by migrations (topics, answer classes, calendar) stay.
     """
     from accounts.models import User
-    from applications.models import Appeal, Applicant, Application
-    from disclosure.models import Agency, Channel, ChannelTally, Item
+    from applications.models import Appeal, Applicant, Application, ApplicationTally
+    from disclosure.models import Agency, CategoryTally, Channel, ChannelTally, Item
     from proposals.models import Proposal, Session
 
-    models_ = [ChannelTally, Item.channels.through, Item, Appeal, Applicant, Application,
-               Proposal.co_units.through, Proposal, Session, Channel, Agency]
+    models_ = [ChannelTally, CategoryTally, ApplicationTally, Item.channels.through, Item, Appeal,
+               Applicant, Application, Proposal.co_units.through, Proposal, Session, Channel, Agency]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("TRUNCATE " + ", ".join(f'"{m._meta.db_table}"' for m in models_) + " CASCADE")

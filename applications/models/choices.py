@@ -70,7 +70,7 @@ TRANSITIONS = {
 
 
 class Outcome(models.TextChoices):
-    """The 22 leaves of table 三 (values are the report's JSON row keys)."""
+    """The 21 leaves of table 三 (values are the report's JSON row keys)."""
 
     GRANTED = "granted", "予以公开"
     PARTIAL = "partial", "部分公开（区分处理的，只计这一情形，不计其他情形）"

@@ -265,7 +265,7 @@ def application_fee_paid(*, application, by, amount: Decimal, on=None) -> Applic
 
 @transaction.atomic
 def application_reply(*, application, by, outcome: str, on=None, note: str = "") -> Application:
-    """Answer with exactly one of the 22 outcomes; the application is closed on ``on``."""
+    """Answer with exactly one of the 21 outcomes; the application is closed on ``on``."""
     require_staff(by, application)
     application = lock(application)
     if not outcome:

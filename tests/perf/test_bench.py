@@ -55,6 +55,19 @@ def test_the_built_data_set_has_its_catalog_tallies():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_built_data_set_has_its_application_tally():
+    from django.db.models import Q, Sum
+
+    from applications.models import Application, ApplicationTally
+
+    run_bench("--items", "300", "--build-only")
+    received = ApplicationTally.objects.filter(outcome="").aggregate(n=Sum("applications"))["n"]
+    closed = ApplicationTally.objects.filter(~Q(outcome="")).aggregate(n=Sum("applications"))["n"]
+    assert received == Application.objects.count() > 0
+    assert closed == Application.objects.filter(closed_on__isnull=False).count() > 0
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_second_run_reuses_the_data_set():
     run_bench("--items", "300", "--build-only")
     first = list(Item.objects.order_by("pk").values_list("pk", "title")[:50])
