@@ -11,11 +11,13 @@ server sees one generation; local memory otherwise).
 import hashlib
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 from config.routers import PIN_COOKIE
 
@@ -69,14 +71,29 @@ def cached_fragment(name, parts, render):
     return html
 
 
-def public_cache(view):
-    """Let :class:`AnonymousPageCacheMiddleware` keep this view's anonymous responses."""
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        setattr(response, _CACHEABLE, True)
-        return response
-    return wrapped
+def public_cache(view=None, *, params=()):
+    """Let :class:`AnonymousPageCacheMiddleware` keep this view's anonymous responses.
+
+    ``params`` are the query parameters the view reads: pages are kept per their values, and any
+    other parameter (``?from=timeline`` on a shared link, or a random one) leads to the same
+    entry instead of taking a new one. The view must then render nothing from other parameters
+    (links carry :func:`canonical_query`).
+    """
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            setattr(response, _CACHEABLE, True)
+            return response
+        wrapped.public_cache_params = tuple(params)
+        return wrapped
+    return decorate(view) if view is not None else decorate
+
+
+def canonical_query(query, params, *, without=()):
+    """``query`` (a QueryDict) reduced to ``params`` in their order, empty values dropped."""
+    return urlencode([(name, value) for name in params if name not in without
+                      for value in query.getlist(name) if value != ""])
 
 
 def _key(prefix, gen, text):
@@ -106,6 +123,15 @@ def _storable(request, response):
     )
 
 
+def _public_params(request):
+    """The query parameters of the ``public_cache`` view this path leads to, else None."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_cache_params", None)
+
+
 class AnonymousPageCacheMiddleware:
     """Serve anonymous readers' pages from the cache before sessions, CSRF, auth and the view.
 
@@ -119,10 +145,12 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _anonymous_read(request):
+        params = _public_params(request) if _anonymous_read(request) else None
+        if params is None:
             return self.get_response(request)
         # The scheme and host are part of the page (absolute links of the API and the feed).
-        key = _key("page", generation(), f"{request.scheme}://{request.get_host()}{request.get_full_path()}")
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{canonical_query(request.GET, params)}"
+        key = _key("page", generation(), url)
         hit = cache.get(key)
         if hit is not None:
             status, headers, content = hit

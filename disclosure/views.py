@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from accounts import access
-from disclosure.cache import cached_fragment, public_cache
+from disclosure.cache import cached_fragment, canonical_query, public_cache
 from disclosure.catalog import catalog_page, latest_by_category, page_number
 from disclosure.filters import CatalogFilter
 from disclosure.models import Agency, Attachment, Item
@@ -12,6 +12,8 @@ from disclosure.search import query_words
 from disclosure.sitemaps import SITEMAPS
 
 RELATED_COUNT = 5
+# What the catalog and the API read from the query string: the page cache keys on these alone.
+CATALOG_PARAMS = (*CatalogFilter.base_filters, "page")
 
 
 @public_cache
@@ -65,21 +67,19 @@ def _search(request, agency=None):
 
 
 def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    """The filters for the pagination links: only those the catalog reads (see CATALOG_PARAMS)."""
+    return canonical_query(request.GET, CATALOG_PARAMS, without=("page",))
 
 
 def _filter_form(request, filterset, agency):
     """The filter form's HTML, cached per generation and query: rendering the agency, topic and
     channel options costs more queries and template time than the rows of the page."""
-    parts = (agency.pk if agency else None,
-             sorted((key, values) for key, values in request.GET.lists() if key != "page"))
+    parts = (agency.pk if agency else None, _query_without_page(request))
     return cached_fragment("catalog-filter", parts, lambda: render_to_string(
         "includes/_catalog_filter.html", {"filter": filterset, "agency": agency}))
 
 
-@public_cache
+@public_cache(params=CATALOG_PARAMS)
 def item_list(request, slug=None):
     agency = get_object_or_404(Agency, slug=slug) if slug else None
     filterset, page = _search(request, agency)
@@ -139,7 +139,7 @@ def _api_row(item, request):
     }
 
 
-@public_cache
+@public_cache(params=CATALOG_PARAMS)
 def api_items(request):
     """JSON list with the catalog's filters. Field names are stable: other sites rely on them."""
     filterset, page = _search(request)

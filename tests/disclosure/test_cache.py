@@ -30,6 +30,33 @@ class AnonymousPageCacheTests(TestCase):
                 self.assertEqual(again.content, first.content)
                 self.assertEqual(again["Content-Type"], first["Content-Type"])
 
+    def test_parameters_the_page_does_not_read_share_its_entry(self):
+        from django.core.cache import caches
+        from django.core.cache.backends.locmem import LocMemCache
+
+        first = self.client.get("/catalog/", {"q": "安全", "from": "timeline"})
+        self.assertNotContains(first, "timeline")  # links carry only the catalog's filters
+        # Another tracking parameter, the filters in another order, an empty filter: one entry.
+        for query in ("?q=安全&utm_source=wechat", "?agency=&q=安全", "?sort=&q=安全&x=1"):
+            with self.subTest(query=query), self.assertNumQueries(0):
+                self.assertEqual(self.client.get("/catalog/" + query).content, first.content)
+        self.client.get(self.item.get_absolute_url())  # fills the item page's entry
+        with self.assertNumQueries(0):
+            self.client.get(self.item.get_absolute_url() + "?x=1")
+        backend = caches["default"]
+        if isinstance(backend, LocMemCache):  # the test settings' cache (not Redis): entries countable
+            stored = len(backend._cache)
+            for n in range(20):  # random parameters take no new entries
+                self.client.get(f"/catalog/?q=安全&r={n}")
+            self.assertEqual(len(backend._cache), stored)
+
+    def test_pages_differ_by_the_filters_they_read(self):
+        self.client.get("/catalog/", {"q": "安全"})
+        with self.assertNumQueries(0):
+            self.client.get("/catalog/", {"q": "安全"})
+        page = self.client.get("/catalog/", {"q": "防汛"})  # a real filter: its own page
+        self.assertEqual(page.context["page_obj"].words, ["防汛"])
+
     def test_cached_pages_keep_every_security_header(self):
         self.client.get("/catalog/")
         hit = self.client.get("/catalog/")
