@@ -34,7 +34,7 @@ class CatalogPage:
     object_list: list
     number: int
     count: int
-    count_capped: bool  # True when ``count`` is an estimate or cut at ``count_cap``
+    count_capped: bool  # "约": an estimate, or a count of candidates a phrase check may turn down
     num_pages: int
     words: list = field(default_factory=list)
     # At least ``count`` rows match ("1000 条以上"): counting stopped at the cap, past what the
@@ -178,7 +178,7 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
         total, kind = count(queryset, cap)
         exact = kind != "estimate"
     # "1000 条以上": more match than the pages show; "约" still marks an estimate.
-    at_least = kind == "floor" or total >= cap
+    at_least = kind == "floor" or (kind == "estimate" and total >= cap)
     has_next = len(rows) > per_page
     rows = rows[:per_page]
     if rows and not at_least:

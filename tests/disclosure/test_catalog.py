@@ -220,6 +220,10 @@ class CountFloorTests(TestCase):
         # Counting stopped at the cap: "2 条以上", one page (a search shows SEARCH_MAX_PAGES).
         self.assertEqual((page.count, page.count_at_least, page.count_capped, page.num_pages),
                          (2, True, False, 1))
-        # Under the cap the count is exact.
+        # Under the cap the count is exact; exactly at the cap too ("3 条", not "3 条以上").
         page = catalog.catalog_page(Item.objects.published(), words=["安全"], per_page=2)
         self.assertEqual((page.count, page.count_at_least, page.count_capped), (3, False, False))
+        with mock.patch.object(catalog, "SEARCH_MAX_PAGES", 2):  # cap 4
+            self.desk.publish("安全生产检查3", published_date=date(2021, 3, 9))
+            page = catalog.catalog_page(Item.objects.published(), words=["安全"], per_page=2)
+        self.assertEqual((page.count, page.count_at_least, page.count_capped), (4, False, False))
