@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 
 from accounts.models import Role
+from agencies.models import Agency
 
 ALL = None  # agency_ids() returns ALL for the break-glass superuser
 
@@ -32,12 +31,7 @@ def _access(user):
     top = [a for a, held in roles.items() if Role.DISTRICT_ADMIN in held]
     districts = frozenset()
     if top:
-        Agency = apps.get_model("disclosure", "Agency")
-        districts = frozenset(
-            Agency.objects.filter(
-                Q(pk__in=top) | Q(parent_id__in=top) | Q(parent__parent_id__in=top)
-            ).values_list("id", flat=True)
-        )
+        districts = frozenset(Agency.objects.with_units(top).values_list("id", flat=True))
     user._access = _Access(roles=roles, districts=districts)
     return user._access
 

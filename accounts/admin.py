@@ -13,6 +13,8 @@ from django.utils import timezone
 from accounts import access, audit
 from accounts.duties import duties_validate
 from accounts.models import AdminRole, AuditEvent, Membership, User
+from agencies.admin import AgencyAdmin
+from agencies.models import Agency
 
 Event = AuditEvent.Event
 
@@ -85,6 +87,28 @@ class AgencyScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if not access.can_access(request.user, self.get_agency_id(obj)):
             raise PermissionDenied("不能为其他机构保存记录。")
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Agency)
+class ScopedAgencyAdmin(AgencyScopedAdmin, AgencyAdmin):
+    """``agencies.admin.AgencyAdmin`` limited to the member's own agencies, and audited."""
+
+    agency_field = "pk"
+
+    def get_agency_id(self, obj):
+        return obj.pk
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = access.scope(Agency.objects.all(), request.user, "pk")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # A new unit is added under an agency the district administrator already manages.
+        target = obj.pk if change else obj.parent_id
+        if not access.can_access(request.user, target):
+            raise PermissionDenied("只能在本人管理的机构下设立或修改机构。")
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
 
 
 class MembershipInline(admin.TabularInline):

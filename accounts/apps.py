@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -6,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与角色"
 
     def ready(self):
-        from accounts import admin_audit, checks, sessions  # noqa: F401  (receivers, checks)
+        # Imported here, not at the top: these modules use the models, which are not loaded yet
+        # when the app configs are imported.
+        from accounts import admin_audit, checks, roles, sessions  # noqa: F401  (receivers, checks)
+
+        post_migrate.connect(roles.sync_after_migrate, sender=self, dispatch_uid="accounts-role-groups")

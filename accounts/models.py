@@ -66,7 +66,7 @@ class Membership(models.Model):
         verbose_name="用户",
     )
     agency = models.ForeignKey(
-        "disclosure.Agency", on_delete=models.CASCADE, related_name="memberships",
+        "agencies.Agency", on_delete=models.CASCADE, related_name="memberships",
         verbose_name="机构",
         help_text="区级管理员在区级机构上任职时，可管理该区的全部下属机构。",
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts import access
+from agencies.models import Agency
 from applications import deadlines
 from applications.models import (
     AppealKind,
@@ -19,7 +20,6 @@ from applications.models import (
 )
 from applications.services import ApplicantData
 from applications.validators import validate_credit_code, validate_phone, validate_resident_id
-from disclosure.models import Agency
 
 
 class DateInput(forms.DateInput):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "agencies",
     "accounts",
     "workdays",
     "disclosure",

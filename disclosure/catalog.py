@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.db import OperationalError, connection, transaction
 from django.db.models import Prefetch
 
-from disclosure.models import Agency, Item
+from agencies.models import Agency
+from disclosure.models import Item
 from disclosure.search import matches, needs_phrase_check
 
 PER_PAGE = 20

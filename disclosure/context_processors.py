@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from disclosure.models import Agency
+from agencies.models import Agency
 
 
 def site(request):

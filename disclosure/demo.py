@@ -1,56 +1,7 @@
-"""Demo data: the agency of the 2017 reference report, under its district, with one user per role.
+"""Demo data of the catalog: the reference agency's channels and items (``demo_catalog``)."""
 
-Everything created here is marked as demo data (``is_demo``); running it twice changes nothing.
-"""
-
-from accounts.models import Role
-from accounts.services import staff_create
-from disclosure.models import Agency
-
-DEMO_PASSWORD = "Gongkai@2017demo"
-
-RULES = """政务公开工作考核、社会评议和责任追究制度
-“五公开”（决策、执行、管理、服务、结果公开）纳入办文办会程序制度
-重大行政决策预公开制度
-政府信息公开保密审查制度：信息公开前由办公室初审、分管领导审核，难以确定是否涉密的报保密行政管理部门确定
-政府信息依申请公开办理制度"""
+from disclosure import demo_catalog
 
 
 def seed(ctx):
-    district, _ = Agency.objects.get_or_create(
-        slug="ltq",
-        defaults={
-            "name": "吴忠市利通区人民政府", "short_name": "利通区政府", "code": "11640302MB0000001A",
-            "ogi_office": "利通区人民政府办公室", "address": "宁夏回族自治区吴忠市利通区",
-            "phone": "0953-2000000", "sort_order": 1, "is_demo": True,
-        },
-    )
-    agency, _ = Agency.objects.get_or_create(
-        slug="ltq-ajj",
-        defaults={
-            "name": "吴忠市利通区安全生产监督管理局", "short_name": "利通区安监局",
-            "code": "11640302MB0000002B", "parent": district,
-            "ogi_office": "利通区安全生产监督管理局办公室", "address": "宁夏回族自治区吴忠市利通区",
-            "postcode": "751100", "phone": "0953-2666295", "email": "ltqaqjdj@126.com",
-            "guide_notes": "本局设立了政府信息公开查阅点，公众可在办公时间到局办公室查阅已公开的政府信息。",
-            "rules_text": RULES, "sort_order": 10, "is_demo": True,
-        },
-    )
-    password = DEMO_PASSWORD if ctx.demo_mode else None
-    users = {
-        Role.CLERK: staff_create(username="ajj_clerk", name="王信息（演示）", password=password,
-                                 memberships=[(agency, Role.CLERK)]),
-        Role.REVIEWER: staff_create(username="ajj_reviewer", name="李审核（演示）", password=password,
-                                    memberships=[(agency, Role.REVIEWER)]),
-        Role.HEAD: staff_create(username="ajj_head", name="朱负责（演示）", password=password,
-                                memberships=[(agency, Role.HEAD), (agency, Role.REVIEWER)]),
-        Role.DISTRICT_ADMIN: staff_create(username="ltq_admin", name="区政务公开办（演示）",
-                                          password=password,
-                                          memberships=[(district, Role.DISTRICT_ADMIN)]),
-    }
-    ctx.district, ctx.agency, ctx.users = district, agency, users
-    ctx.logins.extend((user.username, Role(role).label) for role, user in users.items())
-
-    from disclosure import demo_catalog
-
     demo_catalog.seed(ctx)

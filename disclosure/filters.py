@@ -7,7 +7,8 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from disclosure.models import Agency, Category, Channel, Topic, Validity
+from agencies.models import Agency
+from disclosure.models import Category, Channel, Topic, Validity
 from disclosure.search import MAX_QUERY_LENGTH
 
 SORTS = [("-date", "发布日期从新到旧"), ("date", "发布日期从旧到新")]

@@ -4,9 +4,7 @@ import re
 
 from django.apps import apps
 
-
-def render_index_number(pattern, *, code, year, seq):
-    return pattern.format(code=code, year=year, seq=seq)
+from agencies.models import render_index_number
 
 
 def allocate(agency, year):

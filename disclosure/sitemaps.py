@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 
-from disclosure.models import Agency, Item
+from agencies.models import Agency
+from disclosure.models import Item
 
 
 class ItemSitemap(Sitemap):

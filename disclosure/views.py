@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from accounts import access
+from agencies.models import Agency
 from disclosure.cache import cached_fragment, canonical_query, public_cache
 from disclosure.catalog import catalog_page, latest_by_category, page_number
 from disclosure.filters import CatalogFilter
-from disclosure.models import Agency, Attachment, Item
+from disclosure.models import Attachment, Item
 from disclosure.search import query_words
 from disclosure.sitemaps import SITEMAPS
 

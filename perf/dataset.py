@@ -208,7 +208,8 @@ class Builder:
     # Agencies, channels, topics
 
     def agencies(self):
-        from disclosure.models import Agency, Channel, ChannelKind, Topic
+        from agencies.models import Agency
+        from disclosure.models import Channel, ChannelKind, Topic
 
         district = Agency.objects.create(
             name=f"{DISTRICT}人民政府", short_name=f"{DISTRICT}政府", slug="bench-district",
@@ -699,8 +700,9 @@ class _without_secondary_indexes:
 
 def dataset_present(size):
     """True when the current database already holds exactly this data set (reuse it)."""
+    from agencies.models import Agency
     from applications.models import Application
-    from disclosure.models import Agency, Item
+    from disclosure.models import Item
     from proposals.models import Proposal
 
     return (
@@ -718,8 +720,9 @@ def clear():
     Rows seeded by migrations (topics, answer classes, calendar) stay.
     """
     from accounts.models import User
+    from agencies.models import Agency
     from applications.models import Appeal, Applicant, Application, ApplicationTally
-    from disclosure.models import Agency, CategoryTally, Channel, ChannelTally, Item
+    from disclosure.models import CategoryTally, Channel, ChannelTally, Item
     from proposals.models import Proposal, Session
 
     models_ = [ChannelTally, CategoryTally, ApplicationTally, Item.channels.through, Item, Appeal,

@@ -1,6 +1,6 @@
 import django_filters
 
-from disclosure.models import Agency
+from agencies.models import Agency
 from proposals.models import AnswerClass, Kind, Session
 
 

@@ -153,9 +153,9 @@ class Proposal(models.Model):
         "代表委员联系方式（不公开）", blank=True,
         help_text="电话、地址等，仅供承办人员联系，任何公开页面、接口和公开目录都不显示。",
     )
-    lead_unit = models.ForeignKey("disclosure.Agency", on_delete=models.PROTECT,
+    lead_unit = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT,
                                   related_name="proposals_led", verbose_name="主办单位")
-    co_units = models.ManyToManyField("disclosure.Agency", blank=True, related_name="proposals_joined",
+    co_units = models.ManyToManyField("agencies.Agency", blank=True, related_name="proposals_joined",
                                       verbose_name="会办／协办单位")
     handling_mode = models.CharField("办理方式", max_length=10, choices=HandlingMode.choices,
                                      default=HandlingMode.LEAD)
@@ -263,7 +263,7 @@ class Opinion(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="opinions",
                                  verbose_name="建议提案")
-    agency = models.ForeignKey("disclosure.Agency", on_delete=models.PROTECT, related_name="+",
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
                                verbose_name="会办单位")
     text = models.TextField("会办意见")
     signatory = models.CharField("签发人", max_length=50, blank=True)

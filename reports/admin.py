@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from accounts import access
 from accounts.admin import AgencyScopedAdmin
 from accounts.models import Role
-from disclosure.models import Agency
+from agencies.models import Agency
 from reports import services
 from reports.documents import build_snapshot, document_context
 from reports.figures import agency_ids_for, record_figures

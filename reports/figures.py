@@ -8,9 +8,7 @@ of queries is fixed: one call per selector, whatever the number of records.
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
-
-from disclosure.models import Agency
+from agencies.models import Agency
 from reports.models import ReportFormat
 from reports.tables import APPEAL_KINDS, APPEAL_RESULTS, TABLE3_COLUMN_KEYS, TABLE3_ROW_KEYS
 
@@ -42,8 +40,7 @@ def agency_ids_for(agency, covers_units):
     if not covers_units:
         return [agency.pk]
     return list(
-        Agency.objects.filter(Q(pk=agency.pk) | Q(parent=agency.pk) | Q(parent__parent=agency.pk))
-        .order_by("pk").values_list("pk", flat=True)
+        Agency.objects.with_units([agency.pk]).order_by("pk").values_list("pk", flat=True)
     )
 
 

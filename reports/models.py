@@ -50,7 +50,7 @@ def _non_negative():
 
 class AnnualReport(models.Model):
     agency = models.ForeignKey(
-        "disclosure.Agency", on_delete=models.PROTECT, related_name="annual_reports",
+        "agencies.Agency", on_delete=models.PROTECT, related_name="annual_reports",
         verbose_name="机构",
     )
     year = models.PositiveSmallIntegerField(

@@ -4,7 +4,7 @@ import itertools
 
 from accounts.models import Role
 from accounts.services import staff_create
-from disclosure.models import Agency
+from agencies.models import Agency
 
 _seq = itertools.count(1)
 PASSWORD = "Test-Passw0rd-2024"

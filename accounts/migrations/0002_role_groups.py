@@ -1,6 +1,8 @@
 from django.db import migrations
 
-from accounts.roles import ROLE_PERMISSIONS, sync_operation
+# Role groups are no longer shipped by data migrations: accounts.roles.sync_after_migrate makes
+# every role group match the declared table after each migrate. This step once did that here
+# with the live table (which drifted from it); it is kept as history and does nothing now.
 
 
 class Migration(migrations.Migration):
@@ -12,4 +14,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [sync_operation(ROLE_PERMISSIONS)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,12 +1,11 @@
-"""The 三权分立 administrator groups with their permissions."""
+"""The 三权分立 administrator groups with their permissions.
+
+They are no longer shipped here: ``accounts.roles.sync_after_migrate`` makes every role group
+match the declared table after each migrate. This step once imported the live table (which
+drifted from it); it is kept as history and does nothing now.
+"""
 
 from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    from accounts.roles import ADMIN_ROLE_PERMISSIONS, sync_admin_groups
-
-    sync_admin_groups(apps, ADMIN_ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
@@ -17,4 +16,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

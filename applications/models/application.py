@@ -30,7 +30,7 @@ class ApplicationQuerySet(models.QuerySet):
 
 class Application(models.Model):
     agency = models.ForeignKey(
-        "disclosure.Agency", on_delete=models.PROTECT, related_name="applications",
+        "agencies.Agency", on_delete=models.PROTECT, related_name="applications",
         verbose_name="受理机构",
     )
     tracking_number = models.CharField("申请编号", max_length=20, unique=True)

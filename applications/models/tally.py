@@ -15,7 +15,7 @@ class ApplicationTally(models.Model):
     """
 
     agency = models.ForeignKey(
-        "disclosure.Agency", on_delete=models.CASCADE, related_name="+", verbose_name="受理机构"
+        "agencies.Agency", on_delete=models.CASCADE, related_name="+", verbose_name="受理机构"
     )
     month = models.DateField("月份", help_text="该月第一天。")
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices)

@@ -1,7 +1,8 @@
 from django.db import migrations
 
-from accounts.roles import sync_operation
-from reports.roles import ROLE_PERMISSIONS
+# Role groups are no longer shipped by data migrations: accounts.roles.sync_after_migrate makes
+# every role group match the declared table after each migrate. This step once did that here
+# with the live table (which drifted from it); it is kept as history and does nothing now.
 
 
 class Migration(migrations.Migration):
@@ -10,4 +11,4 @@ class Migration(migrations.Migration):
         ("accounts", "0002_role_groups"),
     ]
 
-    operations = [sync_operation(ROLE_PERMISSIONS)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

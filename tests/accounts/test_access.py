@@ -30,10 +30,10 @@ class RoleGroupsTests(TestCase):
     def test_permissions_follow_the_roles_a_user_holds(self):
         agency = make_agency()
         clerk = make_staff(agency, Role.CLERK)
-        self.assertTrue(clerk.has_perm("disclosure.view_agency"))
-        self.assertFalse(clerk.has_perm("disclosure.change_agency"))
+        self.assertTrue(clerk.has_perm("agencies.view_agency"))
+        self.assertFalse(clerk.has_perm("agencies.change_agency"))
         head = make_staff(agency, Role.HEAD)
-        self.assertTrue(head.has_perm("disclosure.change_agency"))
+        self.assertTrue(head.has_perm("agencies.change_agency"))
 
 
 class ScopeTests(TestCase):
@@ -85,16 +85,16 @@ class AdminScopeTests(TestCase):
 
     def test_head_of_a_sees_a_not_b(self):
         self.login(make_staff(self.a, Role.HEAD))
-        response = self.client.get("/admin/disclosure/agency/")
+        response = self.client.get("/admin/agencies/agency/")
         self.assertContains(response, "甲局")
         self.assertNotContains(response, "乙局")
-        self.assertEqual(self.client.get(f"/admin/disclosure/agency/{self.a.pk}/change/").status_code, 200)
-        self.assertEqual(self.client.get(f"/admin/disclosure/agency/{self.b.pk}/change/").status_code, 302)
+        self.assertEqual(self.client.get(f"/admin/agencies/agency/{self.a.pk}/change/").status_code, 200)
+        self.assertEqual(self.client.get(f"/admin/agencies/agency/{self.b.pk}/change/").status_code, 302)
 
     def test_head_of_a_cannot_change_b_by_posting(self):
         self.login(make_staff(self.a, Role.HEAD))
         response = self.client.post(
-            f"/admin/disclosure/agency/{self.b.pk}/change/",
+            f"/admin/agencies/agency/{self.b.pk}/change/",
             {"name": "被篡改", "slug": self.b.slug, "code": self.b.code, "index_pattern": "{seq}",
              "sort_order": 1},
         )
@@ -104,13 +104,13 @@ class AdminScopeTests(TestCase):
 
     def test_clerk_may_view_but_not_change_own_agency(self):
         self.login(make_staff(self.a, Role.CLERK))
-        response = self.client.get(f"/admin/disclosure/agency/{self.a.pk}/change/")
+        response = self.client.get(f"/admin/agencies/agency/{self.a.pk}/change/")
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, 'name="_save"')
 
     def test_district_admin_sees_both(self):
         self.login(make_staff(self.district, Role.DISTRICT_ADMIN))
-        response = self.client.get("/admin/disclosure/agency/")
+        response = self.client.get("/admin/agencies/agency/")
         self.assertContains(response, "甲局")
         self.assertContains(response, "乙局")
 

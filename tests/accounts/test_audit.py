@@ -6,7 +6,7 @@ from django.test import TestCase, TransactionTestCase
 
 from accounts import audit
 from accounts.models import AuditEvent
-from disclosure.models import Agency
+from agencies.models import Agency
 from tests.factories import make_agency, make_staff
 
 ON_POSTGRESQL = "the append-only trigger exists on PostgreSQL only; CI runs this on PostgreSQL"
@@ -21,7 +21,7 @@ class AuditRecordTests(TestCase):
             event=AuditEvent.Event.OBJECT_CHANGED, actor=user, obj=agency, detail="修改电话"
         )
         self.assertEqual(event.actor_name, user.username)
-        self.assertEqual(event.object_type, "disclosure.agency")
+        self.assertEqual(event.object_type, "agencies.agency")
         self.assertEqual(event.object_id, str(agency.pk))
         self.assertEqual(event.outcome, AuditEvent.Outcome.SUCCESS)
         self.assertIsNotNone(event.created_at.tzinfo)

@@ -14,6 +14,7 @@ from django.test import Client, RequestFactory, SimpleTestCase, override_setting
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
+from agencies.models import Agency
 from config.routers import (
     PIN_COOKIE,
     PrimaryReplicaRouter,
@@ -21,7 +22,6 @@ from config.routers import (
     is_pinned,
     pin_to_primary,
 )
-from disclosure.models import Agency
 from tests.factories import PASSWORD, make_agency, make_staff
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.duties import admin_role_grant
 from accounts.models import AdminRole, Role
 from accounts.roles import ADMIN_ROLE_PERMISSIONS
-from disclosure.models import Agency
+from agencies.models import Agency
 from tests.factories import make_staff
 
 STANDARD = ("changelist", "add", "change", "delete", "history", "autocomplete")

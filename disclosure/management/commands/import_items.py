@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
+from agencies.models import Agency
 from disclosure import importing, services
-from disclosure.models import Agency
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from disclosure.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
 
 
 @dataclass
@@ -26,11 +26,9 @@ class Command(BaseCommand):
         ctx = DemoContext(demo_mode=settings.DEMO_MODE, stdout=self.stdout)
         with transaction.atomic():
             # Each app contributes its own demo records through ``<app>.demo.seed(ctx)``, in the
-            # order of INSTALLED_APPS, so that the lower layers exist before what builds on them.
-            import_module("disclosure.demo").seed(ctx)
+            # order of INSTALLED_APPS (agencies first), so that the lower layers exist before what
+            # builds on them.
             for app_config in apps.get_app_configs():
-                if app_config.name == "disclosure":
-                    continue
                 try:
                     module = import_module(f"{app_config.name}.demo")
                 except ModuleNotFoundError as exc:

@@ -138,7 +138,7 @@ class Command(BaseCommand):
             admin.close()
 
     def has_foreign_data(self):
-        from disclosure.models import Agency
+        from agencies.models import Agency
 
         return Agency.objects.exclude(slug__startswith="bench-").exists()
 
@@ -193,7 +193,8 @@ class Scenarios:
     """Each scenario: (name, real callable, naive callable or None, budgets)."""
 
     def __init__(self, *, repeat, out):
-        from disclosure.models import Agency, Item
+        from agencies.models import Agency
+        from disclosure.models import Item
 
         self.repeat, self.out = repeat, out
         self.client = Client()
