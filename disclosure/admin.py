@@ -15,11 +15,12 @@ from django.utils.html import format_html
 from accounts import access
 from accounts.admin import AgencyScopedAdmin, ScopedAgencyAdmin
 from agencies.models import Agency
-from disclosure import importing, services
+from disclosure import import_mapping, importing, services, staging
 from disclosure.forms import (
     AttachmentCorrectionForm,
     AttachmentForm,
     ImportForm,
+    ImportMappingForm,
     ItemAdminForm,
     ReviewForm,
     ValidityForm,
@@ -159,7 +160,8 @@ class ItemAdmin(AgencyScopedAdmin):
     list_display = ("title", "index_number_display", "agency_name", "status", "published_date",
                     "timeliness")
     list_display_links = ("title",)
-    list_filter = ("status", "category", "topic", "channels", PublishedYearFilter, "validity", "doc_kind")
+    list_filter = ("status", "category", "topic", "channels", PublishedYearFilter, "validity", "doc_kind",
+                   "imported")
     list_select_related = ("agency",)
     search_fields = ("title", "document_number", "=index_number")
     autocomplete_fields = ["agency", "co_publishers", "topic"]
@@ -169,16 +171,16 @@ class ItemAdmin(AgencyScopedAdmin):
     list_per_page = 50
     actions = ["submit_selected"]
     inlines = [AttachmentInline, ReviewInline, ItemEventInline]
-    readonly_fields = ("status", "index_number", "published_date", "publish_workdays", "completeness",
-                       "withdrawn_reason", "content_digest")
+    readonly_fields = ("status", "index_number", "published_date", "published_time", "publish_workdays",
+                       "completeness", "withdrawn_reason", "content_digest", "imported", "old_url")
     fieldsets = (
-        (None, {"fields": ("status", "index_number", "published_date", "completeness")}),
+        (None, {"fields": ("status", "index_number", "published_date", "published_time", "completeness")}),
         ("目录信息（《条例》第十二条）", {"fields": ("title", "summary", "formed_date", "agency", "co_publishers")}),
         ("公开属性", {"fields": ("document_number", "category", "topic", "genre", "doc_kind", "channels",
                               "disclosure_mode", "keywords")}),
         ("正文", {"fields": ("body",)}),
         ("有效性与时效", {"fields": ("validity", "validity_changed_on", "publish_workdays", "withdrawn_reason",
-                                  "content_digest")}),
+                                  "content_digest", "imported", "old_url")}),
         ("更正", {"fields": ("correction_reason",)}),
     )
 
@@ -192,6 +194,8 @@ class ItemAdmin(AgencyScopedAdmin):
 
     @admin.display(description="发布用时")
     def timeliness(self, obj):
+        if obj.imported:
+            return "历史导入（不计时效）"
         if obj.publish_workdays is None:
             return "—"
         if obj.is_late:
@@ -380,33 +384,67 @@ class ItemAdmin(AgencyScopedAdmin):
         return self._step(request, pk, AttachmentCorrectionForm, "更正附件", act, for_item=True)
 
     def import_view(self, request):
+        """批量导入 in two steps: the upload is checked (the dry run: mapping table, findings, bad
+        rows) and kept aside; staff confirm the mapping and import it, with a progress bar."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         agencies = access.scope(Agency.objects.all(), request.user, "pk")
+        if request.method == "POST" and request.POST.get("token"):
+            return self._import_confirm(request, agencies)
         form = ImportForm(request.POST or None, request.FILES or None, agencies=agencies)
-        result = None
+        result = mapping_form = token = None
         if request.method == "POST" and form.is_valid():
             agency = form.cleaned_data["agency"]
             upload = form.cleaned_data["file"]
             try:
-                rows = importing.read_rows(upload.name, upload.read())
-                result = importing.validate(agency, rows)
-                if result.errors and not form.cleaned_data["only_good"]:
-                    form.add_error(None, f"有 {len(result.errors)} 行存在错误，未导入任何数据。修正后重新上传，或勾选“只导入校验通过的行”。")
-                elif len(result.rows) > services.IMPORT_BATCH:
-                    access.require_role(request.user, agency, *services.REVIEWERS)
-                    return self._import_with_progress(request, form, agency, result)
-                else:
-                    count = services.items_import(agency=agency, by=request.user, rows=result.rows)
-                    self.message_user(request, f"已导入 {count} 条公开信息。", messages.SUCCESS)
-                    if not result.errors:
-                        return redirect("admin:disclosure_item_changelist")
+                content = upload.read()
+                result = importing.validate(agency, importing.read_rows(upload.name, content))
             except importing.ImportFileError as exc:
                 form.add_error("file", str(exc))
+            else:
+                token = staging.keep(request, name=upload.name, content=content, agency=agency,
+                                     only_good=form.cleaned_data["only_good"])
+                mapping_form = ImportMappingForm(mapping=result.mapping)
+        return TemplateResponse(request, "admin/disclosure/item/import.html", self._import_context(
+            request, form, result, mapping_form=mapping_form, token=token))
+
+    def _import_confirm(self, request, agencies):
+        """Step 2: apply the confirmed mapping to the kept file, save the mapping, import."""
+        token = request.POST["token"]
+        kept = staging.load(request, token)
+        form = ImportForm(agencies=agencies)
+        if kept is None:
+            return TemplateResponse(request, "admin/disclosure/item/import.html", self._import_context(
+                request, form, None, problems=["上传的文件已过期或已导入，请重新选择文件。"]))
+        agency = get_object_or_404(agencies, pk=kept["agency"])
+        form = ImportForm(initial={"agency": agency, "only_good": kept["only_good"]}, agencies=agencies)
+        try:
+            rows = importing.read_rows(kept["name"], kept["content"])
+        except importing.ImportFileError as exc:
+            return TemplateResponse(request, "admin/disclosure/item/import.html",
+                                    self._import_context(request, form, None, problems=[str(exc)]))
+        mapping = import_mapping.build(agency, importing.vocabulary_values(rows))
+        mapping_form = ImportMappingForm(request.POST, mapping=mapping)
+        result, problems = None, []
+        if mapping_form.is_valid():
+            result = importing.validate(agency, rows, mapping=mapping_form.apply())
+            try:
+                if result.errors and not kept["only_good"]:
+                    problems.append(f"有 {len(result.errors)} 行存在错误，未导入任何数据。修正后重新上传，"
+                                         "或勾选“只导入校验通过的行”后重新上传。")
+                else:
+                    services.import_mapping_save(agency=agency, by=request.user, mapping=result.mapping)
+                    staging.drop(request, token)
+                    if len(result.rows) > services.IMPORT_BATCH:
+                        return self._import_with_progress(request, form, agency, result)
+                    count = services.items_import(agency=agency, by=request.user, rows=result.rows)
+                    self.message_user(request, f"已导入 {count} 条公开信息，映射已保存，下次导入沿用。",
+                                      messages.SUCCESS)
+                    return redirect("admin:disclosure_item_changelist")
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _messages_of(exc))
-        return TemplateResponse(request, "admin/disclosure/item/import.html",
-                                self._import_context(request, form, result))
+                problems.append(_messages_of(exc))
+        return TemplateResponse(request, "admin/disclosure/item/import.html", self._import_context(
+            request, form, result, mapping_form=mapping_form, token=token, problems=problems))
 
     def _import_context(self, request, form, result, **extra):
         return {

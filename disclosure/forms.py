@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from disclosure.documents import normalize_document_number
 from disclosure.importing import MAX_ROWS
-from disclosure.models import Attachment, Item, Validity
+from disclosure.models import Attachment, Item, MappingKind, Validity
 from disclosure.uploads import inspect_upload
 
 
@@ -85,9 +85,17 @@ class ValidityForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}))
 
 
+IMPORT_MAX_BYTES = 50 * 1024 * 1024
+IMPORT_ZIP_MAX_BYTES = 500 * 1024 * 1024
+
+
 class ImportForm(forms.Form):
     agency = forms.ModelChoiceField(label="导入到机构", queryset=None)
-    file = forms.FileField(label="目录文件", help_text=f"CSV（UTF-8 或 GBK）或 XLSX，第1行为表头，最多 {MAX_ROWS} 行。")
+    file = forms.FileField(
+        label="目录文件",
+        help_text=f"CSV（UTF-8 或 GBK）或 XLSX，第1行为表头，最多 {MAX_ROWS} 行；"
+                  "或把原网站保存的信息详情页及其附件打包成 .zip（最大 500 MB）。",
+    )
     only_good = forms.BooleanField(label="跳过错误行，只导入校验通过的行", required=False)
 
     def __init__(self, *args, agencies, **kwargs):
@@ -96,11 +104,50 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("只能导入 .csv 或 .xlsx 文件。", code="bad_type")
-        if upload.size > 50 * 1024 * 1024:
-            raise ValidationError("文件不能超过 50 MB，请拆分后导入。", code="too_large")
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx", ".zip")):
+            raise ValidationError("只能导入 .csv、.xlsx 文件，或原网站网页打包的 .zip 文件。", code="bad_type")
+        limit = IMPORT_ZIP_MAX_BYTES if name.endswith(".zip") else IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(f"文件不能超过 {limit // (1024 * 1024)} MB，请拆分后导入。", code="too_large")
         return upload
+
+
+class ImportMappingForm(forms.Form):
+    """One select per distinct printed value (and one default per kind) of the file's mapping."""
+
+    def __init__(self, *args, mapping, **kwargs):
+        from disclosure.import_mapping import target_choices
+
+        super().__init__(*args, **kwargs)
+        self.mapping = mapping
+        topics = list(mapping.topics.values())
+        self.groups = []
+        for kind, label in MappingKind.choices:
+            rows = mapping.rows.get(kind) or []
+            if not rows:
+                continue
+            choices = target_choices(kind, topics)
+            default_name = f"default-{kind}"
+            self.fields[default_name] = forms.ChoiceField(
+                label=f"未映射的{label}归入", choices=choices, initial=mapping.defaults[kind][0])
+            for row in rows:
+                self.fields[row.field_name] = forms.ChoiceField(
+                    label=row.source, choices=choices, initial=row.target)
+            self.groups.append({
+                "kind": kind, "label": label, "default": self[default_name],
+                "rows": [(row, self[row.field_name]) for row in rows],
+            })
+
+    def apply(self):
+        """Write the staff's choices into the mapping; every row is then confirmed."""
+        for group in self.groups:
+            kind = group["kind"]
+            target = self.cleaned_data[f"default-{kind}"]
+            self.mapping.defaults[kind] = (target, self.mapping.label(kind, target))
+            for row, _ in group["rows"]:
+                self.mapping.choose(kind, row.source, self.cleaned_data[row.field_name])
+        return self.mapping
 
 
 class AttachmentCorrectionForm(forms.Form):

@@ -172,6 +172,9 @@ class Item(models.Model):
     )
     formed_date = models.DateField("生成日期", null=True, blank=True, help_text="信息形成（成文）或变更的日期。")
     published_date = models.DateField("发布日期", null=True, blank=True, editable=False)
+    # The old portal's publication time when it printed one (imports); the date above is what
+    # search, tallies and reports use.
+    published_time = models.TimeField("发布时间", null=True, blank=True, editable=False)
     category = models.CharField("信息类别", max_length=10, choices=Category.choices, default=Category.WORK)
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="items",
@@ -199,6 +202,12 @@ class Item(models.Model):
         "发布用时（工作日）", null=True, blank=True, editable=False,
         help_text="生成日期到发布日期之间的工作日数（《条例》第二十六条：20个工作日内）。",
     )
+    imported = models.BooleanField(
+        "从原网站导入", default=False, editable=False,
+        help_text="导入的历史信息：保留原索引号、日期和有效性，不计入本平台的公开时效（超期）统计。",
+    )
+    old_url = models.URLField("原网址", max_length=500, blank=True, editable=False,
+                              help_text="导入前在原网站上的地址，用于发布跳转。")
     content_digest = models.CharField("内容摘要值（SHA-256）", max_length=64, blank=True, editable=False)
     # Search tokens (CJK bigrams, see disclosure/search.py); on PostgreSQL a generated tsvector
     # column with a GIN index is built from them, so search never scans the text itself.
@@ -270,7 +279,8 @@ class Item(models.Model):
 
     @property
     def is_late(self):
-        return self.publish_workdays is not None and self.publish_workdays > 20
+        """Published late by this platform: imported history never counts (Art. 26)."""
+        return not self.imported and self.publish_workdays is not None and self.publish_workdays > 20
 
 
 class ChannelTally(models.Model):
@@ -400,6 +410,45 @@ class Attachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("disclosure:attachment", kwargs={"pk": self.item_id, "attachment": self.pk})
+
+
+class MappingKind(models.TextChoices):
+    TOPIC = "topic", "主题分类"
+    GENRE = "genre", "体裁分类"
+    VALIDITY = "validity", "有效性"
+    CATEGORY = "category", "信息类别"
+
+
+class ImportMapping(models.Model):
+    """How one agency's old-portal vocabulary maps onto this site's, confirmed once by staff.
+
+    ``source`` is the value as the old portal printed it; the empty source holds the default for
+    values nobody mapped. Topics map to a node of the topic tree (or none), the other kinds to a
+    choice value.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="import_mappings",
+                               verbose_name="机构")
+    kind = models.CharField("字段", max_length=10, choices=MappingKind.choices)
+    source = models.CharField("原网站的值", max_length=200, blank=True,
+                              help_text="留空表示“未映射的值”的默认去向。")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name="对应主题分类")
+    value = models.CharField("对应取值", max_length=20, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                     related_name="+", verbose_name="确认人")
+    confirmed_at = models.DateTimeField("确认时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "导入映射"
+        verbose_name_plural = "导入映射"
+        ordering = ["agency_id", "kind", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "source"], name="import_mapping_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.source or '（默认）'}"
 
 
 class IndexCounter(models.Model):

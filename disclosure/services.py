@@ -38,10 +38,16 @@ DIGEST_FIELDS = ("index_number", "title", "summary", "body", "document_number", 
                  "published_date")
 
 
-def content_digest(item):
-    """SHA-256 over the published content and the attachments' own digests."""
+def content_digest(item, attachment_digests=None):
+    """SHA-256 over the published content and the attachments' own digests.
+
+    ``attachment_digests`` gives the files' digests of an item not saved yet (imports).
+    """
     payload = {name: str(getattr(item, name) or "") for name in DIGEST_FIELDS}
-    payload["attachments"] = sorted(item.attachments.values_list("sha256", flat=True)) if item.pk else []
+    if attachment_digests is not None:
+        payload["attachments"] = sorted(attachment_digests)
+    else:
+        payload["attachments"] = sorted(item.attachments.values_list("sha256", flat=True)) if item.pk else []
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(raw).hexdigest()
 
@@ -355,6 +361,8 @@ def missing_fields(item):
 
 
 IMPORT_BATCH = 500
+# Keys of an import row that are not Item fields.
+_ROW_ONLY = ("channels", "parsed_index", "co_publishers", "attachments")
 
 
 def items_import(*, agency, by, rows, progress=None) -> int:
@@ -376,7 +384,9 @@ def items_import_batches(*, agency, by, rows):
     """The import as a generator of (done, total) after each batch, for pages that show progress.
 
     The caller holds the transaction (``transaction.atomic``) around the whole iteration, so a
-    failure or an abandoned iteration imports nothing.
+    failure or an abandoned iteration imports nothing. Imported items are history: marked as
+    imported, with their printed dates, time and validity; the working days from formed to
+    published are kept for information, but the platform never counts them as late.
     """
     from datetime import timedelta
 
@@ -400,7 +410,8 @@ def items_import_batches(*, agency, by, rows):
     for year, group in needing.items():
         for r, (seq, number) in zip(group, numbering.allocate_many(agency, year, len(group)), strict=True):
             r["index_number"], r["parsed_index"] = number, (year, seq)
-    Through = Item.channels.through
+    Channels = Item.channels.through
+    CoPublishers = Item.co_publishers.through
     done = 0
     for start in range(0, len(rows), IMPORT_BATCH):
         batch = [r for _, r in rows[start : start + IMPORT_BATCH]]
@@ -408,32 +419,85 @@ def items_import_batches(*, agency, by, rows):
         for r in batch:
             item = Item(
                 agency=agency, created_by=by, status=ItemStatus.PUBLISHED,
-                **{k: v for k, v in r.items() if k not in ("channels", "parsed_index")},
+                **{k: v for k, v in r.items() if k not in _ROW_ONLY},
             )
+            item.imported = True
             if r["parsed_index"]:
                 item.index_year, item.index_seq = r["parsed_index"]
             if item.validity == Validity.VALID:
                 item.validity_changed_on = None
             try:
                 item.publish_workdays = (calendar.between(item.formed_date, item.published_date)
-                                         if item.formed_date else None)
+                                         if item.formed_date and item.formed_date <= item.published_date
+                                         else None)
             except UnknownCalendarYear:
                 item.publish_workdays = None
             item.search_title_tokens, item.search_tokens = document_tokens(item)
-            item.content_digest = content_digest(item)
+            item.content_digest = content_digest(
+                item, [a.sha256 for a in r.get("attachments") or ()])
             items.append(item)
         Item.objects.bulk_create(items)
-        Through.objects.bulk_create([
-            Through(item_id=item.pk, channel_id=channel.pk)
+        Channels.objects.bulk_create([
+            Channels(item_id=item.pk, channel_id=channel.pk)
             for item, r in zip(items, batch, strict=True) for channel in r["channels"]
         ])
+        CoPublishers.objects.bulk_create([
+            CoPublishers(item_id=item.pk, agency_id=other.pk)
+            for item, r in zip(items, batch, strict=True)
+            for other in {o.pk: o for o in r.get("co_publishers") or ()}.values()
+        ])
+        for item, r in zip(items, batch, strict=True):
+            for order, attachment in enumerate(r.get("attachments") or (), start=1):
+                _save_imported_attachment(item, attachment, order)
         ItemEvent.objects.bulk_create([
-            ItemEvent(item=item, kind=ItemEventKind.IMPORTED, actor=by, note="批量导入") for item in items
+            ItemEvent(item=item, kind=ItemEventKind.IMPORTED, actor=by,
+                      note="批量导入" + (f"，原网址 {item.old_url}" if item.old_url else ""))
+            for item in items
         ])
         done += len(items)
         if done == len(rows):
+            audit.record(event=AuditEvent.Event.OBJECT_CREATED, actor=by, obj=agency,
+                         detail=f"批量导入公开信息 {done} 条")
             bump_generation()
         yield done, len(rows)
+
+
+def _save_imported_attachment(item, attachment, order):
+    """An old-site file (checked when the pages were read) stored as the item's attachment."""
+    from django.core.files.base import ContentFile
+
+    row = Attachment(item=item, name=attachment.name[:200], content_type=attachment.content_type,
+                     size=attachment.size, sha256=attachment.sha256, sort_order=order * 10)
+    row.file.save(attachment.name, ContentFile(attachment.read()), save=False)
+    row.save()
+
+
+@transaction.atomic
+def import_mapping_save(*, agency, by, mapping) -> int:
+    """Save the confirmed rows of an import mapping (and the defaults) for the agency's next files.
+
+    One audit row for the whole table; returns how many values were saved.
+    """
+    from disclosure.models import ImportMapping, MappingKind
+
+    access.require_role(by, agency, *REVIEWERS)
+    unconfirmed = mapping.unconfirmed
+    if unconfirmed:
+        raise ValidationError(f"还有 {len(unconfirmed)} 个取值未确认映射。", code="mapping_unconfirmed")
+    saved = 0
+    entries = [(kind, "", target) for kind, (target, _) in mapping.defaults.items()]
+    entries += [(row.kind, row.source, row.target) for row in mapping.table()]
+    for kind, source, target in entries:
+        topic_id = (int(target) if target else None) if kind == MappingKind.TOPIC else None
+        value = "" if kind == MappingKind.TOPIC else target
+        ImportMapping.objects.update_or_create(
+            agency=agency, kind=kind, source=source[:200],
+            defaults={"topic_id": topic_id, "value": value, "confirmed_by": by},
+        )
+        saved += bool(source)
+    audit.record(event=AuditEvent.Event.SETTINGS_CHANGED, actor=by, obj=agency,
+                 detail=f"确认导入映射 {saved} 项")
+    return saved
 
 
 DEFAULT_CHANNELS = [

@@ -112,6 +112,13 @@ class ItemAdminTests(TestCase):
             self.client.get(url)
         self.assertEqual(len(first), len(second))
 
+    def _confirm(self, response):
+        """Step 2 of the import page: post the mapping form as shown (its initial choices)."""
+        form = response.context["mapping_form"]
+        data = {"token": response.context["token"]}
+        data.update({name: field.initial for name, field in form.fields.items()})
+        return self.client.post("/admin/disclosure/item/import/", data)
+
     def test_import_upload_reports_bad_rows(self):
         csv = "标题,发布日期\n好的一行,2017-01-05\n,2017-01-06\n".encode()
         self.client.force_login(self.desk.reviewer)
@@ -119,11 +126,15 @@ class ItemAdminTests(TestCase):
             "agency": self.desk.agency.pk, "file": SimpleUploadedFile("a.csv", csv),
         })
         self.assertContains(response, "第3行")
-        self.assertContains(response, "未导入任何数据")
+        self.assertContains(response, "修正后重新上传")
+        self.assertNotContains(response, "确认映射并导入")
         self.assertFalse(Item.objects.exists())
         response = self.client.post("/admin/disclosure/item/import/", {
             "agency": self.desk.agency.pk, "file": SimpleUploadedFile("a.csv", csv), "only_good": "on",
         })
+        self.assertFalse(Item.objects.exists())  # the upload is the dry run
+        self.assertContains(response, "确认映射并导入 1 条")
+        self._confirm(response)
         self.assertEqual(Item.objects.count(), 1)
 
 
@@ -136,8 +147,8 @@ class ItemAdminTests(TestCase):
 
         self.client.force_login(self.desk.reviewer)
         rows = IMPORT_BATCH * 2 + 7
-        response = self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": self._large_csv(rows)})
+        response = self._confirm(self.client.post("/admin/disclosure/item/import/", {
+            "agency": self.desk.agency.pk, "file": self._large_csv(rows)}))
         self.assertTrue(response.streaming)
         self.assertEqual(response["X-Accel-Buffering"], "no")
         page = b"".join(response.streaming_content).decode()
@@ -166,8 +177,8 @@ class ItemAdminTests(TestCase):
         from disclosure.services import IMPORT_BATCH
 
         self.client.force_login(self.desk.clerk)
-        response = self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH + 1)})
+        response = self._confirm(self.client.post("/admin/disclosure/item/import/", {
+            "agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH + 1)}))
         self.assertFalse(getattr(response, "streaming", False))
         self.assertFalse(Item.objects.exists())
 
