@@ -208,16 +208,26 @@ class TopicIndex:
             topic = self.by_name.get(part)
             if topic:
                 return topic, f"路径中的“{part}”"
-        best = None
-        for part in [value, *reversed(segments)]:
+        # Each part votes for the site topic of its closest 国务院 name, weighted by how specific
+        # that name is: 综合政务;应急管理 goes to 应急管理's topic, and the three parts of
+        # 民政、乡村振兴、救灾 outvote the one (救灾) that points elsewhere.
+        votes, reasons = {}, {}
+        for part in dict.fromkeys([value, *segments]):
+            best = None
             for name, target, depth in GUOWUYUAN_NAMES:
                 score = 1.0 if part == name else similarity(part, name)
                 if score >= 0.5 and self.by_name.get(target):
-                    key = (score, depth)
-                    if best is None or key > best[0]:
-                        best = (key, name, target)
-        if best:
-            return self.by_name[best[2]], f"最接近的国务院主题“{best[1]}”"
+                    weight = score * (1 + depth)
+                    if best is None or weight > best[0]:
+                        best = (weight, name, target)
+            if best:
+                weight, name, target = best
+                votes[target] = votes.get(target, 0) + weight
+                if weight > reasons.get(target, (0, ""))[0]:
+                    reasons[target] = (weight, name)
+        if votes:
+            target = max(votes, key=lambda t: (votes[t], reasons[t][0]))
+            return self.by_name[target], f"最接近的国务院主题“{reasons[target][1]}”"
         return None, ""
 
 
