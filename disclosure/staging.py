@@ -15,6 +15,7 @@ from django.utils import timezone
 FOLDER = "import-staging"
 SESSION_KEY = "import_staging"
 KEEP = timedelta(days=1)
+KEEP_PER_SESSION = 5
 
 
 def keep(request, *, name, content, agency, only_good):
@@ -23,6 +24,11 @@ def keep(request, *, name, content, agency, only_good):
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
     path = default_storage.save(f"{FOLDER}/{token}.{suffix}", ContentFile(content))
     kept = dict(request.session.get(SESSION_KEY) or {})
+    while len(kept) >= KEEP_PER_SESSION:  # the oldest dry runs of this session give way
+        oldest = next(iter(kept))
+        drop_entry = kept.pop(oldest)
+        if default_storage.exists(drop_entry["path"]):
+            default_storage.delete(drop_entry["path"])
     kept[token] = {"path": path, "name": name, "agency": agency.pk, "only_good": bool(only_good)}
     request.session[SESSION_KEY] = kept
     return token
