@@ -18,7 +18,7 @@ from disclosure.models import Category, Genre, ImportMapping, MappingKind, Topic
 
 # How real portals join several topics or a path: 综合政务,公民,其他 · 综合政务-文秘工作 ·
 # 综合政务;应急管理 · 民政、乡村振兴、救灾 · 农业/林业.
-SPLIT = re.compile(r"\s*[,，;；\-－—、/／|｜>›»]+\s*")
+SPLIT = re.compile(r"\s*[,，;；\-－—、/／\\|｜>›»]+\s*")
 
 # The 国务院 portal's 主题分类 (政策文件库): each heading and its sub-topics, with the node of the
 # site's Art. 20 tree that suits it best. A sub-topic's own target overrides its heading's.

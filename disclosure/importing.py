@@ -134,7 +134,8 @@ def _read_xlsx(content):
 
 def column_key(title):
     """The field a header means (``发布日期：`` and ``url`` included), or None."""
-    title = str(title or "").strip().rstrip(":：").strip()
+    # Templates space labels out: 索  引  号, 标　　题.
+    title = re.sub(r"[\s\u3000\xa0]+", "", str(title or "")).rstrip(":：")
     for key, aliases in COLUMNS.items():
         if title in aliases or title.upper() in aliases:
             return key

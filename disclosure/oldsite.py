@@ -39,7 +39,9 @@ BODY_SELECTORS = (
 BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
               "article", "ul", "ol", "blockquote", "pre", "dd", "dt"}
 _LABELS = sorted({alias for aliases in COLUMNS.values() for alias in aliases}, key=len, reverse=True)
-_PAIR = re.compile(r"(?P<label>" + "|".join(map(re.escape, _LABELS)) + r")\s*[:：]")
+# A label may be spaced out (索  引  号：, 标　　题：) as templates align them.
+_PAIR = re.compile(r"(?P<label>" + "|".join(r"\s*".join(map(re.escape, label)) for label in _LABELS)
+                   + r")\s*[:：]")
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)", re.IGNORECASE)
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 

@@ -99,6 +99,7 @@ class TopicSuggestionTests(TestCase):
         self.assertIn("路径中的“其他”", self.suggest("综合政务,公民,其他")[1])
         self.assertEqual(self.suggest("应急管理"), ("突发公共事件应急", "最接近的国务院主题“应急管理”"))
         self.assertEqual(self.suggest("综合政务;应急管理")[0], "突发公共事件应急")
+        self.assertEqual(self.suggest("综合政务\\应急管理")[0], "突发公共事件应急")
         self.assertEqual(self.suggest("人事工作")[0], "公务员招考")
         self.assertEqual(self.suggest("民政、乡村振兴、救灾")[0], "民生政策")
         self.assertEqual(self.suggest("综合政务-文秘工作")[0], "其他")

@@ -90,6 +90,19 @@ DL_PAGE = """<html><head><meta charset="utf-8"><meta property="og:url" content="
 <div class="pages_content">救灾资金已全部发放到户。<br>特此公示。</div></body></html>"""
 
 
+# The 国务院 policy-library layout: bold labels spaced out to align, two pairs a row.
+SPACED_PAGE = """<html><head><meta charset="utf-8"><title>国务院办公厅关于印发某方案的通知_政策_中国政府网</title></head>
+<body><table class="bd1"><tbody>
+<tr><td><b>索&nbsp;&nbsp;引&nbsp;&nbsp;号：</b></td><td>000014349/2024-00077</td>
+<td><b>主题分类：</b></td><td>综合政务\应急管理</td></tr>
+<tr><td><b>发文机关：</b></td><td>国务院办公厅</td><td><b>成文日期：</b></td><td>2024年04月01日</td></tr>
+<tr><td><b>标　　题：</b></td><td colspan="3">国务院办公厅关于印发某方案的通知</td></tr>
+<tr><td><b>发文字号：</b></td><td>国办发〔2024〕15号</td><td><b>发布日期：</b></td><td>2024年04月06日</td></tr>
+</tbody></table>
+<div class="pages_content" id="UCAP-CONTENT"><p>各省、自治区、直辖市人民政府：</p><p>经国务院同意，现将方案印发给你们。</p></div>
+</body></html>"""
+
+
 def write_site(folder, agency_name):
     folder = Path(folder)
     (folder / "2022" / "files").mkdir(parents=True)
@@ -154,6 +167,14 @@ class PageShapeTests(TestCase):
         self.assertEqual((row["published_date"], row["document_number"]), ("2023年12月01日", "-"))
         self.assertEqual(row["body"], "救灾资金已全部发放到户。\n\n特此公示。")
         self.assertEqual(row["old_url"], "https://www.xx.gov.cn/art/2023/12/1/art_9.html")
+
+    def test_spaced_out_labels_of_the_guowuyuan_layout(self):
+        row = oldsite.read_page(SPACED_PAGE.encode())
+        self.assertEqual(row["index_number"], "000014349/2024-00077")
+        self.assertEqual(row["title"], "国务院办公厅关于印发某方案的通知")
+        self.assertEqual((row["formed_date"], row["published_date"]), ("2024年04月01日", "2024年04月06日"))
+        self.assertEqual((row["document_number"], row["publisher"]), ("国办发〔2024〕15号", "国务院办公厅"))
+        self.assertEqual(row["body"], "各省、自治区、直辖市人民政府：\n\n经国务院同意，现将方案印发给你们。")
 
     def test_a_page_without_catalog_metadata_is_no_row(self):
         self.assertIsNone(oldsite.read_page(LIST_PAGE.encode()))
