@@ -94,7 +94,7 @@ DL_PAGE = """<html><head><meta charset="utf-8"><meta property="og:url" content="
 SPACED_PAGE = """<html><head><meta charset="utf-8"><title>国务院办公厅关于印发某方案的通知_政策_中国政府网</title></head>
 <body><table class="bd1"><tbody>
 <tr><td><b>索&nbsp;&nbsp;引&nbsp;&nbsp;号：</b></td><td>000014349/2024-00077</td>
-<td><b>主题分类：</b></td><td>综合政务\应急管理</td></tr>
+<td><b>主题分类：</b></td><td>综合政务\\应急管理</td></tr>
 <tr><td><b>发文机关：</b></td><td>国务院办公厅</td><td><b>成文日期：</b></td><td>2024年04月01日</td></tr>
 <tr><td><b>标　　题：</b></td><td colspan="3">国务院办公厅关于印发某方案的通知</td></tr>
 <tr><td><b>发文字号：</b></td><td>国办发〔2024〕15号</td><td><b>发布日期：</b></td><td>2024年04月06日</td></tr>
@@ -171,6 +171,7 @@ class PageShapeTests(TestCase):
     def test_spaced_out_labels_of_the_guowuyuan_layout(self):
         row = oldsite.read_page(SPACED_PAGE.encode())
         self.assertEqual(row["index_number"], "000014349/2024-00077")
+        self.assertEqual(row["topic"], "综合政务\\应急管理")
         self.assertEqual(row["title"], "国务院办公厅关于印发某方案的通知")
         self.assertEqual((row["formed_date"], row["published_date"]), ("2024年04月01日", "2024年04月06日"))
         self.assertEqual((row["document_number"], row["publisher"]), ("国办发〔2024〕15号", "国务院办公厅"))
