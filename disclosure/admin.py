@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from accounts import access
 from accounts.admin import AgencyScopedAdmin, ScopedAgencyAdmin
 from agencies.models import Agency
-from disclosure import import_mapping, importing, services, staging
+from disclosure import import_mapping, importing, oldsite, services, staging
 from disclosure.forms import (
     AttachmentCorrectionForm,
     AttachmentForm,
@@ -398,7 +398,7 @@ class ItemAdmin(AgencyScopedAdmin):
             upload = form.cleaned_data["file"]
             try:
                 content = upload.read()
-                result = importing.validate(agency, importing.read_rows(upload.name, content))
+                result = importing.validate(agency, oldsite.read_upload(upload.name, content))
             except importing.ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -419,7 +419,7 @@ class ItemAdmin(AgencyScopedAdmin):
         agency = get_object_or_404(agencies, pk=kept["agency"])
         form = ImportForm(initial={"agency": agency, "only_good": kept["only_good"]}, agencies=agencies)
         try:
-            rows = importing.read_rows(kept["name"], kept["content"])
+            rows = oldsite.read_upload(kept["name"], kept["content"])
         except importing.ImportFileError as exc:
             return TemplateResponse(request, "admin/disclosure/item/import.html",
                                     self._import_context(request, form, None, problems=[str(exc)]))

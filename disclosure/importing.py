@@ -20,9 +20,10 @@ from datetime import date, datetime, time
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from agencies.models import Agency
 from disclosure import import_mapping
 from disclosure.documents import normalize_document_number
-from disclosure.models import Agency, Channel, DocKind, Item, MappingKind, Validity
+from disclosure.models import Channel, DocKind, Item, MappingKind, Validity
 from disclosure.numbering import parse_index_number
 
 MAX_ROWS = 200_000
@@ -95,13 +96,9 @@ class Rows(list):
 def read_rows(name, content):
     """(line number, {column: text}) for each data row; the header is line 1.
 
-    A .zip holds the old site's saved pages: its rows are (page path, {column: text}).
+    (A .zip of the old site's saved pages is read by :func:`disclosure.oldsite.read_upload`.)
     """
     lower = name.lower()
-    if lower.endswith(".zip"):
-        from disclosure import oldsite
-
-        return oldsite.read_bundle(oldsite.Bundle.from_zip(content))
     if lower.endswith(".xlsx"):
         return _read_xlsx(content)
     if lower.endswith(".csv"):

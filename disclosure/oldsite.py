@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from disclosure import uploads
-from disclosure.importing import COLUMNS, ImportFileError, Rows, column_key
+from disclosure.importing import COLUMNS, ImportFileError, Rows, column_key, read_rows
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jhtml")
 # The body containers of the usual portal templates (TRS, 开普云, 大汉, 拓尔思 WCM…), in order.
@@ -131,6 +131,13 @@ def _member_name(member):
         return member.filename.encode("cp437").decode("gb18030")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return member.filename
+
+
+def read_upload(name, content):
+    """Rows of an uploaded file: a .zip of saved pages, or a CSV/XLSX catalog."""
+    if name.lower().endswith(".zip"):
+        return read_bundle(Bundle.from_zip(content))
+    return read_rows(name, content)
 
 
 def read_bundle(bundle):

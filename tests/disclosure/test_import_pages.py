@@ -254,10 +254,10 @@ class ZipImportTests(TestCase):
             archive.writestr("page.html", TABLE_PAGE)
             archive.writestr("files/zeros.pdf", b"\x00" * (40 * 1024 * 1024))
         with self.assertRaises(importing.ImportFileError) as caught:
-            importing.read_rows("bomb.zip", buffer.getvalue())
+            oldsite.read_upload("bomb.zip", buffer.getvalue())
         self.assertIn("压缩炸弹", str(caught.exception))
 
     def test_a_damaged_zip_gets_a_clear_message(self):
         with self.assertRaises(importing.ImportFileError) as caught:
-            importing.read_rows("a.zip", b"PK\x03\x04 broken")
+            oldsite.read_upload("a.zip", b"PK\x03\x04 broken")
         self.assertIn("无法读取该压缩包", str(caught.exception))

@@ -17,8 +17,9 @@ from django.db import connection, transaction
 
 from accounts.models import Role
 from accounts.services import staff_create
+from agencies.models import Agency
 from disclosure import importing, services
-from disclosure.models import Agency, Channel, Item
+from disclosure.models import Channel, Item
 
 DATES = ("{y}-{m:02d}-{d:02d} 09:32", "{y}-{m:02d}-{d:02d} 19:48:26", "{y}-{m:02d}-{d:02d} 00:00:00",
          "{y}年{m:02d}月{d:02d}日 16:40", "{y}年{m:02d}月{d:02d}日", "{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}",

@@ -2,7 +2,8 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
-from disclosure.models import Agency, Item
+from agencies.models import Agency
+from disclosure.models import Item
 
 
 class Command(BaseCommand):

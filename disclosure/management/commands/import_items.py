@@ -33,7 +33,7 @@ class Command(BaseCommand):
             if path.is_dir():
                 rows = oldsite.read_bundle(oldsite.Bundle.from_folder(path))
             elif path.is_file():
-                rows = importing.read_rows(path.name, path.read_bytes())
+                rows = oldsite.read_upload(path.name, path.read_bytes())
             else:
                 raise CommandError(f"找不到文件或文件夹：{path}")
         except importing.ImportFileError as exc:
