@@ -11,14 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.network import client_ip
 from applications import pii
 from applications.models import Throttle
-
-try:
-    from accounts.network import client_ip
-except ImportError:  # pragma: no cover - before the security work lands
-    def client_ip(request):
-        return request.META.get("REMOTE_ADDR", "")
 
 # scope → (allowed hits, window in seconds)
 LIMITS = {

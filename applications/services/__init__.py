@@ -3,6 +3,12 @@
 ``on`` is the business date of the action (staff often record yesterday's post); it defaults to
 today and may not lie in the future. Refusals are ``ValidationError`` with a Chinese message and
 a code; nothing is changed when one is raised.
+
+Each change writes one ``ApplicationEvent`` and one audit row (``steps.Change``; the audit event
+of every kind is named once, in ``steps.AUDIT_EVENT``). A service runs in its caller's
+transaction when there is one: ``seed_demo`` builds the demo cases from the workflow services in
+a single transaction, all or nothing. The services no caller nests (the public form, a notice
+draft edit, a reveal of personal data) are durable: when they return, the change is committed.
 """
 
 from applications.models import OPEN_STATUSES

@@ -5,10 +5,10 @@ from django.db import transaction
 
 from applications.models import Appeal, AppealKind, AppealResult, EventKind
 from applications.services.steps import (
+    Change,
+    begin,
     business_date,
     field_error,
-    lock,
-    record_event,
     require_staff,
 )
 
@@ -16,8 +16,7 @@ from applications.services.steps import (
 @transaction.atomic
 def appeal_record(*, application, by, kind: str, filed_on, body: str = "") -> Appeal:
     """Record an administrative reconsideration or a lawsuit against the answer."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     if kind not in AppealKind.values:
         raise field_error("kind", "请选择复议或诉讼类型。", "kind")
     if application.closed_on is None:
@@ -29,9 +28,7 @@ def appeal_record(*, application, by, kind: str, filed_on, body: str = "") -> Ap
         raise ValidationError("复议后起诉须先登记行政复议。", code="no_reconsideration")
     appeal = Appeal.objects.create(application=application, kind=kind, filed_on=filed_on,
                                    body=body.strip())
-    record_event(application, kind=EventKind.APPEAL_RECORDED, by=by, on=filed_on,
-           old_status=application.status, old_due=application.due_date,
-           note=AppealKind(kind).label)
+    change.record(EventKind.APPEAL_RECORDED, on=filed_on, note=AppealKind(kind).label)
     return appeal
 
 
@@ -48,7 +45,7 @@ def appeal_decide(*, appeal, by, result: str, decided_on) -> Appeal:
     appeal.result, appeal.decided_on = result, decided_on
     appeal.save(update_fields=["result", "decided_on"])
     application = appeal.application
-    record_event(application, kind=EventKind.APPEAL_DECIDED, by=by, on=decided_on,
-           old_status=application.status, old_due=application.due_date,
-           note=f"{appeal.get_kind_display()}：{appeal.get_result_display()}")
+    Change.of(application, by).record(
+        EventKind.APPEAL_DECIDED, on=decided_on,
+        note=f"{appeal.get_kind_display()}：{appeal.get_result_display()}")
     return appeal

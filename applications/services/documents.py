@@ -5,14 +5,14 @@ from django.db import transaction
 
 from applications.models import EventKind, Notice, NoticeStatus
 from applications.services.steps import (
+    Change,
     business_date,
     field_error,
-    record_event,
     require_staff,
 )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def notice_update(*, notice, by, number: str, body: str) -> Notice:
     """Edit a draft; an issued notice is an official document and never changes."""
     require_staff(by, notice.application)
@@ -38,7 +38,6 @@ def notice_issue(*, notice, by, on=None) -> Notice:
     on = business_date(on, not_before=application.received_on, what="出具日期")
     notice.status, notice.issued_on, notice.issued_by = NoticeStatus.ISSUED, on, by
     notice.save(update_fields=["status", "issued_on", "issued_by"])
-    record_event(application, kind=EventKind.NOTICE_ISSUED, by=by, on=on,
-           old_status=application.status, old_due=application.due_date,
-           note=f"{notice.title} {notice.number}")
+    Change.of(application, by).record(EventKind.NOTICE_ISSUED, on=on,
+                                      note=f"{notice.title} {notice.number}")
     return notice

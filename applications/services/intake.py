@@ -19,11 +19,11 @@ from applications.models import (
     Status,
 )
 from applications.services.steps import (
+    Change,
     business_date,
     due_if_known,
     field_error,
     local_today,
-    record_event,
 )
 from applications.validators import validate_credit_code, validate_phone, validate_resident_id
 
@@ -141,7 +141,7 @@ def _create(*, agency, applicant, applicant_type, channel, submitted_on, receive
 
 # --- creation --------------------------------------------------------------------------------
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def application_submit(*, agency, applicant: ApplicantData, applicant_type: str, description: str,
                        form: str, delivery: str, document_number: str = "", purpose: str = "",
                        submission_key: str | None = None):
@@ -163,7 +163,7 @@ def application_submit(*, agency, applicant: ApplicantData, applicant_type: str,
         )
     except IntegrityError:  # the same form was submitted twice at the same moment
         return Application.objects.get(submission_key=submission_key), None
-    record_event(application, kind=EventKind.SUBMITTED, by=None, on=today, old_status="", old_due=None)
+    Change(application, by=None).record(EventKind.SUBMITTED, on=today)
     return application, code
 
 
@@ -204,6 +204,6 @@ def application_register(*, agency, by, channel: str, submitted_on, applicant: A
         document_number=document_number, purpose=purpose, form=form, delivery=delivery,
         is_demo=is_demo,
     )
-    record_event(application, kind=EventKind.REGISTERED, by=by, on=received_on, old_status="",
-           old_due=None, note=Channel(channel).label)
+    Change(application, by=by).record(EventKind.REGISTERED, on=received_on,
+                                      note=Channel(channel).label)
     return application, code

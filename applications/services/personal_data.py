@@ -3,14 +3,10 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts import access
+from accounts import access, audit
 from accounts.models import Role
 from applications.models import Applicant, EventKind
-from applications.services.steps import (
-    audit,
-    local_today,
-    record_event,
-)
+from applications.services.steps import Change, local_today
 
 PII_ROLES = {Role.CLERK, Role.HEAD}  # roles of the receiving agency that may read full PII
 
@@ -24,19 +20,17 @@ def can_reveal(user, application):
     return bool(PII_ROLES & access.roles_in(user, application.agency_id) - {Role.DISTRICT_ADMIN})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def applicant_reveal(*, application, by) -> dict:
     """One record's full ID number, phone and address; every reveal is an event (and audited)."""
     if not can_reveal(by, application):
         raise PermissionDenied("只有受理机构的信息员或负责人可以查看申请人完整信息。")
     values = Applicant.objects.get(application=application).reveal()
-    record_event(application, kind=EventKind.PII_REVEALED, by=by, on=local_today(),
-           old_status=application.status, old_due=application.due_date)
+    Change.of(application, by).record(EventKind.PII_REVEALED, on=local_today())
     return values
 
 
 def record_export(*, by, count: int):
     """A masked export holds no full personal data, but who took the register out is audited."""
-    if audit is not None:
-        audit.record(event=audit.Event.PII_EXPORTED, actor=by,
-                     detail=f"导出政府信息公开申请 {count} 件（已脱敏）")
+    audit.record(event=audit.Event.PII_EXPORTED, actor=by,
+                 detail=f"导出政府信息公开申请 {count} 件（已脱敏）")

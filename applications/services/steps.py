@@ -1,18 +1,17 @@
 """The machinery every step shares: dates, locking, the transition check, the stored due date,
 and the event row (plus the audit record) each step writes."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts import access
+from accounts import access, audit
+from accounts.models import AuditEvent
 from applications import deadlines, notices
 from applications.deadlines import checked
 from applications.models import Application, ApplicationEvent, EventKind, Notice, Status
-
-try:  # the audit log of the security work; applications keep their own event rows regardless
-    from accounts import audit
-except ImportError:  # pragma: no cover
-    audit = None
 
 
 def field_error(field, message, code):
@@ -92,26 +91,69 @@ def due_if_known(application):
         return None
 
 
-def record_event(application, *, kind, by, on, old_status, old_due, note=""):
-    event = ApplicationEvent.objects.create(
-        application=application, kind=kind, actor=by, on=on, old_status=old_status,
-        new_status=application.status, old_due=old_due, new_due=application.due_date,
-        note=note[:300],
-    )
-    if audit is not None:
-        name = "APPLICATION_CREATED" if kind in (EventKind.SUBMITTED, EventKind.REGISTERED) else (
-            "PII_VIEWED" if kind == EventKind.PII_REVEALED else "APPLICATION_TRANSITION"
+# The audit event each application event is logged as: every kind named here, once.
+AUDIT_EVENT = {
+    EventKind.SUBMITTED: AuditEvent.Event.APPLICATION_CREATED,
+    EventKind.REGISTERED: AuditEvent.Event.APPLICATION_CREATED,
+    EventKind.REVIEW: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.ACCEPTED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.CORRECTION_REQUESTED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.CORRECTION_RECEIVED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.PAUSED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.RESUMED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.EXTENDED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.FEE_NOTIFIED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.FEE_PAID: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.REPLIED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.WITHDRAWN: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.ARCHIVED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.NOTICE_ISSUED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.APPEAL_RECORDED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.APPEAL_DECIDED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.PII_REVEALED: AuditEvent.Event.PII_VIEWED,
+}
+
+
+@dataclass
+class Change:
+    """One change to one application, from its status and due date before (empty for a new
+    application) to what it is saved as; ``save`` or ``record`` writes its one event row and its
+    one audit row, in the caller's transaction."""
+
+    application: Application
+    by: object
+    old_status: str = ""
+    old_due: date | None = None
+
+    @classmethod
+    def of(cls, application, by):
+        return cls(application, by, application.status, application.due_date)
+
+    def save(self, kind, *, on, note="", fields=()) -> ApplicationEvent:
+        """Store the step: status, the due date it now has, ``fields``, and the event."""
+        application = self.application
+        if application.is_open:
+            application.due_date = due(application)
+        application.save(update_fields=["status", "due_date", *fields])
+        return self.record(kind, on=on, note=note)
+
+    def record(self, kind, *, on, note="") -> ApplicationEvent:
+        application = self.application
+        event = ApplicationEvent.objects.create(
+            application=application, kind=kind, actor=self.by, on=on, old_status=self.old_status,
+            new_status=application.status, old_due=self.old_due, new_due=application.due_date,
+            note=note[:300],
         )
-        audit.record(event=getattr(audit.Event, name), actor=by, obj=application,
-                     detail=f"{EventKind(kind).label} {old_status or '-'}→{application.status}")
-    return event
+        audit.record(event=AUDIT_EVENT[kind], actor=self.by, obj=application,
+                     detail=f"{EventKind(kind).label} {self.old_status or '-'}→{application.status}")
+        return event
 
 
-def save_step(application, *, kind, by, on, old_status, old_due, note="", fields=()):
-    application.due_date = due(application) if application.is_open else application.due_date
-    application.save(update_fields=["status", "due_date", *fields])
-    return record_event(application, kind=kind, by=by, on=on, old_status=old_status, old_due=old_due,
-                  note=note)
+def begin(application, *, by) -> tuple[Application, Change]:
+    """The start of every staff step: ``by`` acts for the agency, and the row is locked."""
+    require_staff(by, application)
+    application = lock(application)
+    return application, Change.of(application, by)
 
 
 def draft_notice(application, kind, **extra):

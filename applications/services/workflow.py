@@ -22,13 +22,11 @@ from applications.models import (
     Status,
 )
 from applications.services.steps import (
+    begin,
     business_date,
     draft_notice,
     field_error,
-    lock,
     move,
-    require_staff,
-    save_step,
 )
 from workdays.calendar import add_workdays
 
@@ -36,27 +34,22 @@ from workdays.calendar import add_workdays
 @transaction.atomic
 def application_review(*, application, by, on=None) -> Application:
     """登记 → 审核."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on)
-    old_status, old_due = application.status, application.due_date
     move(application, Status.REVIEWING)
     application.status = Status.REVIEWING
-    save_step(application, kind=EventKind.REVIEW, by=by, on=on, old_status=old_status, old_due=old_due)
+    change.save(EventKind.REVIEW, on=on)
     return application
 
 
 @transaction.atomic
 def application_accept(*, application, by, on=None) -> Application:
     """审核 → 办理: the application is complete and is being handled."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on)
-    old_status, old_due = application.status, application.due_date
     move(application, Status.HANDLING)
     application.status = Status.HANDLING
-    save_step(application, kind=EventKind.ACCEPTED, by=by, on=on, old_status=old_status,
-          old_due=old_due)
+    change.save(EventKind.ACCEPTED, on=on)
     return application
 
 
@@ -64,8 +57,7 @@ def application_accept(*, application, by, on=None) -> Application:
 def application_request_correction(*, application, by, items: str, on=None,
                                    days: int = deadlines.DEFAULT_CORRECTION_WORKDAYS) -> Application:
     """Art. 30: once, within 7 working days of receipt, listing what to fix and a period."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on)
     if application.correction_requested_on is not None:
         raise ValidationError("补正只能要求一次，本申请已经要求过补正。", code="correction_once")
@@ -79,13 +71,12 @@ def application_request_correction(*, application, by, items: str, on=None,
             f"补正应在收到申请之日起7个工作日内（{latest:%Y-%m-%d}前）一次性告知，已超过期限。",
             code="correction_too_late",
         )
-    old_status, old_due = application.status, application.due_date
     move(application, Status.CORRECTION)
     application.status = Status.CORRECTION
     application.correction_requested_on = on
     application.correction_due = checked(add_workdays, on, days)
-    save_step(application, kind=EventKind.CORRECTION_REQUESTED, by=by, on=on, old_status=old_status,
-          old_due=old_due, fields=["correction_requested_on", "correction_due"])
+    change.save(EventKind.CORRECTION_REQUESTED, on=on,
+                fields=["correction_requested_on", "correction_due"])
     draft_notice(application, NoticeKind.CORRECTION, items=items.strip())
     return application
 
@@ -93,10 +84,8 @@ def application_request_correction(*, application, by, items: str, on=None,
 @transaction.atomic
 def application_receive_correction(*, application, by, on=None) -> Application:
     """The corrected application arrived: the answer clock restarts from that day (Art. 30)."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.correction_requested_on, before_what="告知补正日期")
-    old_status, old_due = application.status, application.due_date
     move(application, Status.REVIEWING)
     if application.correction_due and on > application.correction_due:
         raise ValidationError(
@@ -107,30 +96,27 @@ def application_receive_correction(*, application, by, on=None) -> Application:
     application.status = Status.REVIEWING
     application.correction_received_on = on
     application.clock_start = on
-    save_step(application, kind=EventKind.CORRECTION_RECEIVED, by=by, on=on, old_status=old_status,
-          old_due=old_due, fields=["correction_received_on", "clock_start"])
+    change.save(EventKind.CORRECTION_RECEIVED, on=on,
+                fields=["correction_received_on", "clock_start"])
     return application
 
 
 @transaction.atomic
 def application_pause(*, application, by, kind: str, party: str, on=None) -> Application:
     """Consult a third party (Art. 32) or another agency (Art. 34); the time is not counted."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.clock_start, before_what="答复期限起算日")
     if kind not in (PauseKind.THIRD_PARTY, PauseKind.AGENCY):
         raise field_error("kind", "请选择征求第三方意见或征求其他机关意见。", "kind")
     if not party.strip():
         raise field_error("party", "请填写征求意见的对象。", "party_required")
-    old_status, old_due = application.status, application.due_date
     move(application, Status.CONSULTING)
     workdays = (deadlines.THIRD_PARTY_WORKDAYS if kind == PauseKind.THIRD_PARTY
                 else deadlines.AGENCY_CONSULTATION_WORKDAYS)
     pause = ClockPause.objects.create(application=application, kind=kind, party=party.strip(),
                                       started_on=on, until=checked(add_workdays, on, workdays))
     application.status = Status.CONSULTING
-    save_step(application, kind=EventKind.PAUSED, by=by, on=on, old_status=old_status,
-          old_due=old_due, note=PauseKind(kind).label)
+    change.save(EventKind.PAUSED, on=on, note=PauseKind(kind).label)
     draft_notice(application, NoticeKind.CONSULTATION, pause=pause)
     return application
 
@@ -149,25 +135,21 @@ def _end_pause(application, on):
 @transaction.atomic
 def application_resume(*, application, by, on=None) -> Application:
     """The consulted party answered (or its period ran out): the clock runs again."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on)
-    old_status, old_due = application.status, application.due_date
     move(application, Status.HANDLING)
     _end_pause(application, on)
     application.status = Status.HANDLING
-    save_step(application, kind=EventKind.RESUMED, by=by, on=on, old_status=old_status,
-          old_due=old_due)
+    change.save(EventKind.RESUMED, on=on)
     return application
 
 
 @transaction.atomic
 def application_extend(*, application, by, days: int, reason: str, on=None) -> Application:
     """Art. 33: with the OGI office head's approval, at most 20 working days, once."""
-    require_staff(by, application)
+    application, change = begin(application, by=by)
     if not ({Role.HEAD} & access.roles_in(by, application.agency_id)) and not by.is_superuser:
         raise PermissionDenied("延期答复须经本机构负责人同意，只有负责人可以办理延期。")
-    application = lock(application)
     on = business_date(on, not_before=application.received_on)
     if application.extension_days:
         raise ValidationError("答复期限只能延长一次，本申请已经延期。", code="extended_once")
@@ -184,13 +166,11 @@ def application_extend(*, application, by, days: int, reason: str, on=None) -> A
         raise ValidationError(
             f"答复期限已于{application.due_date:%Y-%m-%d}届满，不能再延期。", code="already_due"
         )
-    old_status, old_due = application.status, application.due_date
     application.extension_days = days
     application.extension_reason = reason.strip()
     application.extended_on = on
-    save_step(application, kind=EventKind.EXTENDED, by=by, on=on, old_status=old_status,
-          old_due=old_due, note=f"延长{days}个工作日",
-          fields=["extension_days", "extension_reason", "extended_on"])
+    change.save(EventKind.EXTENDED, on=on, note=f"延长{days}个工作日",
+                fields=["extension_days", "extension_reason", "extended_on"])
     draft_notice(application, NoticeKind.EXTENSION)
     return application
 
@@ -211,10 +191,8 @@ def applications_in_month(application):
 def application_fee_notice(*, application, by, method: str, pages: int | None = None,
                            on=None) -> Application:
     """Send a fee notice (国办函〔2020〕109号); the clock stops until payment."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on)
-    old_status, old_due = application.status, application.due_date
     move(application, Status.FEE_PENDING)
     if application.fee_notified_on is not None:
         raise ValidationError("本申请已经发出过收费通知。", code="fee_once")
@@ -236,19 +214,16 @@ def application_fee_notice(*, application, by, method: str, pages: int | None = 
     application.status = Status.FEE_PENDING
     application.fee_method, application.fee_units, application.fee_amount = method, units, amount
     application.fee_notified_on = on
-    save_step(application, kind=EventKind.FEE_NOTIFIED, by=by, on=on, old_status=old_status,
-          old_due=old_due, note=f"应收{amount}元",
-          fields=["fee_method", "fee_units", "fee_amount", "fee_notified_on"])
+    change.save(EventKind.FEE_NOTIFIED, on=on, note=f"应收{amount}元",
+                fields=["fee_method", "fee_units", "fee_amount", "fee_notified_on"])
     draft_notice(application, NoticeKind.FEE, pause=application.pauses.order_by("-id").first())
     return application
 
 
 @transaction.atomic
 def application_fee_paid(*, application, by, amount: Decimal, on=None) -> Application:
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.fee_notified_on, before_what="收费通知日期")
-    old_status, old_due = application.status, application.due_date
     move(application, Status.HANDLING)
     amount = Decimal(amount)
     if amount != application.fee_amount:
@@ -258,22 +233,20 @@ def application_fee_paid(*, application, by, amount: Decimal, on=None) -> Applic
     _end_pause(application, on)
     application.status = Status.HANDLING
     application.fee_paid_amount, application.fee_paid_on = amount, on
-    save_step(application, kind=EventKind.FEE_PAID, by=by, on=on, old_status=old_status,
-          old_due=old_due, note=f"实收{amount}元", fields=["fee_paid_amount", "fee_paid_on"])
+    change.save(EventKind.FEE_PAID, on=on, note=f"实收{amount}元",
+                fields=["fee_paid_amount", "fee_paid_on"])
     return application
 
 
 @transaction.atomic
 def application_reply(*, application, by, outcome: str, on=None, note: str = "") -> Application:
     """Answer with exactly one of the 21 outcomes; the application is closed on ``on``."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     if not outcome:
         raise field_error("outcome", "请选择办理结果。", "outcome_required")
     if outcome not in Outcome.values:
         raise field_error("outcome", "办理结果无效。", "outcome_invalid")
     on = business_date(on, not_before=application.received_on, what="答复日期")
-    old_status, old_due = application.status, application.due_date
     move(application, Status.REPLIED)
     status = application.status
     if status == Status.CORRECTION:
@@ -295,8 +268,8 @@ def application_reply(*, application, by, outcome: str, on=None, note: str = "")
     _end_pause(application, on)
     application.status = Status.REPLIED
     application.outcome, application.closed_on = outcome, on
-    save_step(application, kind=EventKind.REPLIED, by=by, on=on, old_status=old_status,
-          old_due=old_due, note=note or Outcome(outcome).label, fields=["outcome", "closed_on"])
+    change.save(EventKind.REPLIED, on=on, note=note or Outcome(outcome).label,
+                fields=["outcome", "closed_on"])
     draft_notice(application, NoticeKind.REPLY)
     return application
 
@@ -304,30 +277,25 @@ def application_reply(*, application, by, outcome: str, on=None, note: str = "")
 @transaction.atomic
 def application_withdraw(*, application, by, on=None, reason: str = "") -> Application:
     """The applicant withdrew: closed on ``on`` and counted as （六）3. 其他."""
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on, what="撤回日期")
-    old_status, old_due = application.status, application.due_date
     move(application, Status.WITHDRAWN)
     _end_pause(application, on)
     application.status = Status.WITHDRAWN
     application.outcome, application.closed_on = Outcome.OTHER, on
-    save_step(application, kind=EventKind.WITHDRAWN, by=by, on=on, old_status=old_status,
-          old_due=old_due, note=reason or "申请人撤回申请", fields=["outcome", "closed_on"])
+    change.save(EventKind.WITHDRAWN, on=on, note=reason or "申请人撤回申请",
+                fields=["outcome", "closed_on"])
     return application
 
 
 @transaction.atomic
 def application_archive(*, application, by, on=None) -> Application:
-    require_staff(by, application)
-    application = lock(application)
+    application, change = begin(application, by=by)
     on = business_date(on, not_before=application.closed_on, before_what="办结日期")
-    old_status, old_due = application.status, application.due_date
     move(application, Status.ARCHIVED)
     if (application.status == Status.REPLIED and not application.notices.filter(
             kind=NoticeKind.REPLY, status=NoticeStatus.ISSUED).exists()):
         raise ValidationError("答复书尚未出具，不能归档。", code="reply_not_issued")
     application.status = Status.ARCHIVED
-    save_step(application, kind=EventKind.ARCHIVED, by=by, on=on, old_status=old_status,
-          old_due=old_due)
+    change.save(EventKind.ARCHIVED, on=on)
     return application
