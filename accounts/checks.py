@@ -22,7 +22,7 @@ MIN_AUDIT_RETENTION_DAYS = 365
 
 @register(Tags.security)
 def audit_retention(app_configs, **kwargs):
-    days = getattr(settings, "AUDIT_RETENTION_DAYS", 0)
+    days = settings.AUDIT_RETENTION_DAYS
     if days < MIN_AUDIT_RETENTION_DAYS:
         return [
             Error(
@@ -39,7 +39,7 @@ def session_limits(app_configs, **kwargs):
     problems = []
     if settings.SESSION_COOKIE_AGE > 30 * 60 or not settings.SESSION_SAVE_EVERY_REQUEST:
         problems.append(Warning("工作人员会话空闲超时应不超过 30 分钟。", id="accounts.W010"))
-    if getattr(settings, "SESSION_ABSOLUTE_SECONDS", 0) <= 0:
+    if settings.SESSION_ABSOLUTE_SECONDS <= 0:
         problems.append(Warning("应设置会话最长时间 SESSION_ABSOLUTE_SECONDS。", id="accounts.W011"))
     return problems
 
@@ -52,7 +52,7 @@ def accounts_hygiene(app_configs, databases=None, **kwargs):
     from accounts.models import User
 
     problems = []
-    dormant_days = getattr(settings, "ACCOUNT_DORMANT_DAYS", 90)
+    dormant_days = settings.ACCOUNT_DORMANT_DAYS
     cutoff = timezone.now() - timedelta(days=dormant_days)
     try:
         active = User.objects.filter(is_active=True)

@@ -18,21 +18,17 @@ Event = AuditEvent.Event
 Outcome = AuditEvent.Outcome
 
 
-def _seconds(name, default):
-    return timedelta(seconds=getattr(settings, name, default))
-
-
 def refused(*, username, ip, now=None):
     """True while the username+IP pair is locked or the IP is throttled."""
     now = now or timezone.now()
     locked = AuditEvent.objects.filter(
         event=Event.LOCKED_OUT, actor_name=username[:150], ip=ip,
-        created_at__gte=now - _seconds("LOGIN_LOCKOUT_SECONDS", 1800),
+        created_at__gte=now - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS),
     ).exists()
     if locked:
         return True
     ip_failures = AuditEvent.objects.login_failures(
-        since=now - _seconds("LOGIN_FAILURE_WINDOW_SECONDS", 1800), ip=ip
+        since=now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS), ip=ip
     ).filter(outcome=Outcome.FAILURE).count()
     return ip_failures >= settings.LOGIN_IP_FAILURE_LIMIT
 
@@ -44,7 +40,7 @@ def failure_register(*, username, ip, request, now=None):
         event=Event.LOGIN_FAILED, actor=username[:150], outcome=Outcome.FAILURE, request=request
     )
     # Count since the window start, the last success and the last lock, whichever is latest.
-    since = now - _seconds("LOGIN_FAILURE_WINDOW_SECONDS", 1800)
+    since = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     last = AuditEvent.objects.filter(
         event__in=[Event.LOGIN, Event.LOCKED_OUT], actor_name=username[:150], ip=ip,
     ).aggregate(at=Max("created_at"))["at"]

@@ -27,7 +27,7 @@ def client_ip(request):
     ``TRUSTED_PROXIES``; then the right-most address that is not itself a trusted proxy wins.
     """
     peer = request.META.get("REMOTE_ADDR", "")
-    trusted = tuple(getattr(settings, "TRUSTED_PROXIES", ()))
+    trusted = tuple(settings.TRUSTED_PROXIES)
     if not trusted or not in_networks(peer, trusted):
         return _valid(peer)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

@@ -1,7 +1,7 @@
 """Retention of applicants' personal data (PIPL Art. 19, 47): anonymise when the period ends.
 
-Applications closed more than ``APPLICANT_RETENTION_YEARS`` (default 5, the archive period in
-the privacy notice) ago keep their case record, numbers and dates for the annual report, but
+Applications closed more than ``settings.APPLICANT_RETENTION_YEARS`` (5 unless configured, the
+archive period in the privacy notice) ago keep their case record, numbers and dates for the annual report, but
 lose the applicant's name, ID number, phone, e-mail and address, and the notices' addressee.
 """
 
@@ -19,7 +19,7 @@ ANONYMISED = "（已匿名）"
 
 def retention_cutoff(today=None):
     today = today or timezone.localdate()
-    years = getattr(settings, "APPLICANT_RETENTION_YEARS", 5)
+    years = settings.APPLICANT_RETENTION_YEARS
     try:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February

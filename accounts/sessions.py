@@ -42,11 +42,11 @@ def _logged_out(sender, request, user, **kwargs):
 
 
 def two_factor_required():
-    return getattr(settings, "ZWGK_STAFF_2FA", False)
+    return settings.ZWGK_STAFF_2FA
 
 
 def password_expired(user, now=None):
-    max_age = getattr(settings, "PASSWORD_MAX_AGE_DAYS", 0)
+    max_age = settings.PASSWORD_MAX_AGE_DAYS
     if not max_age or not user.has_usable_password():
         return False
     changed = user.password_changed_at or user.date_joined
@@ -65,7 +65,7 @@ class StaffSecurityMiddleware:
 
     def __call__(self, request):
         staff_path = is_staff_path(request.path)
-        networks = getattr(settings, "STAFF_ALLOWED_NETWORKS", ())
+        networks = settings.STAFF_ALLOWED_NETWORKS
         if staff_path and networks and not in_networks(client_ip(request) or "", tuple(networks)):
             # 404, not 403: the staff area should not be discoverable from outside.
             raise Http404

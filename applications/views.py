@@ -22,7 +22,7 @@ SESSION_RECEIPTS = "apply_receipts"
 
 def min_fill_seconds():
     """Humans need a while to fill in the form; a faster post is a script."""
-    return getattr(settings, "ZWGK_APPLY_MIN_SECONDS", 3)
+    return settings.ZWGK_APPLY_MIN_SECONDS
 
 
 # Posts of the form per client and hour after which it asks a text question (SECURITY.md: only

@@ -263,6 +263,8 @@ LOGIN_IP_FAILURE_LIMIT = 20  # per IP across usernames within the window
 LOGIN_FAILURE_WINDOW_SECONDS = 30 * 60
 LOGIN_LOCKOUT_SECONDS = 30 * 60
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ZWGK_SESSION_ABSOLUTE_SECONDS", 10 * 3600))
+# Active staff accounts unused this long are listed by ``manage.py check --database default``.
+ACCOUNT_DORMANT_DAYS = int(os.environ.get("ZWGK_ACCOUNT_DORMANT_DAYS", "90"))
 OTP_TOTP_ISSUER = "政务公开管理后台"
 
 # Applicants' ID numbers, phones and addresses are encrypted at rest (AES-GCM) with this key:
@@ -270,6 +272,15 @@ OTP_TOTP_ISSUER = "政务公开管理后台"
 ZWGK_PII_KEY = env_required("ZWGK_PII_KEY", "qOv/6tCcT7hDTYb5XEUOi0FcvfL2o/iWUW9cbzS4+IA=")
 # Stored with every ciphertext so that a rotated key can still read older rows.
 ZWGK_PII_KEY_VERSION = int(os.environ.get("ZWGK_PII_KEY_VERSION", "1"))
+# Applicants' personal data is anonymised this many years after the case closed (the archive
+# period of the privacy notice; PIPL Art. 19, 47): ``manage.py purge_expired_applicants``.
+APPLICANT_RETENTION_YEARS = int(os.environ.get("ZWGK_APPLICANT_RETENTION_YEARS", "5"))
+# The public application form posted sooner than this after it was shown is taken for a script.
+ZWGK_APPLY_MIN_SECONDS = int(os.environ.get("ZWGK_APPLY_MIN_SECONDS", "3"))
+# The largest attachment of a catalog item (checked before its type and digest).
+DISCLOSURE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("ZWGK_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
 
 # Demo mode prints demo passwords and marks the site as a demonstration.
 DEMO_MODE = env_bool("ZWGK_DEMO", DEBUG)

@@ -6,8 +6,6 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
 # (kind, leading bytes, allowed extensions, content type served)
 SIGNATURES = [
     ("pdf", b"%PDF-", {"pdf"}, "application/pdf"),
@@ -30,7 +28,7 @@ ALLOWED_NAMES = "PDF、Word、Excel、PowerPoint（含 WPS）、PNG、JPEG、GIF
 
 
 def max_bytes():
-    return getattr(settings, "DISCLOSURE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.DISCLOSURE_ATTACHMENT_MAX_BYTES
 
 
 def inspect_upload(uploaded):

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,43 @@ def test_security_headers_on_pages_errors_and_admin(client):
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+# --- every setting said once -----------------------------------------------------------------
+
+APP_DIRS = ["accounts", "applications", "config", "disclosure", "perf", "proposals", "reports",
+            "workdays", "templates"]
+
+
+def _sources():
+    for folder in APP_DIRS:
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+                yield path, path.read_text(encoding="utf-8")
+
+
+def test_settings_are_read_plainly_and_declared():
+    """No ``getattr(settings, NAME, default)`` whose default could differ from settings.py, and
+    every ``settings.NAME`` the code reads is declared (by settings.py or by Django)."""
+    from django.conf import settings
+
+    with_default = [f"{path.relative_to(ROOT)}: {match.group(0)}"
+                    for path, text in _sources()
+                    for match in re.finditer(r"getattr\(\s*settings\s*,[^)]*\)", text)]
+    assert with_default == []
+    undeclared = sorted({f"{path.relative_to(ROOT)}: {name}"
+                         for path, text in _sources()
+                         for name in re.findall(r"\bsettings\.([A-Z][A-Z0-9_]+)", text)
+                         if not hasattr(settings, name)})
+    assert undeclared == []
+
+
+def test_readme_lists_every_environment_variable():
+    readers = r'(?:os\.environ\.get|os\.environ\[|env_bool|env_list|env_required)\(?\s*"([A-Z0-9_]+)"'
+    names = set(re.findall(readers, (ROOT / "config" / "settings.py").read_text(encoding="utf-8")))
+    for _path, text in _sources():
+        names |= {n for n in re.findall(readers, text) if n.startswith(("ZWGK_", "DJANGO_"))}
+    names -= {"DJANGO_SETTINGS_MODULE"}
+    assert {"ZWGK_APPLY_MIN_SECONDS", "ZWGK_APPLICANT_RETENTION_YEARS", "DJANGO_DEBUG"} <= names
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sorted(n for n in names if f"`{n}`" not in readme) == []
