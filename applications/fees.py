@@ -8,7 +8,6 @@ that falls in it.
 from decimal import Decimal
 
 FREE_APPLICATIONS_PER_MONTH = 10
-FREE_PAGES = 30
 PAGE_BANDS = [(30, 100, Decimal(10)), (100, 200, Decimal(20)), (200, None, Decimal(40))]
 
 

@@ -9,17 +9,15 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 
+from applications.models import Appeal as AppealModel
 from applications.models import (
-    OUTCOME_GROUPS,
     AppealKind,
     AppealResult,
     ApplicantType,
     Application,
     ApplicationTally,
     Outcome,
-    outcome_group,
 )
-from applications.models import Appeal as AppealModel
 
 COLUMNS = [*ApplicantType.values, "total"]
 LEAVES = list(Outcome.values)
@@ -63,8 +61,7 @@ def _whole_months(start, end):
 def _table3_from_applications(agency_ids, start, end):
     qs = _applications(agency_ids)
     # Counting received_on (never null), not id: then every column read is in the index
-    # application_report and PostgreSQL answers with an index-only scan (65 → 25 ms for the
-    # 30,000 applications of the benchmark's busiest agency).
+    # application_report and PostgreSQL answers with an index-only scan.
     flows = qs.values("applicant_type").annotate(
         new=Count("received_on", filter=Q(received_on__range=(start, end))),
         carried_over=Count("received_on", filter=Q(received_on__lt=start)
@@ -114,7 +111,7 @@ def appeals_table(*, agency_ids, start, end):
     """
     # Each appeal looks its application's agency up by primary key (a subquery PostgreSQL does
     # not flatten): a cost per appeal on file. Joined instead, PostgreSQL hashes every application
-    # of the agencies, for a district a scan of the whole table (benchmark: 21 → 2 ms).
+    # of the agencies, for a district a scan of the whole table.
     agency = Application.objects.filter(pk=OuterRef("application_id")).order_by().values("agency_id")
     rows = (AppealModel.objects.alias(application_agency=Subquery(agency[:1]))
             .filter(application_agency__in=list(agency_ids))
@@ -140,13 +137,3 @@ def fees_collected(*, agency_ids, start, end):
     total = _applications(agency_ids).filter(fee_paid_on__range=(start, end)).aggregate(
         total=Sum("fee_paid_amount"))["total"]
     return total if total is not None else Decimal("0.00")
-
-
-def application_counts(*, agency_ids, start, end):
-    """For the legacy free-form report: received, closed, and closed per outcome group. Two queries."""
-    qs = _applications(agency_ids)
-    received = qs.filter(received_on__range=(start, end)).count()
-    by_group = dict.fromkeys(OUTCOME_GROUPS, 0)
-    for row in qs.closed_between(start, end).values("outcome").annotate(n=Count("id")).order_by():
-        by_group[outcome_group(row["outcome"])] += row["n"]
-    return {"received": received, "closed": sum(by_group.values()), "by_outcome_group": by_group}

@@ -143,7 +143,7 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
         if words:
             # Searching, the agencies come in a second query for the page's rows, not in a join:
             # PostgreSQL estimates a search's matches at one row and then joins the agency table
-            # to each of the 7,724 candidates before sorting (30 of the 53 ms of 隐患排查).
+            # to every candidate before sorting, most of the time of a search for a common word.
             group = group.prefetch_related(Prefetch("agency", Agency.objects.only(*AGENCY_FIELDS)))
         else:
             group = group.select_related("agency").only(*LIST_FIELDS, *(f"agency__{f}" for f in AGENCY_FIELDS))
@@ -155,8 +155,8 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
         loose = queryset.filter(matches(words, phrase=False))
         # Two groups each read in date order instead of one ORDER BY rank: ranking would have to
         # score every match of a common word before returning the first row. The title group too
-        # is read by its bigrams and phrase-checked on a window only: checking the phrase on all
-        # 7,724 titles with 隐患、患排、排查 in the benchmark re-tokenised each one (49 → 17 ms).
+        # is read by its bigrams and phrase-checked on a window only: checking the phrase on every
+        # title holding the bigrams of a common word would re-tokenise each of them.
         rows = _phrase_checked(queryset.filter(matches(words, title_only=True, phrase=False)), words,
                                take, start, per_page + 1, title_only=True)
         if len(rows) <= per_page:
@@ -167,8 +167,8 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
                                     max(0, start - in_titles), per_page + 1 - len(rows))
         # Counted with the AND of the bigrams (no recheck of positions on every candidate):
         # an upper bound of the phrase matches, so shown as "约" unless the words are bigrams.
-        # Counting stops past the last page a search shows (1,000 rows): "隐患排查" has 8,207
-        # matches, and counting them all read as many rows as the page itself (15 ms).
+        # Counting stops past the last page a search shows (1,000 rows): counting every match of
+        # a common word would read as many rows again as the page itself.
         cap = SEARCH_MAX_PAGES * per_page
         total, kind = count(loose, cap)
         # Phrases make any count of the bigrams approximate.

@@ -311,7 +311,8 @@ class CategoryTally(models.Model):
     """Published items per agency, category and month, kept by PostgreSQL triggers (0009).
 
     The annual report counts an agency-year's items by category and by month; the district
-    roll-up read 100,000 index entries for that, this table answers from 1,800 rows.
+    roll-up read an index entry per item for that, this table one row per agency, category and
+    month.
     ``manage.py rebuild_catalog_tally`` recounts it from the items.
     """
 

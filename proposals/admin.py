@@ -64,7 +64,7 @@ class EventInline(admin.TabularInline):
 class ProposalAdmin(AgencyScopedAdmin):
     agency_field = "lead_unit"
     form = RegisterForm
-    change_form_template = "proposals/admin/proposal_change_form.html"
+    change_form_template = "admin/proposals/proposal/change_form.html"
     list_display = ("number", "title", "session", "lead_unit", "due_date", "deadline_state",
                     "publication_status")
     list_display_links = ("number", "title")
@@ -190,7 +190,7 @@ class ProposalAdmin(AgencyScopedAdmin):
             "title": f"{form_class.title}：{proposal.title}",
             "form": form, "proposal": proposal, "opts": self.model._meta,
         }
-        return TemplateResponse(request, "proposals/admin/proposal_step.html", context)
+        return TemplateResponse(request, "admin/proposals/proposal/step.html", context)
 
 
 def _status_lines(proposal):

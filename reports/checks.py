@@ -164,7 +164,3 @@ def run_checks(figures, *, fmt, narrative=None, previous_carried_forward=None, s
     if signature is not None:
         found += signature_checks(signature)
     return found
-
-
-def blocking(checks):
-    return [check for check in checks if check.level == ERROR]

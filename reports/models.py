@@ -44,10 +44,6 @@ class AnnualReportQuerySet(models.QuerySet):
         return self.filter(status=ReportStatus.PUBLISHED)
 
 
-def _non_negative():
-    return [MinValueValidator(0, message="不能为负数。")]
-
-
 class AnnualReport(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="annual_reports",

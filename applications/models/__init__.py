@@ -8,7 +8,6 @@ from applications.models.applicant import Applicant
 from applications.models.application import Application, ApplicationQuerySet
 from applications.models.choices import (
     OPEN_STATUSES,
-    OUTCOME_GROUPS,
     TRANSITIONS,
     AppealKind,
     AppealResult,
@@ -24,16 +23,14 @@ from applications.models.choices import (
     Outcome,
     PauseKind,
     Status,
-    outcome_group,
 )
 from applications.models.records import Appeal, ApplicationEvent, ClockPause, Notice
 from applications.models.tally import ApplicationTally
 from applications.models.throttle import Throttle
 
 __all__ = [
-    "OPEN_STATUSES", "OUTCOME_GROUPS", "TRANSITIONS", "Appeal", "AppealKind", "AppealResult",
+    "OPEN_STATUSES", "TRANSITIONS", "Appeal", "AppealKind", "AppealResult",
     "Applicant", "ApplicantType", "Application", "ApplicationEvent", "ApplicationQuerySet",
     "ApplicationTally", "Channel", "ClockPause", "Delivery", "EventKind", "FeeMethod", "Form",
     "IdType", "Notice", "NoticeKind", "NoticeStatus", "Outcome", "PauseKind", "Status", "Throttle",
-    "outcome_group",
 ]

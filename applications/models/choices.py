@@ -95,20 +95,6 @@ class Outcome(models.TextChoices):
     OTHER = "other.other", "其他"
 
 
-OUTCOME_GROUPS = {
-    "granted": "（一）予以公开",
-    "partial": "（二）部分公开",
-    "denied": "（三）不予公开",
-    "unable": "（四）无法提供",
-    "not_processed": "（五）不予处理",
-    "other": "（六）其他处理",
-}
-
-
-def outcome_group(outcome):
-    return outcome.split(".")[0]
-
-
 class FeeMethod(models.TextChoices):
     """国办函〔2020〕109号: one method per application."""
 

@@ -87,23 +87,10 @@ class Table3Tests(TestCase):
             self.reply(application, Outcome.GRANTED, date(2024, 3, 20))
         with self.assertNumQueries(2):
             selectors.table3(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])
-        with self.assertNumQueries(2):
-            selectors.application_counts(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])
         with self.assertNumQueries(1):
             selectors.appeals_table(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])
         with self.assertNumQueries(1):
             selectors.fees_collected(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])
-
-    def test_legacy_counts_group_the_outcomes(self):
-        for outcome in (Outcome.GRANTED, Outcome.STATE_SECRET, Outcome.INQUIRY, Outcome.REPEAT):
-            self.reply(handling(self.agency, self.clerk, date(2024, 3, 4)), outcome, date(2024, 3, 8))
-        counts = selectors.application_counts(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])
-        self.assertEqual(counts["received"], 4)
-        self.assertEqual(counts["closed"], 4)
-        self.assertEqual(counts["by_outcome_group"],
-                         {"granted": 1, "partial": 0, "denied": 2, "unable": 0, "not_processed": 1,
-                          "other": 0})
-
 
 class AppealsAndFeesTests(TestCase):
     def setUp(self):
