@@ -50,26 +50,39 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser tab whose ``goto`` paths are relative to the live server."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Opens a tab in a fresh browser context, one per actor of a journey.
+
+    Actors never share a context: clearing cookies between them is not enough, because the
+    browser fetches ``/favicon.ico`` by itself after each page, and a response to it that arrives
+    after the clearing sets the previous actor's session cookie again.
+    """
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", **options)
+        contexts.append(context)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.js_errors = errors
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
-        device_scale_factor=2, is_mobile=True, has_touch=True,
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+def page(new_page):
+    """A fresh browser tab whose ``goto`` paths are relative to the live server."""
+    return new_page()
+
+
+@pytest.fixture
+def phone_page(new_page):
+    return new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                    is_mobile=True, has_touch=True)
 
 
 def pytest_collection_modifyitems(items):

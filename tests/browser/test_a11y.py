@@ -94,7 +94,8 @@ def test_application_form_can_be_completed_with_the_keyboard_alone(page, setting
     time.sleep(max(0, _min_fill_seconds() + 0.5))
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # The receipt, or the form again with its errors.
+    page.locator("[data-testid=tracking-number], .errorlist, .form-errors").first.wait_for()
     if "/apply/receipt/" not in page.url:
         page.screenshot(path="/tmp/security-shots/keyboard-apply-failed.png", full_page=True)
     assert "/apply/receipt/" in page.url, page.locator(".errorlist, .form-errors").all_inner_texts()

@@ -64,6 +64,7 @@ def test_citizen_applies_on_a_phone_and_reads_the_reply(phone_page, page, settin
     page.fill("#id_username", "clerk-apply")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    page.locator("#user-tools").wait_for()
     page.goto("/admin/applications/application/")
     page.get_by_role("link", name=number).click()
     assert "138****5678" in page.content()

@@ -9,21 +9,24 @@ from tests.factories import PASSWORD, make_agency, make_staff
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _login(page, username):
-    page.context.clear_cookies()
+def signed_in(new_page, username):
+    """Each actor in a browser of their own (see ``new_page``), signed in to the admin."""
+    page = new_page()
     page.goto("/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+    return page
 
 
-def test_clerk_drafts_reviewer_publishes_public_finds_it(page):
+def test_clerk_drafts_reviewer_publishes_public_finds_it(new_page):
     agency = make_agency(name="某区应急管理局", slug="yjj", code="000014349")
     Channel.objects.create(agency=agency, name="政府门户网站", kind="portal")
     make_staff(agency, Role.CLERK, username="clerk1")
     make_staff(agency, Role.REVIEWER, username="reviewer1")
 
-    _login(page, "clerk1")
+    page = clerk = signed_in(new_page, "clerk1")
     page.goto("/admin/disclosure/item/add/")
     page.fill("#id_title", "关于做好汛期防汛救灾工作的通知")
     page.fill("#id_summary", "部署今年汛期的防汛救灾和安全防范工作。")
@@ -40,7 +43,7 @@ def test_clerk_drafts_reviewer_publishes_public_finds_it(page):
     page.click("input[value='确认提交审核']")
     page.wait_for_selector(".messagelist >> text=已提交审核")
 
-    _login(page, "reviewer1")
+    page = reviewer = signed_in(new_page, "reviewer1")
     page.goto(f"/admin/disclosure/item/{item.pk}/change/")
     page.click(".object-tools >> text=保密审查与发布")
     page.fill("#id_opinion", "不涉及国家秘密、商业秘密和个人隐私，同意公开。")
@@ -49,7 +52,7 @@ def test_clerk_drafts_reviewer_publishes_public_finds_it(page):
     item.refresh_from_db()
     assert item.status == ItemStatus.PUBLISHED
 
-    page.context.clear_cookies()
+    page = public = new_page()
     page.goto("/catalog/")
     page.fill("input[name=q]", "防汛")
     page.click("button[type=submit]")
@@ -58,4 +61,4 @@ def test_clerk_drafts_reviewer_publishes_public_finds_it(page):
     page.click("text=关于做好汛期防汛救灾工作的通知")
     page.wait_for_selector(f"text={item.index_number}")
     assert page.locator("text=某应急发〔2024〕7号").count() >= 1
-    assert page.js_errors == []
+    assert clerk.js_errors == reviewer.js_errors == public.js_errors == []

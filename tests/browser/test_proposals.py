@@ -52,6 +52,7 @@ def test_staff_publish_a_reply_that_the_public_finds_under_its_session(page):
     page.fill("#id_username", "yjj_head")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    page.locator("#user-tools").wait_for()
     page.goto("/admin/proposals/proposal/add/")
     pick(page, "id_session", "三次会议")
     page.select_option("#id_kind", "npc_suggestion")

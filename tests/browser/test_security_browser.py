@@ -44,8 +44,11 @@ def watch(page):
 def test_public_pages_break_no_csp_rule_and_request_only_the_site(page, live_server):
     violations, requests = watch(page)
     for url in public_urls():
+        # goto waits for the load event: every style sheet, script and image of the page has
+        # been requested and any refusal reported. Not "networkidle": Playwright can lose that
+        # state when the renderer is slow (a loaded machine) and then waits for it in vain.
         page.goto(url)
-        page.wait_for_load_state("networkidle")
+        page.locator("main").wait_for()
         # Pick up violations reported to the page as events too (e.g. blocked inline styles).
         assert page.evaluate("document.querySelectorAll('[style]').length") == 0, url
     assert violations == [], violations
@@ -61,10 +64,11 @@ def test_the_watcher_does_see_a_violation(page):
     """Guards the two tests above: a blocked foreign image must show up as a violation."""
     violations, _ = watch(page)
     page.goto("/healthz")
-    page.evaluate(
-        "document.body.insertAdjacentHTML('beforeend', '<img src=\"https://cdn.example/x.png\">')"
-    )
-    page.wait_for_timeout(300)
+    # Waits for the report itself, not a fixed time (a loaded machine may take longer).
+    with page.expect_console_message(lambda msg: "Content Security Policy" in msg.text):
+        page.evaluate(
+            "document.body.insertAdjacentHTML('beforeend', '<img src=\"https://cdn.example/x.png\">')"
+        )
     assert violations, "CSP violations are not being collected"
 
 
@@ -76,7 +80,7 @@ def test_admin_works_under_the_csp(page, live_server):
     page.get_by_label("用户名").fill("yingji")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/")
+    page.locator("#user-tools").wait_for()
     urls = [
         reverse("admin:disclosure_item_changelist"),
         reverse("admin:accounts_user_changelist"),
@@ -88,8 +92,8 @@ def test_admin_works_under_the_csp(page, live_server):
     user = User.objects.get(username="yingji")
     urls.append(reverse("admin:accounts_user_change", args=[user.pk]))
     for url in urls:
-        page.goto(url)
-        page.wait_for_load_state("networkidle")
+        page.goto(url)  # the load event, as above
+        page.locator("#content").wait_for()
         assert page.locator("#content").count() == 1, url
     # The collapsible fieldset and the admin's JavaScript still work under the policy.
     page.goto(reverse("admin:accounts_user_change", args=[user.pk]))
