@@ -98,3 +98,23 @@ def holds_admin_role(user, *roles):
     if names is None:
         names = user._admin_roles = frozenset(user.groups.values_list("name", flat=True))
     return bool(names & {str(role) for role in roles})
+
+
+def may_move(user, agency):
+    """May change an existing agency's 上级机构: the superuser, or a 区级管理员 whose district
+    contains the agency and who is not posted on the agency itself (a 负责人 never; a district
+    cannot move itself). The new parent must lie in the same district (``move_targets``)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    access = _access(user)
+    agency_id = getattr(agency, "pk", agency)
+    return agency_id in access.districts and Role.DISTRICT_ADMIN not in access.roles.get(agency_id, ())
+
+
+def move_targets(user):
+    """The agencies a 区级管理员 may put an agency under (ALL for the superuser)."""
+    if not _active(user):
+        return frozenset()
+    return ALL if user.is_superuser else _access(user).districts

@@ -1,18 +1,23 @@
 import csv
 
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import access, audit
+from accounts import access, audit, recovery
 from accounts.duties import duties_validate
-from accounts.models import AdminRole, AuditEvent, Membership, User
+from accounts.models import AdminRole, AuditEvent, Membership, Recovery, User
 from agencies.admin import AgencyAdmin
 from agencies.models import Agency
 
@@ -100,31 +105,92 @@ class ScopedAgencyAdmin(AgencyScopedAdmin, AgencyAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
-            kwargs["queryset"] = access.scope(Agency.objects.all(), request.user, "pk")
+            targets = access.move_targets(request.user)
+            queryset = Agency.objects.all()
+            kwargs["queryset"] = queryset if targets is access.ALL else queryset.filter(pk__in=targets)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Moving an agency out of its district is not the 负责人's to do (issue 12).
+        if obj is not None and not access.may_move(request.user, obj):
+            fields.append("parent")
+        return fields
 
     def save_model(self, request, obj, form, change):
         # A new unit is added under an agency the district administrator already manages.
         target = obj.pk if change else obj.parent_id
         if not access.can_access(request.user, target):
             raise PermissionDenied("只能在本人管理的机构下设立或修改机构。")
+        if change and "parent" in form.changed_data:
+            targets = access.move_targets(request.user)
+            if not access.may_move(request.user, obj) or (
+                targets is not access.ALL and obj.parent_id not in targets
+            ):
+                raise PermissionDenied("只能把机构移到本人管理的区内的其他机构之下。")
         admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+
+class MembershipForm(forms.ModelForm):
+    """Scoped grants: only to accounts in reach, in agencies in scope, at or below one's own role."""
+
+    actor = None  # set by the admin for each request
+
+    def clean(self):
+        cleaned = super().clean()
+        agency, role = cleaned.get("agency"), cleaned.get("role")
+        actor = self.actor
+        if agency is not None and role and actor is not None and role not in (
+            recovery.grantable_roles(actor, agency)
+        ):
+            self.add_error("role", "只能授予不高于您本人在该机构所任的角色。")
+        return cleaned
+
+
+def _membership_form(base, actor):
+    return type(base.__name__, (base,), {"actor": actor})
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 1
     autocomplete_fields = ["agency"]
     verbose_name = "机构任职"
     verbose_name_plural = "机构任职（决定可管理的机构和可做的事）"
+
+    def get_queryset(self, request):
+        # Memberships outside the administrator's scope are neither shown nor deletable here.
+        return access.scope(super().get_queryset(request), request.user, "agency")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _membership_form(formset.form, request.user)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agency":
             kwargs["queryset"] = access.scope(db_field.related_model.objects.all(), request.user, "pk")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [(r.value, r.label) for r in recovery.grantable_roles(request.user)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+PASSWORD_HELP = (
+    "密码只由本人设置，管理员看不到也不能指定。忘记密码时，请用本页右上角的"
+    "“发送设置密码链接”。"
+)
+
 
 class StaffChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].help_text = PASSWORD_HELP
+
     def clean(self):
         cleaned = super().clean()
         groups = cleaned.get("groups")
@@ -136,9 +202,58 @@ class StaffChangeForm(UserChangeForm):
         return cleaned
 
 
+class StaffCreationForm(forms.ModelForm):
+    """A new account has no password: its holder sets one through a one-time link."""
+
+    delivery = forms.ChoiceField(
+        label="设置密码链接", choices=[
+            (Recovery.Delivery.EMAIL, "发送到上面填写的电子邮箱"),
+            (Recovery.Delivery.LETTER, "打印交接函（没有电子邮箱时；须一名安全管理员批准）"),
+        ], initial=Recovery.Delivery.EMAIL, widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = User
+        fields = ("username", "name", "email")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("delivery") == Recovery.Delivery.EMAIL and not cleaned.get("email"):
+            self.add_error("email", "请填写本人的电子邮箱，或选择打印交接函。")
+        return cleaned
+
+
+class ResetForm(forms.Form):
+    delivery = forms.ChoiceField(label="交付方式", widget=forms.RadioSelect)
+    reason = forms.CharField(label="原因", max_length=200, required=False,
+                             help_text="例如：本人来电说忘记密码。不要填写密码或身份证号。")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = Recovery.Delivery.EMAIL
+        choices = [(Recovery.Delivery.LETTER, Recovery.Delivery.LETTER.label)]
+        if user.email:
+            choices.insert(0, (email, f"发送到本人登记的电子邮箱（{_masked_email(user.email)}）"))
+        self.fields["delivery"].choices = choices
+        self.fields["delivery"].initial = choices[0][0]
+
+
+class DeviceRemovalForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=200,
+                             help_text="例如：手机遗失，本人当面申请并出示工作证。")
+
+
+def _masked_email(address):
+    name, _, domain = address.partition("@")
+    return f"{name[:1]}***@{domain}"
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     form = StaffChangeForm
+    add_form = StaffCreationForm
+    add_fieldsets = ((None, {"fields": ("username", "name", "email", "delivery")}),)
+    change_form_template = "admin/accounts/user/change_form.html"
     audit_events = (Event.USER_CREATED, Event.USER_CHANGED, Event.USER_DELETED)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -154,21 +269,138 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if access.holds_admin_role(request.user, AdminRole.SYSTEM, AdminRole.SECURITY):
-            return qs
-        ids = access.agency_ids(request.user)
-        if ids is access.ALL:
-            return qs
-        return qs.filter(memberships__agency__in=ids).distinct()
+        # The same queryset answers the user autocomplete of the membership forms.
+        return recovery.users_in_reach(request.user, super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or obj.pk == request.user.pk or recovery.may_manage(request.user, obj):
+            return True
+        # The security administrator changes other people's administrator roles only.
+        return recovery.is_approver(request.user) and not obj.is_superuser
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields.append("is_superuser")
-            if not access.holds_admin_role(request.user, AdminRole.SECURITY):
-                fields.append("groups")
+        actor = request.user
+        if actor.is_superuser:
+            return fields
+        fields.append("is_superuser")
+        own = obj is not None and obj.pk == actor.pk
+        if not access.holds_admin_role(actor, AdminRole.SECURITY) or own:
+            fields.append("groups")  # nobody grants administrator roles to themselves
+        if obj is not None and not own:
+            fields.append("email")  # a reset link goes there: only its holder changes it
+            if not recovery.may_manage(actor, obj):
+                fields += ["username", "name", "is_active", "is_staff"]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj.is_staff = True
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            delivery = form.cleaned_data["delivery"]
+            recovery.password_reset_request(
+                user=form.instance, by=request.user, delivery=delivery, new_account=True,
+                request=request,
+            )
+            messages.info(request, "已向本人的电子邮箱发送设置密码链接。"
+                          if delivery == Recovery.Delivery.EMAIL
+                          else "交接函须一名安全管理员在“重置密码与解绑申请”中批准后才能打印。")
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting someone's password in the admin is the emergency superuser's alone, audited."""
+        if not request.user.is_superuser:
+            raise PermissionDenied("管理员不能设置他人的密码。请用“发送设置密码链接”；"
+                                   "修改自己的密码请用右上角的“修改密码”。")
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit.record(event=Event.PASSWORD_ADMIN_SET, request=request,
+                         obj=User.objects.get(pk=id), detail="应急账号直接设置密码")
+        return response
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<id>/reset/", wrap(self.reset_view), name="accounts_user_reset"),
+            path("<id>/device-removal/", wrap(self.device_removal_view),
+                 name="accounts_user_device_removal"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        target = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if target is not None:
+            extra_context.update(
+                may_reset=recovery.may_reset(request.user, target),
+                may_remove_device=recovery.may_request_device_removal(request.user, target)
+                and TOTPDevice.objects.filter(user=target).exists(),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _target(self, request, id):
+        target = self.get_object(request, id)
+        if target is None:
+            raise PermissionDenied("没有这个账号，或您无权管理它。")
+        return target
+
+    def reset_view(self, request, id):
+        target = self._target(request, id)
+        if not recovery.may_reset(request.user, target):
+            raise PermissionDenied("您不能为该账号重置密码。")
+        form = ResetForm(request.POST or None, user=target)
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = recovery.password_reset_request(
+                    user=target, by=request.user, delivery=form.cleaned_data["delivery"],
+                    reason=form.cleaned_data["reason"], request=request,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if done.status == Recovery.Status.ISSUED:
+                    messages.success(request, f"已向 {target} 的电子邮箱发送设置密码链接，"
+                                     f"{settings.SET_PASSWORD_LINK_HOURS} 小时内有效。")
+                else:
+                    messages.info(request, "已提交。须另一名安全管理员批准后才能打印交接函。")
+                return redirect("admin:accounts_recovery_change", done.pk)
+        return self._render(request, target, form, "发送设置密码链接", "reset")
+
+    def device_removal_view(self, request, id):
+        target = self._target(request, id)
+        if not recovery.may_request_device_removal(request.user, target):
+            raise PermissionDenied("只有安全管理员可以申请解除他人的动态口令绑定。")
+        form = DeviceRemovalForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = recovery.device_removal_request(
+                    user=target, by=request.user, reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.info(request, "已提交。须另一名安全管理员批准后才会解除绑定。")
+                return redirect("admin:accounts_recovery_change", done.pk)
+        return self._render(request, target, form, "申请解除动态口令绑定", "device")
+
+    def _render(self, request, target, form, title, kind):
+        context = {
+            **self.admin_site.each_context(request), "title": title, "target": target,
+            "form": form, "kind": kind, "opts": self.opts,
+            "link_hours": settings.SET_PASSWORD_LINK_HOURS,
+            "open": target.recoveries.filter(status__in=[
+                Recovery.Status.PENDING, Recovery.Status.APPROVED, Recovery.Status.ISSUED,
+            ]).select_related("requested_by"),
+        }
+        return TemplateResponse(request, "admin/accounts/user/recovery_form.html", context)
 
 
 @admin.register(Membership)
@@ -179,6 +411,20 @@ class MembershipAdmin(AgencyScopedAdmin):
     list_select_related = ("user", "agency")
     search_fields = ("user__username", "user__name", "agency__name")
     autocomplete_fields = ["user", "agency"]
+    form = MembershipForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _membership_form(super().get_form(request, obj, **kwargs), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = recovery.users_in_reach(request.user).filter(is_superuser=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [(r.value, r.label) for r in recovery.grantable_roles(request.user)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 admin.site.unregister(Group)
@@ -186,7 +432,151 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
+    """The roles' permissions ship with the code; only the emergency superuser edits them here."""
+
     audit_events = (Event.SETTINGS_CHANGED, Event.SETTINGS_CHANGED, Event.SETTINGS_CHANGED)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """Read-only list of second-factor devices, without their keys.
+
+    A device is removed only through a 解除动态口令绑定 request that a second 安全管理员
+    approves (``accounts.recovery``); nobody adds, changes or reads a device's key here.
+    """
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__name")
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recovery)
+class RecoveryAdmin(admin.ModelAdmin):
+    """重置密码与解绑申请: requests, the second administrator's approval, the hand-over letter."""
+
+    list_display = ("user", "kind", "delivery", "status", "requested_by", "requested_at",
+                    "decided_by", "completed_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("user", "requested_by", "decided_by")
+    search_fields = ("user__username", "user__name")
+    fields = ("user", "kind", "delivery", "status", "reason", "requested_by", "requested_at",
+              "decided_by", "decided_at", "issued_at", "expires_at", "completed_at", "notified_at")
+    readonly_fields = fields
+    actions = None
+    change_form_template = "admin/accounts/recovery/change_form.html"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if recovery.is_approver(request.user):
+            return qs
+        return qs.filter(requested_by=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/approve/", wrap(self.approve_view), name="accounts_recovery_approve"),
+            path("<int:pk>/refuse/", wrap(self.refuse_view), name="accounts_recovery_refuse"),
+            path("<int:pk>/cancel/", wrap(self.cancel_view), name="accounts_recovery_cancel"),
+            path("<int:pk>/letter/", wrap(self.letter_view), name="accounts_recovery_letter"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            actor = request.user
+            extra_context = {
+                **(extra_context or {}),
+                "may_approve": recovery.may_approve(actor, obj),
+                "may_refuse": recovery.may_refuse(actor, obj),
+                "may_cancel": recovery.may_cancel(actor, obj),
+                "may_print": recovery.may_print(actor, obj),
+                "recovery": obj,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _get(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _back(self, obj):
+        return redirect("admin:accounts_recovery_change", obj.pk)
+
+    def approve_view(self, request, pk):
+        obj = self._get(request, pk)
+        if request.method != "POST":
+            return self._back(obj)
+        obj, code = recovery.recovery_approve(recovery=obj, by=request.user, request=request)
+        if code is None:
+            messages.success(request, f"已批准，{obj.user} 的动态口令认证器已解除绑定；"
+                             "本人下次登录时须重新绑定，并会看到这次解绑的说明。")
+            return self._back(obj)
+        context = {
+            **self.admin_site.each_context(request), "title": "核对码（只显示这一次）",
+            "recovery": obj, "code": f"{code[:4]} {code[4:]}", "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/accounts/recovery/code.html", context)
+
+    def refuse_view(self, request, pk):
+        obj = self._get(request, pk)
+        if request.method == "POST":
+            recovery.recovery_refuse(recovery=obj, by=request.user, request=request)
+            messages.info(request, "已驳回。")
+        return self._back(obj)
+
+    def cancel_view(self, request, pk):
+        obj = self._get(request, pk)
+        if request.method == "POST":
+            recovery.recovery_cancel(recovery=obj, by=request.user, request=request)
+            messages.info(request, "已作废；未使用的链接随之失效。")
+        return self._back(obj)
+
+    def letter_view(self, request, pk):
+        """GET confirms; POST produces the link once and shows the letter to print."""
+        obj = self._get(request, pk)
+        if not recovery.may_print(request.user, obj):
+            raise PermissionDenied("交接函只能由申请人在另一名安全管理员批准后打印一次。")
+        context = {**self.admin_site.each_context(request), "recovery": obj, "opts": self.opts,
+                   "title": f"设置密码交接函：{obj.user}"}
+        if request.method == "POST":
+            obj, token = recovery.letter_issue(recovery=obj, by=request.user, request=request)
+            context.update(url=recovery.link_url(token, request), recovery=obj)
+        return TemplateResponse(request, "admin/accounts/recovery/letter.html", context)
 
 
 @admin.register(AuditEvent)

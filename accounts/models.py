@@ -12,6 +12,10 @@ class User(AbstractUser):
         "密码修改时间", null=True, blank=True,
         help_text="超过 PASSWORD_MAX_AGE_DAYS 天未修改时，登录后须先修改密码。",
     )
+    created_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="创建人", help_text="区级管理员可管理本人创建、尚未任职的账号。",
+    )
 
     class Meta:
         verbose_name = "用户"
@@ -121,6 +125,16 @@ class AuditEvent(models.Model):
         OTP_ENROLLED = "auth.otp_enrolled", "绑定动态口令"
         PASSWORD_CHANGED = "auth.password_changed", "修改密码"
         NETWORK_REFUSED = "auth.network_refused", "非许可网络访问后台"
+        PASSWORD_ADMIN_SET = "auth.password_admin_set", "应急账号设置他人密码"
+        OTP_REMOVED = "auth.otp_removed", "解除动态口令绑定"
+        ACCOUNT_NOTICE = "auth.account_notice", "登录时告知账号变动"
+        RECOVERY_REQUESTED = "recovery.requested", "申请重置密码或解绑"
+        RECOVERY_APPROVED = "recovery.approved", "批准重置密码或解绑"
+        RECOVERY_REFUSED = "recovery.refused", "驳回重置密码或解绑"
+        RECOVERY_CANCELLED = "recovery.cancelled", "作废重置密码或解绑"
+        LINK_ISSUED = "recovery.link_issued", "发出设置密码链接"
+        LINK_USED = "recovery.link_used", "通过链接设置密码"
+        LINK_REFUSED = "recovery.link_refused", "设置密码链接无效或核对码错误"
         USER_CREATED = "user.created", "新建用户"
         USER_CHANGED = "user.changed", "修改用户"
         USER_DELETED = "user.deleted", "删除用户"
@@ -194,3 +208,71 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class Recovery(models.Model):
+    """A set-password link or a second-factor removal for one member (重置密码、解除动态口令).
+
+    Nobody ever chooses or sees another person's password: a reset issues a one-time link to
+    the member (by e-mail, or by a printed letter that a second administrator must approve and
+    whose check code only the approver sees); a second-factor removal needs a second
+    administrator's approval. See ``accounts.recovery`` for the rules.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD = "password", "重置密码"
+        NEW_ACCOUNT = "new_account", "新账号设置密码"
+        DEVICE = "device", "解除动态口令绑定"
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", "发送到本人电子邮箱"
+        LETTER = "letter", "打印交接函（须另一名管理员批准）"
+        NONE = "", "—"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待批准"
+        APPROVED = "approved", "已批准，待打印交接函"
+        ISSUED = "issued", "链接已发出，待本人设置"
+        DONE = "done", "已完成"
+        REFUSED = "refused", "已驳回"
+        CANCELLED = "cancelled", "已作废"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recoveries",
+        verbose_name="账号",
+    )
+    kind = models.CharField("事项", max_length=20, choices=Kind.choices)
+    delivery = models.CharField("交付方式", max_length=10, choices=Delivery.choices, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices)
+    reason = models.CharField("原因", max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name="申请人",
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="批准（驳回）人",
+    )
+    decided_at = models.DateTimeField("批准（驳回）时间", null=True, blank=True)
+    # The link's secret and the letter's check code are stored as SHA-256 digests only.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    password_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    issued_at = models.DateTimeField("链接发出时间", null=True, blank=True)
+    expires_at = models.DateTimeField("链接有效期至", null=True, blank=True)
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    notified_at = models.DateTimeField("已告知本人", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "重置密码与解绑申请"
+        verbose_name_plural = "重置密码与解绑申请"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.get_status_display()}"
+
+    @property
+    def is_open(self):
+        return self.status in (self.Status.PENDING, self.Status.APPROVED, self.Status.ISSUED)

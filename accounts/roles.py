@@ -30,7 +30,7 @@ ROLE_PERMISSIONS = {
         "agencies.view_agency", "agencies.add_agency", "agencies.change_agency",
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "accounts.view_membership", "accounts.add_membership", "accounts.change_membership",
-        "accounts.delete_membership",
+        "accounts.delete_membership", "accounts.view_recovery",
         "workdays.view_calendaryear", "workdays.change_calendaryear",
         "workdays.view_specialday", "workdays.add_specialday", "workdays.change_specialday",
         "workdays.delete_specialday", "workdays.view_scheduleentry",
@@ -44,16 +44,18 @@ ADMIN_ROLE_PERMISSIONS = {
     AdminRole.SYSTEM: [
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "accounts.view_membership", "accounts.add_membership", "accounts.change_membership",
-        "accounts.delete_membership",
+        "accounts.delete_membership", "accounts.view_recovery",
         "agencies.view_agency", "agencies.add_agency", "agencies.change_agency",
         "workdays.view_calendaryear", "workdays.add_calendaryear", "workdays.change_calendaryear",
         "workdays.view_specialday", "workdays.add_specialday", "workdays.change_specialday",
         "workdays.delete_specialday",
     ],
+    # Group permissions ship with the code (only the superuser edits them); a device is removed
+    # through an approved request (accounts.recovery), never deleted directly.
     AdminRole.SECURITY: [
-        "accounts.view_user", "accounts.change_user",
-        "auth.view_group", "auth.change_group", "auth.view_permission",
-        "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
+        "accounts.view_user", "accounts.change_user", "accounts.view_recovery",
+        "auth.view_group", "auth.view_permission",
+        "otp_totp.view_totpdevice",
     ],
     AdminRole.AUDIT: ["accounts.view_auditevent"],
 }

@@ -8,7 +8,8 @@ from accounts.models import AuditEvent, Membership, User
 def staff_create(*, username, name, password=None, email="", memberships=(), by=None):
     """Create (or find) a staff account with roles, ``memberships`` being (agency, role) pairs."""
     user, created = User.objects.get_or_create(
-        username=username, defaults={"name": name, "email": email, "is_staff": True}
+        username=username,
+        defaults={"name": name, "email": email, "is_staff": True, "created_by": by},
     )
     if created:
         if password:

@@ -2,8 +2,10 @@
 
 import segno
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import logout, password_validation
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import audit
+from accounts import audit, recovery
 from accounts.models import AuditEvent
 
 
@@ -78,3 +80,73 @@ def _base32(key):
 
     text = b32encode(key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+class SetPasswordForm(forms.Form):
+    code = forms.CharField(
+        label="核对码", max_length=20, required=False,
+        help_text="交接函上没有核对码：请向批准人当面或电话索取 8 位核对码。",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    new_password1 = forms.CharField(
+        label="新密码", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(
+        label="再次输入新密码", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, needs_code=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_code:
+            self.fields["code"].required = True
+            self.fields["code"].error_messages["required"] = "请填写批准人告知您的核对码。"
+        else:
+            del self.fields["code"]
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "两次输入的密码不一致，请重新输入。")
+        return cleaned
+
+
+@sensitive_post_parameters("new_password1", "new_password2", "code")
+@never_cache
+def set_password(request, token):
+    """The member's own page behind a one-time link: the only way a reset becomes a password."""
+    found = recovery.link_find(token)
+    context = {**admin.site.each_context(request), "title": "设置密码"}
+    if found is None:
+        context["invalid"] = recovery.LINK_INVALID
+        return render(request, "admin/accounts/set_password.html", context, status=404)
+    needs_code = bool(found.code_hash)
+    form = SetPasswordForm(request.POST or None, needs_code=needs_code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recovery.password_set_by_link(
+                token=token, password=form.cleaned_data["new_password1"],
+                code=form.cleaned_data.get("code", ""), request=request,
+            )
+        except ValidationError as exc:
+            if exc.code in ("link_invalid", "code_locked"):
+                context["invalid"] = exc.messages[0]
+                return render(request, "admin/accounts/set_password.html", context, status=404)
+            form.add_error("code" if exc.code == "code" else "new_password1", exc)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            messages.success(request, "密码已设置。请用账号和新密码登录"
+                             + ("，再输入手机认证器上的动态口令。" if recovery_needs_otp() else "。"))
+            return redirect("admin:login")
+    context.update(form=form, member=found.user, needs_code=needs_code, recovery=found)
+    return render(request, "admin/accounts/set_password.html", context)
+
+
+def recovery_needs_otp():
+    from accounts.sessions import two_factor_required
+
+    return two_factor_required()

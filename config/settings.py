@@ -266,6 +266,10 @@ SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ZWGK_SESSION_ABSOLUTE_SECONDS", 1
 # Active staff accounts unused this long are listed by ``manage.py check --database default``.
 ACCOUNT_DORMANT_DAYS = int(os.environ.get("ZWGK_ACCOUNT_DORMANT_DAYS", "90"))
 OTP_TOTP_ISSUER = "政务公开管理后台"
+# Nobody reads a member's TOTP key or QR code in the admin (it would clone the second factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A set-password link (reset or new account, accounts.recovery) is valid this long, once.
+SET_PASSWORD_LINK_HOURS = int(os.environ.get("ZWGK_SET_PASSWORD_LINK_HOURS", "24"))
 
 # Applicants' ID numbers, phones and addresses are encrypted at rest (AES-GCM) with this key:
 # base64 of 32 random bytes. The development default is base64(sha256(b"zwgk-dev-only-pii-key")).

@@ -89,11 +89,11 @@ class AttackTests(Setup):
         for target in (self.auditor, self.outsider, self.both, self.system):
             with self.subTest(target=target.username):
                 response = self.client.post(reverse("admin:accounts_membership_add"), {
-                    "user": target.pk, "agency": self.agency.pk, "role": Role.CLERK,
+                    "user": target.pk, "agency": self.agency.pk, "role": Role.REVIEWER,
                 })
                 self.assertEqual(response.status_code, 200)  # the form answers with an error
                 self.assertFalse(Membership.objects.filter(user=target, agency=self.agency,
-                                                           role=Role.CLERK).exists())
+                                                           role=Role.REVIEWER).exists())
 
     def test_the_user_autocomplete_offers_only_members_of_the_district(self):
         self.client.force_login(self.district_admin)
@@ -132,6 +132,21 @@ class AttackTests(Setup):
         })
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Membership.objects.filter(user=self.clerk, role=Role.REVIEWER).exists())
+
+    def test_nobody_reads_a_members_totp_key_in_the_admin(self):
+        # django-otp's admin showed the key's QR code to anyone who could view devices.
+        device = TOTPDevice.objects.get(user=self.head)
+        self.client.force_login(self.security)
+        page = self.client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, device.key)
+        self.assertNotContains(page, "qrcode")
+        for name in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
+            try:
+                url = reverse(f"admin:{name}", kwargs={"pk": device.pk})
+            except Exception:
+                continue
+            self.assertIn(self.client.get(url).status_code, (403, 404))
 
     def test_security_admin_cannot_delete_a_second_factor_alone(self):
         # Finding 2: 安全管理员 deleted B's TOTP device, then logged in as B.
@@ -265,3 +280,172 @@ class EveryRoleTests(Setup):
                         target.recoveries.filter(token_hash__gt="", delivery="letter").exists()
                     )
                     self.assertFalse(re.search("evil@example.com", str(mail.outbox)))
+
+
+def link_in(message):
+    return re.search(r"http://testserver(/admin/security/set-password/[^/\s]+/)", message.body).group(1)
+
+
+class ResetByMailTests(Setup):
+    def test_reset_link_goes_to_the_member_sets_the_password_once_and_the_member_is_told(self):
+        self.client.force_login(self.system)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("admin:accounts_user_reset", args=[self.head.pk]),
+                                        {"delivery": "email", "reason": "本人来电"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual([m.to for m in mail.outbox], [["head@jia.gov.cn"]])
+        link = link_in(mail.outbox[0])
+        self.assertNotContains(self.client.get(response["Location"]), link)  # the admin never sees it
+        self.client.logout()
+        self.assertTrue(self.password_unchanged(self.head))  # the old password works until then
+        page = self.client.get(link)
+        self.assertContains(page, "设置密码")
+        response = self.client.post(link, {"new_password1": CHOSEN, "new_password2": CHOSEN})
+        self.assertRedirects(response, reverse("admin:login"), fetch_redirect_response=False)
+        self.assertTrue(self.can_log_in_as(self.head))
+        # Single use.
+        self.assertEqual(self.client.get(link).status_code, 404)
+        self.client.post(link, {"new_password1": "Another-Passw0rd-77", "new_password2": "Another-Passw0rd-77"})
+        self.assertTrue(self.can_log_in_as(self.head))
+        events = set(AuditEvent.objects.filter(object_id=str(self.head.pk)).values_list("event", flat=True))
+        self.assertLessEqual({Event.RECOVERY_REQUESTED, Event.LINK_ISSUED, Event.LINK_USED,
+                              Event.PASSWORD_CHANGED}, events)
+        # At the next login the member reads who sent the link and when; the second factor still applies.
+        with self.settings(ZWGK_STAFF_2FA=True):
+            response = self.client.post(reverse("admin:login"), {
+                "username": "head", "password": CHOSEN, "next": "/admin/"}, follow=True)
+            self.assertEqual(response.resolver_match.url_name, "otp")
+            self.assertContains(response, "xitong")
+            self.assertContains(response, "通过该链接设置密码")
+        self.assertTrue(AuditEvent.objects.filter(event=Event.ACCOUNT_NOTICE, actor=self.head).exists())
+
+    def test_a_link_dies_when_the_password_changes_otherwise_or_it_expires(self):
+        from datetime import timedelta
+        from unittest import mock
+
+        from django.utils import timezone
+
+        self.client.force_login(self.system)
+        for step in ("changed", "expired"):
+            mail.outbox.clear()
+            with self.captureOnCommitCallbacks(execute=True):
+                self.client.post(reverse("admin:accounts_user_reset", args=[self.clerk.pk]),
+                                 {"delivery": "email"})
+            link = link_in(mail.outbox[0])
+            if step == "changed":
+                clerk = User.objects.get(pk=self.clerk.pk)
+                clerk.set_password("Changed-Elsewhere-2024")
+                clerk.save()
+                self.assertEqual(self.client.get(link).status_code, 404)
+            else:
+                later = timezone.now() + timedelta(hours=25)
+                with mock.patch("django.utils.timezone.now", return_value=later):
+                    self.assertEqual(self.client.get(link).status_code, 404)
+
+    def test_district_admin_resets_only_members_wholly_in_the_district(self):
+        self.client.force_login(self.district_admin)
+        for target, allowed in ((self.clerk, True), (self.both, False), (self.outsider, False),
+                                (self.system, False)):
+            with self.subTest(target=target.username):
+                response = self.client.post(reverse("admin:accounts_user_reset", args=[target.pk]),
+                                            {"delivery": "email"})
+                self.assertEqual(response.status_code == 302, allowed)
+
+    def test_new_accounts_have_no_admin_chosen_password_and_get_the_link(self):
+        self.client.force_login(self.district_admin)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("admin:accounts_user_add"), {
+                "username": "newbie", "name": "新同事", "email": "newbie@jia.gov.cn",
+                "delivery": "email", "password1": CHOSEN, "password2": CHOSEN,
+                "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+                "memberships-0-agency": self.agency.pk, "memberships-0-role": Role.CLERK,
+            })
+        self.assertEqual(response.status_code, 302)
+        newbie = User.objects.get(username="newbie")
+        self.assertFalse(newbie.has_usable_password())
+        self.assertEqual(newbie.created_by, self.district_admin)
+        self.assertTrue(newbie.memberships.filter(agency=self.agency, role=Role.CLERK).exists())
+        self.assertEqual([m.to for m in mail.outbox], [["newbie@jia.gov.cn"]])
+        self.client.logout()
+        link = link_in(mail.outbox[0])
+        self.client.post(link, {"new_password1": CHOSEN, "new_password2": CHOSEN})
+        self.assertTrue(self.can_log_in_as(newbie))
+
+
+class TwoPersonTests(Setup):
+    def test_letter_needs_a_second_administrator_and_the_code_only_the_approver_saw(self):
+        self.client.force_login(self.system)
+        self.client.post(reverse("admin:accounts_user_reset", args=[self.reviewer.pk]),
+                         {"delivery": "letter", "reason": "本人没有邮箱"})
+        recovery = self.reviewer.recoveries.get()
+        letter = reverse("admin:accounts_recovery_letter", args=[recovery.pk])
+        self.assertEqual(self.client.post(letter).status_code, 403)  # not approved yet
+        self.client.post(reverse("admin:accounts_recovery_approve", args=[recovery.pk]))
+        recovery.refresh_from_db()
+        self.assertEqual(recovery.status, "pending")  # the requester cannot approve
+        self.client.force_login(self.reviewer)  # nor the member
+        self.client.post(reverse("admin:accounts_recovery_approve", args=[recovery.pk]))
+        recovery.refresh_from_db()
+        self.assertEqual(recovery.status, "pending")
+        self.client.force_login(self.security)
+        shown = self.client.post(reverse("admin:accounts_recovery_approve", args=[recovery.pk]))
+        code = shown.context["code"].replace(" ", "")
+        self.assertEqual(len(code), 8)
+        self.assertEqual(self.client.post(letter).status_code, 403)  # the approver cannot print
+        self.client.force_login(self.system)
+        printed = self.client.post(letter)
+        self.assertNotContains(printed, code[:4] + " " + code[4:])
+        self.assertNotContains(printed, code)
+        link = re.search(r"http://testserver(/admin/security/set-password/[^/<\s]+/)",
+                         printed.content.decode()).group(1)
+        self.assertEqual(self.client.post(letter).status_code, 403)  # printed once
+        self.client.logout()
+        # The link alone does not set a password.
+        response = self.client.post(link, {"code": "AAAA2222", "new_password1": CHOSEN,
+                                           "new_password2": CHOSEN})
+        self.assertContains(response, "核对码不正确")
+        self.assertFalse(self.can_log_in_as(self.reviewer))
+        self.client.post(link, {"code": code.lower(), "new_password1": CHOSEN, "new_password2": CHOSEN})
+        self.assertTrue(self.can_log_in_as(self.reviewer))
+
+    def test_five_wrong_codes_void_the_letter(self):
+        from accounts import recovery as rec
+
+        req = rec.password_reset_request(user=self.reviewer, by=self.system, delivery="letter")
+        rec.recovery_approve(recovery=req, by=self.security)
+        _, token = rec.letter_issue(recovery=req, by=self.system)
+        link = reverse("accounts:set_password", args=[token])
+        for _ in range(5):
+            self.client.post(link, {"code": "ZZZZ9999", "new_password1": CHOSEN, "new_password2": CHOSEN})
+        self.assertEqual(self.client.get(link).status_code, 404)
+        self.assertEqual(AuditEvent.objects.filter(event=Event.LINK_REFUSED).count(), 5)
+
+    def test_device_removal_needs_a_second_security_admin_and_the_member_is_told(self):
+        self.client.force_login(self.security)
+        self.client.post(reverse("admin:accounts_user_device_removal", args=[self.head.pk]),
+                         {"reason": "手机遗失，本人当面申请"})
+        recovery = self.head.recoveries.get()
+        self.client.post(reverse("admin:accounts_recovery_approve", args=[recovery.pk]))
+        self.assertTrue(TOTPDevice.objects.filter(user=self.head).exists())
+        self.client.force_login(self.system)  # not a security administrator
+        self.client.post(reverse("admin:accounts_recovery_approve", args=[recovery.pk]))
+        self.assertTrue(TOTPDevice.objects.filter(user=self.head).exists())
+        self.client.force_login(self.security2)
+        self.client.post(reverse("admin:accounts_recovery_approve", args=[recovery.pk]))
+        self.assertFalse(TOTPDevice.objects.filter(user=self.head).exists())
+        removed = AuditEvent.objects.get(event=Event.OTP_REMOVED, object_id=str(self.head.pk))
+        self.assertEqual(removed.actor, self.security2)
+        self.assertIn("anquan", removed.detail)
+        self.client.logout()
+        with self.settings(ZWGK_STAFF_2FA=True):
+            response = self.client.post(reverse("admin:login"), {
+                "username": "head", "password": PASSWORD, "next": "/admin/"}, follow=True)
+            self.assertContains(response, "绑定动态口令")  # enrols again
+            self.assertContains(response, "手机遗失")
+            self.assertContains(response, "anquan2")
+
+    def test_the_system_administrator_cannot_request_a_device_removal(self):
+        self.client.force_login(self.system)
+        url = reverse("admin:accounts_user_device_removal", args=[self.head.pk])
+        self.assertEqual(self.client.post(url, {"reason": "x"}).status_code, 403)
+        self.assertFalse(self.head.recoveries.exists())
