@@ -5,6 +5,7 @@ The expected answer comes from the permissions the roles declare (``<app>/roles.
 registered by any app are picked up from ``admin.site._registry``, so new ones are covered.
 """
 
+from functools import partial
 from importlib import import_module
 from io import StringIO
 
@@ -146,3 +147,81 @@ class RoleMatrixTests(TestCase):
                 for method in ("GET", "POST"):
                     response = self.client.generic(method, url)
                     self.assertTrue(refused(response), f"{method} {response.status_code}")
+
+
+class _Undo(Exception):
+    def __init__(self, value):
+        self.value = value
+
+
+def undone(action):
+    """Run ``action`` and roll back whatever it changed; returns its result."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            raise _Undo(action())
+    except _Undo as undo:
+        return undo.value
+
+
+class AccountPathsMatrixTests(TestCase):
+    """Every role × the membership, password and second-factor paths (issue 12)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        RoleMatrixTests.setUpTestData.__func__(cls)
+        agency = Agency.objects.get(slug="ltq-ajj")
+        cls.agency = agency
+        cls.target = make_staff(agency, Role.CLERK, username="matrix_target", email="t@ltq.gov.cn")
+        cls.device = TOTPDevice.objects.create(user=cls.target, name="手机", confirmed=True)
+
+    def test_each_role_reaches_exactly_the_account_paths_it_is_given(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts import recovery
+        from accounts.models import Membership, Recovery, User
+
+        target, device = self.target, self.device
+        system = self.users[AdminRole.SYSTEM]
+        # What each path gives, and to whom (every other role is refused).
+        paths = {
+            "admin password form": (lambda c: c.post(
+                reverse("admin:auth_user_password_change", args=[target.pk]),
+                {"password1": "X-Chosen-Passw0rd-1", "password2": "X-Chosen-Passw0rd-1",
+                 "usable_password": "true"})
+                and User.objects.get(pk=target.pk).check_password("X-Chosen-Passw0rd-1"), set()),
+            "reset link": (lambda c: c.post(
+                reverse("admin:accounts_user_reset", args=[target.pk]), {"delivery": "email"}
+            ).status_code == 302 and target.recoveries.exists(),
+                {Role.DISTRICT_ADMIN, AdminRole.SYSTEM}),
+            "device removal request": (lambda c: c.post(
+                reverse("admin:accounts_user_device_removal", args=[target.pk]), {"reason": "丢失"}
+            ).status_code == 302 and target.recoveries.exists(), {AdminRole.SECURITY}),
+            "device delete": (lambda c: c.post(
+                reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+            ) and not TOTPDevice.objects.filter(pk=device.pk).exists(), set()),
+            "device approve": (lambda c: (lambda r: c.post(
+                reverse("admin:accounts_recovery_approve", args=[r.pk])
+            ) and not TOTPDevice.objects.filter(pk=device.pk).exists())(
+                Recovery.objects.create(user=target, kind="device", status="pending",
+                                        requested_by=system, reason="x")
+            ), {AdminRole.SECURITY}),
+            "membership grant": (lambda c: c.post(reverse("admin:accounts_membership_add"), {
+                "user": target.pk, "agency": self.agency.pk, "role": Role.REVIEWER,
+            }) and Membership.objects.filter(user=target, role=Role.REVIEWER).exists(),
+                {Role.DISTRICT_ADMIN}),
+            "membership revoke": (lambda c: c.post(reverse(
+                "admin:accounts_membership_delete",
+                args=[target.memberships.get(role=Role.CLERK).pk]), {"post": "yes"}
+            ) and not target.memberships.filter(role=Role.CLERK).exists(), {Role.DISTRICT_ADMIN}),
+        }
+        for role, user in self.users.items():
+            for name, (attempt, allowed_roles) in paths.items():
+                with self.subTest(role=role.label, path=name):
+                    self.client.force_login(user)
+                    self.assertEqual(bool(undone(partial(attempt, self.client))),
+                                     role in allowed_roles)
+        self.assertTrue(recovery.may_manage(self.users[Role.DISTRICT_ADMIN], target))
