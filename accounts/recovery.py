@@ -380,6 +380,19 @@ def password_set_by_link(*, token, password, code="", request=None):
     return recovery
 
 
+@transaction.atomic
+def email_change_own(*, user, email, password, request=None):
+    """The member changes their own address (where reset links go), confirming with the password."""
+    if not user.check_password(password):
+        raise ValidationError("当前密码不正确。", code="password")
+    old = user.email
+    user.email = email
+    user.save(update_fields=["email"])
+    audit.record(event=Event.USER_CHANGED, actor=user, obj=user, request=request,
+                 detail="本人修改电子邮箱" if old else "本人登记电子邮箱")
+    return user
+
+
 # The notice at the member's next login ---------------------------------------------------------
 
 def _when(moment):

@@ -150,3 +150,36 @@ def recovery_needs_otp():
     from accounts.sessions import two_factor_required
 
     return two_factor_required()
+
+
+class OwnEmailForm(forms.Form):
+    email = forms.EmailField(
+        label="电子邮箱", required=False,
+        help_text="忘记密码时，设置密码链接只发到这个邮箱。请填写只有您本人能收信的邮箱。",
+        error_messages={"invalid": "请输入有效的电子邮箱地址，例如 zhangsan@example.gov.cn。"},
+    )
+    password = forms.CharField(
+        label="当前密码", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@login_required
+def own_email(request):
+    """我的电子邮箱: only the member changes the address a reset link goes to."""
+    form = OwnEmailForm(request.POST or None, initial={"email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            recovery.email_change_own(
+                user=request.user, email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"], request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("password", exc)
+        else:
+            messages.success(request, "电子邮箱已保存。")
+            return redirect("admin:index")
+    context = {**admin.site.each_context(request), "title": "我的电子邮箱", "form": form}
+    return render(request, "admin/accounts/own_email.html", context)

@@ -449,3 +449,18 @@ class TwoPersonTests(Setup):
         url = reverse("admin:accounts_user_device_removal", args=[self.head.pk])
         self.assertEqual(self.client.post(url, {"reason": "x"}).status_code, 403)
         self.assertFalse(self.head.recoveries.exists())
+
+
+class OwnEmailTests(Setup):
+    def test_only_the_member_changes_the_address_and_must_confirm_with_the_password(self):
+        self.client.force_login(self.reviewer)
+        self.assertContains(self.client.get(reverse("admin:password_change")),
+                            reverse("accounts:own_email"))
+        url = reverse("accounts:own_email")
+        response = self.client.post(url, {"email": "me@jia.gov.cn", "password": "wrong"})
+        self.assertContains(response, "当前密码不正确")
+        self.assertEqual(User.objects.get(pk=self.reviewer.pk).email, "")
+        self.client.post(url, {"email": "me@jia.gov.cn", "password": PASSWORD})
+        self.assertEqual(User.objects.get(pk=self.reviewer.pk).email, "me@jia.gov.cn")
+        row = AuditEvent.objects.get(event=Event.USER_CHANGED, object_id=str(self.reviewer.pk))
+        self.assertEqual((row.actor, row.detail), (self.reviewer, "本人登记电子邮箱"))
