@@ -185,11 +185,24 @@ PASSWORD_HELP = (
 )
 
 
+class PasswordStateWidget(forms.Widget):
+    """Whether a password is set — no hash summary and no "set password" button."""
+
+    template_name = "accounts/widgets/password_state.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        usable = bool(value) and not str(value).startswith("!")
+        context["state"] = "已由本人设置" if usable else "尚未设置（等待本人通过设置密码链接设置）"
+        return context
+
+
 class StaffChangeForm(UserChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "password" in self.fields:
             self.fields["password"].help_text = PASSWORD_HELP
+            self.fields["password"].widget = PasswordStateWidget()
 
     def clean(self):
         cleaned = super().clean()
