@@ -285,6 +285,13 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         # The same queryset answers the user autocomplete of the membership forms.
         return recovery.users_in_reach(request.user, super().get_queryset(request))
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "membership" and request.GET.get("field_name") == "user":
+            # The membership forms' user autocomplete offers only the accounts one may grant to.
+            queryset = queryset.filter(pk__in=recovery.grantees(request.user).values("pk"))
+        return queryset, distinct
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
@@ -431,7 +438,7 @@ class MembershipAdmin(AgencyScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = recovery.users_in_reach(request.user).filter(is_superuser=False)
+            kwargs["queryset"] = recovery.grantees(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

@@ -56,16 +56,9 @@ def _district_ids(actor):
     return access._access(actor).districts
 
 
-def users_in_reach(actor, queryset=None):
-    """The accounts an administrator may see in the user admin and grant roles to.
-
-    The superuser: all. 系统管理员 and 安全管理员: all. 区级管理员: accounts whose every
-    membership lies in the district and who hold no administrator role — plus the accounts the
-    administrator created that hold no membership elsewhere.
-    """
-    queryset = User.objects.all() if queryset is None else queryset
-    if access.holds_admin_role(actor, AdminRole.SYSTEM, AdminRole.SECURITY):  # superuser too
-        return queryset
+def _district_reach(actor, queryset):
+    """Accounts whose every membership lies in the actor's district and who hold no
+    administrator role, plus accounts the actor created that hold no membership elsewhere."""
     ids = _district_ids(actor)
     if not ids:
         return queryset.none()
@@ -77,15 +70,38 @@ def users_in_reach(actor, queryset=None):
     )
 
 
+def users_in_reach(actor, queryset=None):
+    """The accounts an administrator sees in the user admin (and its autocomplete).
+
+    The superuser, 系统管理员 and 安全管理员: all. 区级管理员: ``_district_reach``.
+    """
+    queryset = User.objects.all() if queryset is None else queryset
+    if access.holds_admin_role(actor, AdminRole.SYSTEM, AdminRole.SECURITY):  # superuser too
+        return queryset
+    return _district_reach(actor, queryset)
+
+
+def grantees(actor):
+    """The accounts the actor may give a business role to."""
+    if actor.is_superuser:
+        return User.objects.filter(is_superuser=False)
+    return _district_reach(actor, User.objects.all())
+
+
 def may_manage(actor, target):
-    """Edit the account, grant it roles, send it a reset link (not one's own account)."""
-    if target.pk == actor.pk or (target.is_superuser and not actor.is_superuser):
+    """Edit the account, send it a reset link (never one's own account, nor the superuser's).
+
+    系统管理员: any other account. 区级管理员: the accounts of ``_district_reach``.
+    """
+    if not actor.is_active or target.pk == actor.pk:
         return False
-    if actor.is_superuser or access.holds_admin_role(actor, AdminRole.SYSTEM):
-        return actor.is_active
-    return users_in_reach(actor, User.objects.filter(pk=target.pk)).exists() and bool(
-        _district_ids(actor)
-    )
+    if actor.is_superuser:
+        return True
+    if target.is_superuser:
+        return False
+    if access.holds_admin_role(actor, AdminRole.SYSTEM):
+        return True
+    return _district_reach(actor, User.objects.filter(pk=target.pk)).exists()
 
 
 def may_reset(actor, target):

@@ -351,6 +351,18 @@ class ResetByMailTests(Setup):
                                             {"delivery": "email"})
                 self.assertEqual(response.status_code == 302, allowed)
 
+    def test_a_district_admin_who_is_also_security_admin_gains_no_reach_from_it(self):
+        admin_role_grant(user=self.district_admin, role=AdminRole.SECURITY)
+        self.client.force_login(self.district_admin)
+        url = reverse("admin:accounts_user_reset", args=[self.outsider.pk])
+        self.assertEqual(self.client.post(url, {"delivery": "email"}).status_code, 403)
+        response = self.client.get(reverse("admin:autocomplete"), {
+            "app_label": "accounts", "model_name": "membership", "field_name": "user", "term": "",
+        })
+        offered = {int(row["id"]) for row in json.loads(response.content)["results"]}
+        self.assertIn(self.clerk.pk, offered)
+        self.assertNotIn(self.outsider.pk, offered)
+
     def test_new_accounts_have_no_admin_chosen_password_and_get_the_link(self):
         self.client.force_login(self.district_admin)
         with self.captureOnCommitCallbacks(execute=True):
