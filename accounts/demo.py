@@ -1,5 +1,6 @@
 """Demo accounts: one per business role of the demo agency (``agencies.demo``), and one per
-administrator role (三权分立), so the audit screen can be shown.
+administrator role (三权分立) — two 安全管理员, so that the audit screen and the two-person
+approvals (``accounts.recovery``) can be shown.
 
 Everything is marked as demo data; running it twice changes nothing.
 """
@@ -13,6 +14,8 @@ DEMO_PASSWORD = "Gongkai@2017demo"
 ACCOUNTS = [
     ("xitong_demo", "系统管理员（演示）", AdminRole.SYSTEM),
     ("anquan_demo", "安全管理员（演示）", AdminRole.SECURITY),
+    # A second one: a device removal or a letter needs an approver other than the requester.
+    ("anquan2_demo", "安全管理员二（演示）", AdminRole.SECURITY),
     ("shenji_demo", "审计管理员（演示）", AdminRole.AUDIT),
 ]
 
