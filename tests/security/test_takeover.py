@@ -8,6 +8,7 @@ import json
 import re
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
@@ -230,19 +231,13 @@ def admin_paths(test, actor, target):
     for role in Role:
         c.post(reverse("admin:accounts_membership_add"),
                {"user": uid, "agency": test.agency.pk, "role": role})
-    for group in ("安全管理员", "系统管理员", "区级管理员"):
-        from django.contrib.auth.models import Group, Permission
-
-        g = Group.objects.filter(name=group).first()
-        if g is not None:
-            c.post(reverse("admin:auth_group_change", args=[g.pk]), {
-                "name": g.name,
-                "permissions": list(Permission.objects.values_list("pk", flat=True)),
-            })
+    every_permission = list(Permission.objects.values_list("pk", flat=True))
+    for group in Group.objects.filter(name__in=["安全管理员", "系统管理员", "区级管理员"]):
+        c.post(reverse("admin:auth_group_change", args=[group.pk]),
+               {"name": group.name, "permissions": every_permission})
     c.post(reverse("admin:accounts_user_change", args=[actor.pk]), {
         "username": actor.username, "name": "x", "is_active": "on", "is_staff": "on",
-        "groups": list(__import__("django.contrib.auth.models", fromlist=["Group"])
-                       .Group.objects.values_list("pk", flat=True)),
+        "groups": list(Group.objects.values_list("pk", flat=True)),
         "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
     })
     c.logout()
@@ -255,8 +250,13 @@ class EveryRoleTests(Setup):
             "区级管理员": self.district_admin, "系统管理员": self.system,
             "安全管理员": self.security, "审计管理员": self.auditor,
         }
+        def powers():
+            return (set(Group.objects.values_list("name", "permissions__codename")),
+                    set(User.groups.through.objects.values_list("user_id", "group_id")))
+
+        before_powers = powers()
         for label, actor in attackers.items():
-            for target in (self.head, self.clerk, self.outsider, self.auditor, self.security2):
+            for target in (self.head, self.clerk, self.outsider, self.security2):
                 if target == actor:
                     continue
                 with self.subTest(attacker=label, target=target.username):
@@ -280,6 +280,11 @@ class EveryRoleTests(Setup):
                         target.recoveries.filter(token_hash__gt="", delivery="letter").exists()
                     )
                     self.assertFalse(re.search("evil@example.com", str(mail.outbox)))
+        # Nobody widened a role's permissions or gained an administrator role (the 安全管理员 may
+        # revoke other people's roles: that is the job, and takes nobody's account).
+        permissions, holders = powers()
+        self.assertEqual(permissions, before_powers[0])
+        self.assertLessEqual(holders, before_powers[1])
 
 
 def link_in(message):
