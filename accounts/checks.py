@@ -1,7 +1,7 @@
 """System checks for the security settings and, with ``--database default``, the accounts.
 
 ``manage.py check --database default`` lists default account names, dormant accounts, extra
-superusers and broken separation of duties; ``check --deploy`` covers the settings.
+superusers, a lone 安全管理员 (nobody to approve) and broken separation of duties; ``check --deploy`` covers the settings.
 """
 
 from datetime import timedelta
@@ -49,7 +49,7 @@ def accounts_hygiene(app_configs, databases=None, **kwargs):
     if not databases:
         return []
     from accounts.duties import INCOMPATIBLE
-    from accounts.models import User
+    from accounts.models import AdminRole, User
 
     problems = []
     dormant_days = settings.ACCOUNT_DORMANT_DAYS
@@ -76,6 +76,12 @@ def accounts_hygiene(app_configs, databases=None, **kwargs):
             problems.append(Warning(
                 f"有 {len(superusers)} 个启用的超级管理员：{'、'.join(superusers)}。",
                 hint="超级管理员只用于应急，平时应只保留一个并停用。", id="accounts.W003",
+            ))
+        security = active.filter(groups__name=AdminRole.SECURITY).count()
+        if security == 1:
+            problems.append(Warning(
+                "只有一名安全管理员：解除动态口令绑定和打印设置密码交接函须由另一名安全管理员批准。",
+                hint="请再指定一名安全管理员（不能由申请人本人批准）。", id="accounts.W004",
             ))
         for first, second in INCOMPATIBLE:
             both = active.annotate(

@@ -198,6 +198,12 @@ class AccountChecksTests(TestCase):
         User.objects.create_superuser("yingji2", password="X-Passw0rd-long-2")
         self.assertIn("accounts.W003", self.run_checks())
 
+    def test_a_lone_security_administrator_is_flagged(self):
+        make_admin(AdminRole.SECURITY, username="anquan_only")
+        self.assertIn("accounts.W004", self.run_checks())
+        make_admin(AdminRole.SECURITY, username="anquan_second")
+        self.assertNotIn("accounts.W004", self.run_checks())
+
     def test_a_clean_database_has_no_findings(self):
         make_staff(username="zhangsan")
         self.assertNotIn("accounts.", self.run_checks())
