@@ -173,7 +173,7 @@ class AttackTests(Setup):
 
     def test_head_cannot_move_the_agency_out_of_its_district(self):
         self.client.force_login(self.head)
-        url = reverse("admin:disclosure_agency_change", args=[self.agency.pk])
+        url = reverse("admin:agencies_agency_change", args=[self.agency.pk])
         page = self.client.get(url)
         self.assertEqual(page.status_code, 200)
         form = page.context["adminform"].form
@@ -185,7 +185,7 @@ class AttackTests(Setup):
 
     def test_district_admin_moves_agencies_only_within_the_district(self):
         self.client.force_login(self.district_admin)
-        url = reverse("admin:disclosure_agency_change", args=[self.agency.pk])
+        url = reverse("admin:agencies_agency_change", args=[self.agency.pk])
         form = self.client.get(url).context["adminform"].form
         self.assertNotIn("parent", form.fields.keys() - {"parent"})
         data = {k: v for k, v in form.initial.items() if v is not None}
