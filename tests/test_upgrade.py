@@ -185,12 +185,19 @@ def test_the_agency_content_type_is_the_same_row_renamed(upgrade):
     assert {key: pk for key, pk in old.items() if key != ("disclosure", "agency")}.items() <= new.items()
 
 
+# Taken away on purpose (issue 12): the 安全管理员 no longer edits the roles' permissions nor
+# deletes a member's second factor alone (a second 安全管理员 approves a removal).
+WITHDRAWN = {"安全管理员": {"auth.change_group", "otp_totp.delete_totpdevice"}}
+
+
 def test_grants_on_agencies_carry_over(upgrade):
     before, after, _ = upgrade
     for group, names in before["groups"].items():
         moved = {name.replace("disclosure.", "agencies.") if name.endswith("_agency") else name
                  for name in names}
-        assert moved <= set(after["groups"][group]), group
+        withdrawn = WITHDRAWN.get(group, set())
+        assert moved - withdrawn <= set(after["groups"][group]), group
+        assert not withdrawn & set(after["groups"][group]), group
     assert after["user_groups"] == before["user_groups"]
 
 
