@@ -22,4 +22,6 @@ class AgencyAdmin(admin.ModelAdmin):
                         "email", "guide_notes")},
         ),
         ("公开制度", {"fields": ("rules_text",)}),
+        ("依申请公开告知书", {"fields": ("reconsideration_body", "litigation_court",
+                                    "notice_number_pattern")}),
     )

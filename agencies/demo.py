@@ -13,6 +13,14 @@ RULES = """政务公开工作考核、社会评议和责任追究制度
 政府信息依申请公开办理制度"""
 
 
+# The remedy clause of the notices names these: since the 2023 行政复议法 (in force 2024-01-01) a
+# county department's reconsideration body is the county people's government.
+NOTICE_SETTINGS = {
+    "reconsideration_body": "吴忠市利通区人民政府", "litigation_court": "吴忠市利通区人民法院",
+    "notice_number_pattern": "吴利安公开〔{year}〕第{seq}号",
+}
+
+
 def seed(ctx):
     district, _ = Agency.objects.get_or_create(
         slug="ltq",
@@ -30,7 +38,10 @@ def seed(ctx):
             "ogi_office": "利通区安全生产监督管理局办公室", "address": "宁夏回族自治区吴忠市利通区",
             "postcode": "751100", "phone": "0953-2666295", "email": "ltqaqjdj@126.com",
             "guide_notes": "本局设立了政府信息公开查阅点，公众可在办公时间到局办公室查阅已公开的政府信息。",
-            "rules_text": RULES, "sort_order": 10, "is_demo": True,
+            "rules_text": RULES, "sort_order": 10, "is_demo": True, **NOTICE_SETTINGS,
         },
     )
+    # A demo agency created before these settings existed gets them too (only where empty).
+    Agency.objects.filter(pk=agency.pk, reconsideration_body="").update(**NOTICE_SETTINGS)
+    agency.refresh_from_db()
     ctx.district, ctx.agency = district, agency

@@ -27,6 +27,20 @@ def validate_index_pattern(pattern):
         raise ValidationError("索引号格式必须包含流水号 {seq}。", code="missing_seq")
 
 
+def validate_notice_number_pattern(pattern):
+    """A notice number (告知书文号) pattern: ``{year}`` and ``{seq}``, e.g. 吴利安公开〔{year}〕第{seq}号."""
+    try:
+        pattern.format(year=2026, seq=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationError(
+            "告知书文号格式无效：只能使用 {year}、{seq} 占位符，例如 吴利安公开〔{year}〕第{seq}号。",
+            code="invalid_pattern",
+        ) from exc
+    if "{seq" not in pattern or "{year" not in pattern:
+        raise ValidationError("告知书文号格式必须包含年份 {year} 和流水号 {seq}。",
+                              code="missing_seq")
+
+
 class AgencyQuerySet(models.QuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
@@ -77,6 +91,24 @@ class Agency(models.Model):
         help_text="本机构的公开工作制度（保密审查、考核、责任追究等），每段一行，显示在「公开制度」页面。",
     )
     sort_order = models.PositiveIntegerField("排序", default=100)
+    # What every notice (告知书) of an application needs: its remedy clause and its number.
+    reconsideration_body = models.CharField(
+        "行政复议机关", max_length=100, blank=True,
+        help_text="写入告知书的救济条款。依2024年1月1日起施行的行政复议法，县级人民政府工作部门的"
+                  "行政复议机关一般为本级人民政府，例如：吴忠市利通区人民政府。未填写时告知书写作"
+                  "“行政复议机关”，并提示补填。",
+    )
+    litigation_court = models.CharField(
+        "行政诉讼管辖法院", max_length=100, blank=True,
+        help_text="写入告知书的救济条款；行政案件实行集中管辖的，填集中管辖的法院。未填写时写作"
+                  "“有管辖权的人民法院”。",
+    )
+    notice_number_pattern = models.CharField(
+        "告知书文号格式", max_length=60, default="公开〔{year}〕第{seq}号",
+        validators=[validate_notice_number_pattern],
+        help_text="告知书出具时按本格式顺序编号，每年从1开始，不跳号。占位符：{year} 年份，"
+                  "{seq} 流水号。例如：吴利安公开〔{year}〕第{seq}号。",
+    )
     is_demo = models.BooleanField("演示数据", default=False, editable=False)
 
     objects = AgencyQuerySet.as_manager()

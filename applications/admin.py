@@ -6,6 +6,7 @@ whose POST calls one service; nothing here assigns a status or a due date.
 """
 
 import csv
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
@@ -20,15 +21,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.admin import AgencyScopedAdmin
-from applications import forms, pii, services
+from applications import forms, notices, pii, services
 from applications.models import (
     OPEN_STATUSES,
     Appeal,
     Application,
+    Channel,
     Notice,
+    NoticeKind,
+    NoticeStatus,
     Status,
 )
 from applications.views import form_errors_from
+
+# A 受理回执 is handed over or posted for applications that arrive on paper (in person, by post);
+# online applicants get their receipt on screen.
+ACKNOWLEDGED_CHANNELS = (Channel.IN_PERSON, Channel.POST, Channel.FAX, Channel.PHONE)
+
+
+def digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -60,9 +72,10 @@ STEPS = {
                        (Status.HANDLING,), "国办函〔2020〕109号：按件或按量计收，只能选一种。"),
     "fee_paid": Step("收到缴费", forms.FeePaidForm, services.application_fee_paid,
                      (Status.FEE_PENDING,)),
-    "reply": Step("答复", forms.ReplyForm, services.application_reply,
+    # Not a plain step: the reply has its own page (choose, preview, issue).
+    "reply": Step("答复", forms.ReplyForm, None,
                   (Status.REVIEWING, Status.HANDLING, Status.CORRECTION, Status.FEE_PENDING),
-                  "选择一项办理结果；系统生成答复书草稿，核对后出具。"),
+                  "选择一项办理结果，填写理由，预览答复书，核对后出具。"),
     "withdraw": Step("申请人撤回", forms.WithdrawForm, services.application_withdraw,
                      tuple(OPEN_STATUSES), "撤回的申请在年度报告中计入“其他处理 3.其他”。"),
     "archive": Step("归档", forms.OnForm, services.application_archive,
@@ -136,6 +149,9 @@ class ApplicationAdmin(AgencyScopedAdmin):
             path("register/", wrap(self.register_view), name="applications_application_register"),
             path("<int:pk>/step/<slug:step>/", wrap(self.step_view),
                  name="applications_application_step"),
+            path("<int:pk>/reply/", wrap(self.reply_view), name="applications_application_reply"),
+            path("<int:pk>/acknowledge/", wrap(self.acknowledge_view),
+                 name="applications_application_acknowledge"),
             path("<int:pk>/reveal/", wrap(self.reveal_view),
                  name="applications_application_reveal"),
             path("<int:pk>/appeal/", wrap(self.appeal_view),
@@ -202,15 +218,21 @@ class ApplicationAdmin(AgencyScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self._get(request, object_id)
         can_change = self.has_change_permission(request, application)
-        steps = [(key, step) for key, step in STEPS.items()
+        steps = [(key, step, step.form is forms.OnForm) for key, step in STEPS.items()
                  if can_change and application.status in step.statuses]
+        notice_list = list(application.notices.all())
         return TemplateResponse(request, "admin/applications/application/case.html", self._context(
             request, application,
             title=f"申请 {application.tracking_number}",
             steps=steps, can_change=can_change,
             can_reveal=services.can_reveal(request.user, application),
             pauses=list(application.pauses.all()),
-            notices=list(application.notices.all()),
+            notices=notice_list,
+            draft_reply=next((n for n in notice_list
+                              if n.kind == NoticeKind.REPLY and not n.is_issued), None),
+            acknowledgeable=can_change and application.channel in ACKNOWLEDGED_CHANNELS
+            and not any(n.kind == NoticeKind.ACKNOWLEDGEMENT for n in notice_list),
+            missing_settings=notices.missing_settings(application.agency),
             appeals=list(application.appeals.all()),
             events=list(application.events.select_related("actor")),
             today=timezone.localdate(),
@@ -220,6 +242,8 @@ class ApplicationAdmin(AgencyScopedAdmin):
         application = self._get(request, pk, change=True)
         if step not in STEPS:
             raise Http404
+        if step == "reply":
+            return redirect("admin:applications_application_reply", pk=application.pk)
         spec = STEPS[step]
         form = spec.form(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -284,13 +308,68 @@ class ApplicationAdmin(AgencyScopedAdmin):
             step=Step("记录审结结果", forms.AppealDecideForm, None, ()),
         ))
 
+    def reply_view(self, request, pk):
+        """The one 答复 page: choose the outcome, give the reason, preview, issue."""
+        application = self._get(request, pk, change=True)
+        if application.status not in STEPS["reply"].statuses:
+            messages.error(request, f"当前状态为“{application.get_status_display()}”，不能作出答复。")
+            return redirect(self._case_url(application))
+        draft = application.notices.filter(kind=NoticeKind.REPLY, status=NoticeStatus.DRAFT).first()
+        initial = {"outcome": draft.outcome, **draft.details} if draft else {}
+        form = forms.ReplyForm(initial=initial)
+        issue_form = None
+        if request.method == "POST" and "issue" in request.POST:
+            issue_form = forms.IssueForm(request.POST)
+            if issue_form.is_valid():
+                d = issue_form.cleaned_data
+                if draft is None or draft.pk != d["notice"] or digest(draft.body) != d["digest"]:
+                    messages.error(request, "答复书草稿已经改变，请核对下面的预览后再出具。")
+                else:
+                    try:
+                        notice = services.notice_issue(notice=draft, by=request.user, on=d["on"])
+                    except ValidationError as exc:
+                        messages.error(request, " ".join(exc.messages))
+                    else:
+                        messages.success(request, f"答复书已出具（{notice.number}），申请已答复。")
+                        return redirect("admin:applications_notice_edit", pk=notice.pk)
+        elif request.method == "POST":
+            form = forms.ReplyForm(request.POST)
+            if form.is_valid():
+                try:
+                    draft = services.application_reply_draft(
+                        application=application, by=request.user, on=form.cleaned_data["on"],
+                        **form.service_fields())
+                except ValidationError as exc:
+                    form_errors_from(form, exc)
+                else:
+                    messages.success(request, "已生成答复书草稿，请核对预览；无误后点“出具”。")
+                    return redirect(f"{request.path}?on={form.cleaned_data['on']:%Y-%m-%d}#preview")
+        on = request.GET.get("on") or timezone.localdate().isoformat()
+        if draft is not None:
+            issue_form = forms.IssueForm(initial={"notice": draft.pk, "digest": digest(draft.body),
+                                                  "on": on})
+        hand_edited = draft is not None and draft.outcome and draft.body != notices.reply_body(
+            application, draft.outcome, draft.details)
+        return TemplateResponse(request, "admin/applications/application/reply.html", self._context(
+            request, application, form=form, draft=draft, issue_form=issue_form, issue_on=on,
+            hand_edited=hand_edited,
+            missing_settings=notices.missing_settings(application.agency),
+            title=f"答复 · {application}",
+        ))
+
+    def acknowledge_view(self, request, pk):
+        application = self._get(request, pk, change=True)
+        if request.method != "POST":
+            return redirect(self._case_url(application))
+        notice = services.application_acknowledge(application=application, by=request.user)
+        return redirect("admin:applications_notice_edit", pk=notice.pk)
+
     def notice_view(self, request, pk):
         """Edit a draft notice, or issue it; an issued notice is shown read-only."""
         notice = get_object_or_404(Notice, pk=pk)
         application = self._get(request, notice.application_id)
         can_change = self.has_change_permission(request, application)
-        form = forms.NoticeForm(request.POST or None,
-                                initial={"number": notice.number, "body": notice.body})
+        form = forms.NoticeForm(request.POST or None, initial={"body": notice.body})
         if request.method == "POST":
             if not can_change:
                 raise PermissionDenied
@@ -299,8 +378,8 @@ class ApplicationAdmin(AgencyScopedAdmin):
                     notice = services.notice_update(notice=notice, by=request.user,
                                                     **form.cleaned_data)
                     if "issue" in request.POST:
-                        services.notice_issue(notice=notice, by=request.user)
-                        messages.success(request, "告知书已出具，内容已冻结。")
+                        notice = services.notice_issue(notice=notice, by=request.user)
+                        messages.success(request, f"告知书已出具（{notice.number}），内容已冻结。")
                     else:
                         messages.success(request, "草稿已保存。")
                 except ValidationError as exc:
@@ -309,7 +388,9 @@ class ApplicationAdmin(AgencyScopedAdmin):
                     return redirect("admin:applications_notice_edit", pk=notice.pk)
         return TemplateResponse(request, "admin/applications/application/notice.html",
                                 self._context(request, application, notice=notice, form=form,
-                                              can_change=can_change, title=notice.title))
+                                              can_change=can_change, title=notice.title,
+                                              missing_settings=notices.missing_settings(
+                                                  application.agency)))
 
     def notice_print_view(self, request, pk):
         notice = get_object_or_404(Notice, pk=pk)

@@ -53,7 +53,6 @@ def seed(ctx):
     if Application.objects.filter(agency=agency, is_demo=True).exists():
         return
     clerk, head = ctx.users[Role.CLERK], ctx.users[Role.HEAD]
-    serial = iter(range(1, 100))
 
     def register(received, applicant_type, applicant, description, channel=Channel.IN_PERSON,
                  **dates):
@@ -65,18 +64,16 @@ def seed(ctx):
         return application
 
     def issue_all(application, on):
-        year = on.year
         for notice in Notice.objects.filter(application=application, status=NoticeStatus.DRAFT):
-            notice.number = f"利安监依申〔{year}〕{next(serial)}号"
-            notice.save(update_fields=["number"])
             services.notice_issue(notice=notice, by=clerk, on=on)
 
     def handle(application, on):
         services.application_review(application=application, by=clerk, on=on)
         services.application_accept(application=application, by=clerk, on=on)
 
-    def reply(application, outcome, on, archive=True):
-        services.application_reply(application=application, by=clerk, outcome=outcome, on=on)
+    def reply(application, outcome, on, archive=True, **details):
+        services.application_reply(application=application, by=clerk, outcome=outcome, on=on,
+                                   **details)
         issue_all(application, on)
         if archive:
             services.application_archive(application=application, by=clerk, on=on)
@@ -90,7 +87,9 @@ def seed(ctx):
                  "本公司2021年安全生产检查记录及整改意见书。", channel=Channel.POST,
                  sent=date(2021, 9, 18), signed_on=date(2021, 9, 22))
     handle(a, date(2021, 9, 23))
-    reply(a, Outcome.PARTIAL, date(2021, 10, 19))
+    reply(a, Outcome.PARTIAL, date(2021, 10, 19),
+          withheld="检查记录中其他企业员工的姓名、身份证号码和联系电话", ground="denied.third_party",
+          reason="上述内容属于个人信息，公开会侵害相关人员的个人隐私")
 
     a = register(date(2022, 5, 11), ApplicantType.NATURAL_PERSON, _person(3, "王芳"),
                  "关于某小区燃气安全的文件。", channel=Channel.EMAIL, sent=date(2022, 5, 10),
@@ -102,7 +101,8 @@ def seed(ctx):
     issue_all(a, date(2022, 5, 13))
     services.application_receive_correction(application=a, by=clerk, on=date(2022, 5, 20))
     services.application_accept(application=a, by=clerk, on=date(2022, 5, 20))
-    reply(a, Outcome.NOT_HELD, date(2022, 6, 10))
+    reply(a, Outcome.NOT_HELD, date(2022, 6, 10),
+          reason="本机关检索了2019年以来的发文、收文和执法档案，未检索到涉及该小区燃气安全的文件")
 
     a = register(date(2022, 11, 1), ApplicantType.RESEARCH, _org(4, "赵研究", "宁夏某安全科学研究院"),
                  "2019—2021年利通区工贸企业事故调查报告。")
@@ -111,7 +111,8 @@ def seed(ctx):
                                party="涉事企业（演示）", on=date(2022, 11, 8))
     issue_all(a, date(2022, 11, 8))
     services.application_resume(application=a, by=clerk, on=date(2022, 11, 22))
-    reply(a, Outcome.THIRD_PARTY, date(2022, 12, 5), archive=False)
+    reply(a, Outcome.THIRD_PARTY, date(2022, 12, 5), archive=False,
+          reason="所申请的事故调查报告含有涉事企业的生产工艺和经营信息，该企业书面答复不同意公开并说明了理由")
     appeal = services.appeal_record(application=a, by=clerk, kind=AppealKind.RECONSIDERATION,
                                     filed_on=date(2023, 1, 10), body="吴忠市利通区人民政府")
     services.appeal_decide(appeal=appeal, by=clerk, result=AppealResult.UPHELD,
@@ -120,7 +121,8 @@ def seed(ctx):
     a = register(date(2023, 6, 5), ApplicantType.NATURAL_PERSON, _person(5, "刘强"),
                  "反映某加油站安全隐患，要求查处。", channel=Channel.PHONE)
     services.application_review(application=a, by=clerk, on=date(2023, 6, 5))
-    reply(a, Outcome.COMPLAINT, date(2023, 6, 8))
+    reply(a, Outcome.COMPLAINT, date(2023, 6, 8),
+          reason="您反映加油站存在安全隐患并要求查处，属于举报事项，本机关已转交执法监察部门依法处理")
 
     a = register(date(2023, 8, 14), ApplicantType.LEGAL_SERVICE, _org(6, "陈律师", "宁夏某律师事务所"),
                  "某企业2022年行政处罚决定书及听证材料。")
@@ -128,7 +130,8 @@ def seed(ctx):
     services.application_extend(application=a, by=head, days=10, on=date(2023, 9, 8),
                                 reason="所需信息涉及档案调取，需要较长时间")
     issue_all(a, date(2023, 9, 8))
-    reply(a, Outcome.ENFORCEMENT_FILE, date(2023, 9, 22))
+    reply(a, Outcome.ENFORCEMENT_FILE, date(2023, 9, 22),
+          reason="行政处罚决定书已依法主动公开，听证材料属于该案的行政执法案卷")
 
     a = register(date(2024, 4, 8), ApplicantType.NATURAL_PERSON, _person(7, "杨丽"),
                  "2023年度安全生产责任制考核结果。")

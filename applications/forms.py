@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from accounts import access
 from agencies.models import Agency
-from applications import deadlines
+from applications import deadlines, notices
 from applications.models import (
+    OUTCOME_GROUPS,
     AppealKind,
     AppealResult,
     ApplicantType,
@@ -17,7 +18,9 @@ from applications.models import (
     IdType,
     Outcome,
     PauseKind,
+    outcome_group,
 )
+from applications.notice_texts import GROUND_CHOICES
 from applications.services import ApplicantData
 from applications.validators import validate_credit_code, validate_phone, validate_resident_id
 
@@ -206,10 +209,64 @@ class FeePaidForm(OnForm):
     amount = forms.DecimalField(label="实收金额（元）", max_digits=10, decimal_places=2, min_value=0)
 
 
-class ReplyForm(OnForm):
-    outcome = forms.ChoiceField(label="办理结果（只能选一项；部分公开只计入“部分公开”）",
-                                choices=[("", "请选择")] + list(Outcome.choices), required=False)
-    note = forms.CharField(label="说明（不含个人信息）", max_length=300, required=False)
+class ReplyForm(forms.Form):
+    """The one 答复 page: outcome, reason, what is withheld and why; preview; issue."""
+
+    outcome = forms.ChoiceField(
+        label="办理结果", required=False, widget=forms.RadioSelect,
+        choices=[(group, [(value, label.split("（")[0]) for value, label in Outcome.choices
+                          if outcome_group(value) == key])
+                 for key, group in OUTCOME_GROUPS.items()],
+        help_text="只能选一项；部分公开（区分处理）的只计入“部分公开”。",
+    )
+    withheld = forms.CharField(
+        label="不予公开的内容", max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="部分公开时填写，例如：检查记录中企业员工的姓名、身份证号码和联系电话。",
+    )
+    ground = forms.ChoiceField(label="不予公开部分的依据", choices=GROUND_CHOICES,
+                               required=False, initial="denied.third_party")
+    reason = forms.CharField(
+        label="理由（写入答复书）", max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="写明具体理由，例如检索的范围、第三方的意见；不写申请人的个人信息。",
+    )
+    published = forms.CharField(
+        label="已主动公开的获取途径", max_length=300, required=False,
+        help_text="信息已经主动公开时填写（条例第三十六条第（一）项），例如：本机关门户网站"
+                  "“政府信息公开”栏目，2026年3月5日发布，索引号……。",
+    )
+    organ = forms.CharField(
+        label="负责公开的机关", max_length=100, required=False,
+        help_text="“本机关不掌握”且能确定负责公开的机关时填写（条例第三十六条第（五）项）。",
+    )
+    organ_contact = forms.CharField(label="该机关的联系方式", max_length=100, required=False)
+    basis = forms.CharField(label="法律依据（选“其他”时填写）", max_length=150, required=False)
+    on = forms.DateField(label="答复（出具）日期", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome and outcome not in notices.REASON_OPTIONAL and not (data.get("reason") or "").strip():
+            self.add_error("reason", "请填写理由：答复书须说明理由（条例第三十六条）。")
+        return data
+
+    def service_fields(self):
+        return {name: self.cleaned_data.get(name) or "" for name in
+                ("outcome", "reason", "withheld", "ground", "organ", "organ_contact",
+                              "published", "basis")}
+
+
+class IssueForm(forms.Form):
+    """出具: the draft exactly as previewed (its digest), on the chosen date."""
+
+    notice = forms.IntegerField(widget=forms.HiddenInput)
+    digest = forms.CharField(widget=forms.HiddenInput)
+    on = forms.DateField(widget=forms.HiddenInput)
 
 
 class WithdrawForm(OnForm):
@@ -230,5 +287,5 @@ class AppealDecideForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    number = forms.CharField(label="文号", max_length=60, required=False)
-    body = forms.CharField(label="正文", max_length=6000, widget=forms.Textarea(attrs={"rows": 16}))
+    body = forms.CharField(label="正文", max_length=6000, widget=forms.Textarea(attrs={"rows": 18}),
+                           help_text="文号在出具时按本机构的文号格式自动编排。")

@@ -173,7 +173,9 @@ def status(request):
     if application is None:
         return render(request, "applications/application_status.html",
                       {"form": form, "nav": "apply"})
-    issued = list(application.notices.filter(status=NoticeStatus.ISSUED).order_by("issued_on", "id"))
+    # The consultation letter goes to the third party (or another agency), not to the applicant.
+    issued = list(application.notices.filter(status=NoticeStatus.ISSUED)
+                  .exclude(kind=NoticeKind.CONSULTATION).order_by("issued_on", "id"))
     replies = [notice for notice in issued if notice.kind == NoticeKind.REPLY]
     return render(request, "applications/application_status.html", {
         "form": StatusForm(), "application": application, "notices": issued,

@@ -8,6 +8,7 @@ from applications.models.applicant import Applicant
 from applications.models.application import Application, ApplicationQuerySet
 from applications.models.choices import (
     OPEN_STATUSES,
+    OUTCOME_GROUPS,
     TRANSITIONS,
     AppealKind,
     AppealResult,
@@ -23,14 +24,22 @@ from applications.models.choices import (
     Outcome,
     PauseKind,
     Status,
+    outcome_group,
 )
-from applications.models.records import Appeal, ApplicationEvent, ClockPause, Notice
+from applications.models.records import (
+    Appeal,
+    ApplicationEvent,
+    ClockPause,
+    Notice,
+    NoticeCounter,
+)
 from applications.models.tally import ApplicationTally
 from applications.models.throttle import Throttle
 
 __all__ = [
-    "OPEN_STATUSES", "TRANSITIONS", "Appeal", "AppealKind", "AppealResult",
+    "OPEN_STATUSES", "OUTCOME_GROUPS", "TRANSITIONS", "Appeal", "AppealKind", "AppealResult",
     "Applicant", "ApplicantType", "Application", "ApplicationEvent", "ApplicationQuerySet",
     "ApplicationTally", "Channel", "ClockPause", "Delivery", "EventKind", "FeeMethod", "Form",
-    "IdType", "Notice", "NoticeKind", "NoticeStatus", "Outcome", "PauseKind", "Status", "Throttle",
+    "IdType", "Notice", "NoticeCounter", "NoticeKind", "NoticeStatus", "Outcome", "PauseKind", "Status", "Throttle",
+    "outcome_group",
 ]

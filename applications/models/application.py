@@ -133,6 +133,11 @@ class Application(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def answered_late(self):
+        """Answered after the due date: read from the issue date of the reply (closed_on)."""
+        return bool(self.closed_on and self.due_date and self.closed_on > self.due_date)
+
+    @property
     def is_waiting_for_correction(self):
         return self.status == Status.CORRECTION
 

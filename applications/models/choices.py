@@ -95,6 +95,21 @@ class Outcome(models.TextChoices):
     OTHER = "other.other", "其他"
 
 
+# The six groups of table 三's outcomes, as the reply page lists them.
+OUTCOME_GROUPS = {
+    "granted": "（一）予以公开",
+    "partial": "（二）部分公开",
+    "denied": "（三）不予公开",
+    "unable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
+}
+
+
+def outcome_group(outcome):
+    return outcome.split(".")[0]
+
+
 class FeeMethod(models.TextChoices):
     """国办函〔2020〕109号: one method per application."""
 
@@ -131,6 +146,7 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", "撤回申请"
     ARCHIVED = "archived", "归档"
     NOTICE_ISSUED = "notice_issued", "出具告知书"
+    REPLY_DRAFTED = "reply_drafted", "拟定答复（草稿）"
     APPEAL_RECORDED = "appeal_recorded", "登记复议诉讼"
     APPEAL_DECIDED = "appeal_decided", "复议诉讼结果"
     PII_REVEALED = "pii_revealed", "查看申请人完整信息"
@@ -142,6 +158,7 @@ class NoticeKind(models.TextChoices):
     EXTENSION = "extension", "延期答复告知书"
     CONSULTATION = "consultation", "征求意见函"
     FEE = "fee", "信息处理费缴费通知书"
+    ACKNOWLEDGEMENT = "acknowledgement", "政府信息公开申请受理回执"
 
 
 class NoticeStatus(models.TextChoices):

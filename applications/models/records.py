@@ -11,6 +11,7 @@ from applications.models.choices import (
     EventKind,
     NoticeKind,
     NoticeStatus,
+    Outcome,
     PauseKind,
     Status,
 )
@@ -77,6 +78,14 @@ class Notice(models.Model):
     addressee = models.CharField("收件人", max_length=120)
     body = models.TextField("正文", max_length=6000)
     legal_basis = models.CharField("法律依据", max_length=200)
+    outcome = models.CharField(
+        "办理结果", max_length=30, choices=Outcome.choices, blank=True,
+        help_text="答复书所答复的结果；出具时写入申请。",
+    )
+    details = models.JSONField(
+        "答复要素", default=dict, blank=True,
+        help_text="理由、不予公开的内容及依据、负责公开的机关等，用于重新生成正文。",
+    )
     status = models.CharField(
         "状态", max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
     )
@@ -98,6 +107,22 @@ class Notice(models.Model):
     @property
     def is_issued(self):
         return self.status == NoticeStatus.ISSUED
+
+    def _parts(self):
+        parts = [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+        if parts and parts[-1].startswith("（联系人"):
+            return parts[:-1], parts[-1]
+        return parts, ""
+
+    @property
+    def paragraphs(self):
+        """The body's paragraphs (blank-line separated; a single line break stays inside)."""
+        return self._parts()[0]
+
+    @property
+    def annotation(self):
+        """The closing （联系人…） line, printed as the 附注 under the date (GB/T 9704)."""
+        return self._parts()[1]
 
 
 class Appeal(models.Model):
@@ -130,3 +155,21 @@ class Appeal(models.Model):
     @property
     def is_pending(self):
         return self.result == AppealResult.PENDING
+
+
+class NoticeCounter(models.Model):
+    """The last notice serial (文号) handed out per agency and year (locked while allocating)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "告知书文号计数器"
+        verbose_name_plural = "告知书文号计数器"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="notice_counter_unique_agency_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}/{self.year}: {self.last_seq}"

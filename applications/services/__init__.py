@@ -13,7 +13,11 @@ draft edit, a reveal of personal data) are durable: when they return, the change
 
 from applications.models import OPEN_STATUSES
 from applications.services.appeals import appeal_decide, appeal_record
-from applications.services.documents import notice_issue, notice_update
+from applications.services.documents import (
+    application_acknowledge,
+    notice_issue,
+    notice_update,
+)
 from applications.services.intake import (
     PRIVACY_NOTICE_VERSION,
     ApplicantData,
@@ -30,6 +34,11 @@ from applications.services.personal_data import (
     can_reveal,
     record_export,
 )
+from applications.services.replies import (
+    allocate_number,
+    application_reply,
+    application_reply_draft,
+)
 from applications.services.workflow import (
     application_accept,
     application_archive,
@@ -38,7 +47,6 @@ from applications.services.workflow import (
     application_fee_paid,
     application_pause,
     application_receive_correction,
-    application_reply,
     application_request_correction,
     application_resume,
     application_review,
@@ -47,7 +55,8 @@ from applications.services.workflow import (
 )
 
 __all__ = [
-    "OPEN_STATUSES", "PII_ROLES", "PRIVACY_NOTICE_VERSION", "ApplicantData", "applicant_reveal",
+    "OPEN_STATUSES", "PII_ROLES", "PRIVACY_NOTICE_VERSION", "ApplicantData", "allocate_number",
+    "applicant_reveal", "application_acknowledge", "application_reply_draft",
     "application_accept", "application_archive", "application_extend", "application_fee_notice",
     "application_fee_paid", "application_pause", "application_receive_correction",
     "application_register", "application_reply", "application_request_correction",

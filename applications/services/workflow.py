@@ -77,7 +77,7 @@ def application_request_correction(*, application, by, items: str, on=None,
     application.correction_due = checked(add_workdays, on, days)
     change.save(EventKind.CORRECTION_REQUESTED, on=on,
                 fields=["correction_requested_on", "correction_due"])
-    draft_notice(application, NoticeKind.CORRECTION, items=items.strip())
+    draft_notice(application, NoticeKind.CORRECTION, items=items.strip(), days=days)
     return application
 
 
@@ -235,42 +235,6 @@ def application_fee_paid(*, application, by, amount: Decimal, on=None) -> Applic
     application.fee_paid_amount, application.fee_paid_on = amount, on
     change.save(EventKind.FEE_PAID, on=on, note=f"实收{amount}元",
                 fields=["fee_paid_amount", "fee_paid_on"])
-    return application
-
-
-@transaction.atomic
-def application_reply(*, application, by, outcome: str, on=None, note: str = "") -> Application:
-    """Answer with exactly one of the 21 outcomes; the application is closed on ``on``."""
-    application, change = begin(application, by=by)
-    if not outcome:
-        raise field_error("outcome", "请选择办理结果。", "outcome_required")
-    if outcome not in Outcome.values:
-        raise field_error("outcome", "办理结果无效。", "outcome_invalid")
-    on = business_date(on, not_before=application.received_on, what="答复日期")
-    move(application, Status.REPLIED)
-    status = application.status
-    if status == Status.CORRECTION:
-        if outcome != Outcome.NO_CORRECTION:
-            raise ValidationError("待补正的申请只能以“逾期不补正”办结，或收到补正后继续办理。",
-                                  code="outcome_status")
-        if on <= application.correction_due:
-            raise ValidationError(f"补正期限{application.correction_due:%Y-%m-%d}尚未届满。",
-                                  code="correction_not_due")
-    elif status == Status.FEE_PENDING:
-        if outcome != Outcome.UNPAID_FEE:
-            raise ValidationError("待缴费的申请只能以“逾期未缴费”办结，或缴费后继续办理。",
-                                  code="outcome_status")
-        pause = application.pauses.filter(kind=PauseKind.FEE, ended_on__isnull=True).first()
-        if pause and on <= pause.until:
-            raise ValidationError(f"缴费期限{pause.until:%Y-%m-%d}尚未届满。", code="fee_not_due")
-    elif outcome in (Outcome.NO_CORRECTION, Outcome.UNPAID_FEE):
-        raise ValidationError("只有待补正或待缴费且逾期的申请才能选择该结果。", code="outcome_status")
-    _end_pause(application, on)
-    application.status = Status.REPLIED
-    application.outcome, application.closed_on = outcome, on
-    change.save(EventKind.REPLIED, on=on, note=note or Outcome(outcome).label,
-                fields=["outcome", "closed_on"])
-    draft_notice(application, NoticeKind.REPLY)
     return application
 
 

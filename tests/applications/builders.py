@@ -1,7 +1,7 @@
 """Applications for tests, made through the real services."""
 
 from applications import services
-from applications.models import ApplicantType, Channel, Delivery, Form, IdType
+from applications.models import ApplicantType, Channel, Delivery, Form, IdType, Outcome
 from applications.validators import resident_id_check_char
 
 ID_NUMBER = "11010119900307" + "123"
@@ -23,8 +23,9 @@ def register(agency, by, received_on, *, channel=Channel.IN_PERSON,
     person = extra.pop("person", None) or applicant()
     application, _code = services.application_register(
         agency=agency, by=by, channel=channel, submitted_on=received_on, applicant=person,
-        applicant_type=applicant_type, description="2023年度安全生产检查计划", form=Form.ELECTRONIC,
-        delivery=Delivery.EMAIL, **extra,
+        applicant_type=applicant_type, **{"description": "2023年度安全生产检查计划",
+                                          "form": Form.ELECTRONIC, "delivery": Delivery.EMAIL,
+                                          **extra},
     )
     return application
 
@@ -33,3 +34,19 @@ def handling(agency, by, received_on):
     application = register(agency, by, received_on)
     services.application_review(application=application, by=by, on=received_on)
     return services.application_accept(application=application, by=by, on=received_on)
+
+
+def reply_details(outcome):
+    """What a reply with ``outcome`` needs besides the outcome (部分公开: what is withheld and
+    why; 其他: reason and legal basis)."""
+    if outcome == Outcome.PARTIAL:
+        return {"withheld": "检查记录中企业员工的姓名和联系电话", "ground": "denied.third_party"}
+    if outcome == Outcome.OTHER:
+        return {"reason": "申请人已通过其他途径获取所需信息并书面确认", "basis": "《条例》第三十三条"}
+    return {}
+
+
+def reply(application, by, outcome, on):
+    """Draft and issue the reply in one go: closed on ``on``."""
+    return services.application_reply(application=application, by=by, outcome=outcome, on=on,
+                                      **reply_details(outcome))

@@ -58,35 +58,49 @@ class StaffWorkflowTests(TestCase):
         self.assertContains(response, "某某文件内容")
         self.assertFalse(Application.objects.exists())
 
-    def test_steps_through_http_and_the_reply_notice(self):
+    def test_steps_through_http_and_the_one_reply_page(self):
         application = register(self.agency, self.clerk, date(2024, 6, 14))
         self.assertRedirects(self.step(application, "review", on="2024-06-14"),
                              f"{BASE}{application.pk}/change/")
         self.step(application, "accept", on="2024-06-17")
-        response = self.step(application, "reply", on="2024-06-10", outcome=Outcome.GRANTED)
+        url = f"{BASE}{application.pk}/reply/"
+        self.assertRedirects(self.client.get(f"{BASE}{application.pk}/step/reply/"), url)
+        response = self.client.post(url, {"on": "2024-06-10", "outcome": Outcome.GRANTED,
+                                          "preview": "1"})
         self.assertContains(response, "不能早于收到申请日期")
-        response = self.step(application, "reply", on="2024-06-20", outcome="")
+        response = self.client.post(url, {"on": "2024-06-20", "outcome": "", "preview": "1"})
         self.assertContains(response, "请选择办理结果")
-        self.step(application, "reply", on="2024-06-20", outcome=Outcome.GRANTED)
+        response = self.client.post(url, {"on": "2024-06-20", "outcome": Outcome.PARTIAL,
+                                          "reason": "", "preview": "1"})
+        self.assertContains(response, "请填写理由")
+        response = self.client.post(url, {"on": "2024-06-20", "outcome": Outcome.PARTIAL,
+                                          "reason": "公开会侵害员工的个人隐私", "preview": "1"})
+        self.assertContains(response, "部分公开时请写明不予公开的内容")
+        response = self.client.post(url, {
+            "on": "2024-06-20", "outcome": Outcome.PARTIAL, "withheld": "员工的姓名和电话。",
+            "ground": "denied.third_party", "reason": "公开会侵害员工的个人隐私。", "preview": "1",
+        }, follow=True)
+        self.assertContains(response, "不予公开的内容及理由：员工的姓名和电话，涉及商业秘密")
         application.refresh_from_db()
-        self.assertEqual(application.status, Status.REPLIED)
+        self.assertEqual(application.status, Status.HANDLING)  # the draft answers nothing yet
         notice = application.notices.get()
-        url = f"{BASE}notice/{notice.pk}/"
-        self.assertContains(self.client.get(url), "出具（出具后不能修改）")
-        response = self.client.post(url, {"number": "", "body": notice.body, "issue": "1"})
-        self.assertContains(response, "出具前请填写文号")
-        self.client.post(url, {"number": "某应急依申〔2024〕1号", "body": notice.body + "\n补充一句。",
-                               "issue": "1"})
+        issue = response.context["issue_form"].initial
+        stale = self.client.post(url, {**issue, "digest": "0" * 32, "issue": "1"}, follow=True)
+        self.assertContains(stale, "草稿已经改变")
+        response = self.client.post(url, {**issue, "issue": "1"}, follow=True)
+        self.assertRedirects(response, f"{BASE}notice/{notice.pk}/")
+        application.refresh_from_db()
         notice.refresh_from_db()
-        self.assertEqual(notice.status, NoticeStatus.ISSUED)
-        self.assertTrue(notice.body.endswith("补充一句。"))
-        page = self.client.get(url)
+        # Issued on the date chosen on the page: that is when the application was answered.
+        self.assertEqual((application.status, application.outcome, application.closed_on),
+                         (Status.REPLIED, Outcome.PARTIAL, date(2024, 6, 20)))
+        self.assertEqual((notice.status, notice.number), (NoticeStatus.ISSUED, "公开〔2024〕第1号"))
+        page = self.client.get(f"{BASE}notice/{notice.pk}/")
         self.assertNotContains(page, "保存草稿")
-        printed = self.client.get(f"{url}print/")
+        printed = self.client.get(f"{BASE}notice/{notice.pk}/print/")
         self.assertContains(printed, "某区应急管理局")
-        self.assertContains(printed, "某应急依申〔2024〕1号")
-        today = timezone.localdate()
-        self.assertContains(printed, f"{today.year}年{today.month}月{today.day}日")  # issue date
+        self.assertContains(printed, notice.number)
+        self.assertContains(printed, "2024年6月20日")  # issue date
         self.assertNotContains(printed, PHONE)
         self.assertNotContains(printed, 'style="')
 
@@ -158,3 +172,66 @@ class RemindDeadlinesTests(TestCase):
         call_command("remind_deadlines", stdout=out)
         self.assertIn("没有需要提醒", out.getvalue())
         self.assertEqual(mail.outbox, [])
+
+
+class ReplyPageTests(TestCase):
+    def setUp(self):
+        self.agency = make_agency(name="某区应急管理局")
+        self.clerk = make_staff(self.agency, Role.CLERK)
+        self.client.force_login(self.clerk)
+        self.application = handling(self.agency, self.clerk, date(2024, 6, 14))
+        self.url = f"{BASE}{self.application.pk}/reply/"
+
+    def test_a_hand_edited_draft_is_issued_as_edited_and_redrafting_warns(self):
+        notice = services.application_reply_draft(
+            application=self.application, by=self.clerk, outcome=Outcome.NOT_HELD,
+            on=date(2024, 6, 20), reason="检索了2023年以来的发文")
+        self.assertNotContains(self.client.get(self.url), "已手工修改")
+        services.notice_update(notice=notice, by=self.clerk, body=notice.body + "\n\n特此告知。")
+        page = self.client.get(self.url)
+        self.assertContains(page, "答复书正文已手工修改")
+        self.client.post(self.url, {**page.context["issue_form"].initial, "issue": "1"})
+        notice.refresh_from_db()
+        self.assertTrue(notice.is_issued)
+        self.assertTrue(notice.body.endswith("特此告知。"))
+
+    def test_the_page_warns_while_the_agency_has_no_reconsideration_body(self):
+        self.assertContains(self.client.get(self.url), "本机构尚未设置行政复议机关、行政诉讼管辖法院")
+        self.agency.reconsideration_body = "某区人民政府"
+        self.agency.litigation_court = "某区人民法院"
+        self.agency.save()
+        self.assertNotContains(self.client.get(self.url), "尚未设置")
+
+    def test_a_closed_application_has_no_reply_page(self):
+        services.application_reply(application=self.application, by=self.clerk,
+                                   outcome=Outcome.GRANTED, on=date(2024, 6, 20))
+        response = self.client.get(self.url, follow=True)
+        self.assertContains(response, "不能作出答复")
+
+
+class CasePageTests(TestCase):
+    def setUp(self):
+        self.agency = make_agency(name="某区应急管理局")
+        self.clerk = make_staff(self.agency, Role.CLERK)
+        self.client.force_login(self.clerk)
+
+    def test_date_only_steps_are_one_click_with_todays_date(self):
+        application = register(self.agency, self.clerk, date(2024, 6, 14))
+        page = self.client.get(f"{BASE}{application.pk}/change/")
+        today = timezone.localdate().isoformat()
+        self.assertContains(page, f'<input type="hidden" name="on" value="{today}">', html=False)
+        self.assertContains(page, "改日期")
+        self.client.post(f"{BASE}{application.pk}/step/review/", {"on": today})
+        application.refresh_from_db()
+        self.assertEqual(application.status, Status.REVIEWING)
+
+    def test_a_paper_application_gets_one_acknowledgement(self):
+        application = register(self.agency, self.clerk, date(2024, 6, 14))  # in person
+        self.assertContains(self.client.get(f"{BASE}{application.pk}/change/"), "生成受理回执")
+        response = self.client.post(f"{BASE}{application.pk}/acknowledge/")
+        notice = application.notices.get()
+        self.assertRedirects(response, f"{BASE}notice/{notice.pk}/")
+        self.assertIn("2024年7月12日前", notice.body)  # the due date (Art. 33)
+        self.client.post(f"{BASE}{application.pk}/acknowledge/")
+        self.assertEqual(application.notices.count(), 1)
+        self.assertNotContains(self.client.get(f"{BASE}{application.pk}/change/"), "生成受理回执")

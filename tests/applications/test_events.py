@@ -28,9 +28,10 @@ RECEIVED = date(2024, 6, 14)
 REPLIED_ON = date(2024, 7, 1)
 Event = AuditEvent.Event
 
-# Services that change no application on purpose: a draft notice is edited freely until it is
-# issued (issuing is the recorded act), and an export only reads (its audit row is tested below).
-NO_EVENT = {"notice_update", "record_export"}
+# Services that change no application on purpose: a draft notice (its text, or a 受理回执 drafted
+# for printing) is edited freely until it is issued (issuing is the recorded act), and an export
+# only reads (its audit row is tested below).
+NO_EVENT = {"notice_update", "application_acknowledge", "record_export"}
 
 
 class OneEventPerServiceTests(TestCase):
@@ -55,17 +56,6 @@ class OneEventPerServiceTests(TestCase):
         self.assertTrue(row.detail.startswith(EventKind(kind).label), row.detail)
         self.covered.add(service)
         return result
-
-    def replied(self):
-        application = handling(self.agency, self.clerk, RECEIVED)
-        return services.application_reply(application=application, by=self.clerk,
-                                          outcome=Outcome.GRANTED, on=REPLIED_ON)
-
-    def issue_reply(self, application):
-        notice = application.notices.get(kind=NoticeKind.REPLY)
-        notice.number = "测依申〔2024〕1号"
-        notice.save(update_fields=["number"])
-        return notice
 
     def test_every_service_writes_one_event_and_one_audit_row(self):
         clerk, head = self.clerk, self.head
@@ -112,13 +102,18 @@ class OneEventPerServiceTests(TestCase):
                             lambda: services.application_fee_paid(
                                 application=a, by=clerk, amount=Decimal(a.fee_amount),
                                 on=date(2024, 6, 28)))
-        a = self.assertOneEvent("application_reply", EventKind.REPLIED, T,
-                                lambda: services.application_reply(
-                                    application=a, by=clerk, outcome=Outcome.GRANTED,
-                                    on=REPLIED_ON))
-        notice = self.issue_reply(a)
+        correction = a.notices.get(kind=NoticeKind.CORRECTION)
         self.assertOneEvent("notice_issue", EventKind.NOTICE_ISSUED, T,
-                            lambda: services.notice_issue(notice=notice, by=clerk, on=REPLIED_ON))
+                            lambda: services.notice_issue(notice=correction, by=clerk,
+                                                          on=REPLIED_ON))
+        draft = self.assertOneEvent("application_reply_draft", EventKind.REPLY_DRAFTED, T,
+                                    lambda: services.application_reply_draft(
+                                        application=a, by=clerk, outcome=Outcome.GRANTED,
+                                        on=REPLIED_ON))
+        # Issuing the reply is the answer: one event, 答复, not a second 出具告知书.
+        self.assertOneEvent("notice_issue", EventKind.REPLIED, T,
+                            lambda: services.notice_issue(notice=draft, by=clerk, on=REPLIED_ON))
+        a.refresh_from_db()
         appeal = self.assertOneEvent("appeal_record", EventKind.APPEAL_RECORDED, T,
                                      lambda: services.appeal_record(
                                          application=a, by=clerk,
@@ -131,6 +126,10 @@ class OneEventPerServiceTests(TestCase):
         self.assertOneEvent("application_archive", EventKind.ARCHIVED, T,
                             lambda: services.application_archive(application=a, by=clerk,
                                                                  on=date(2024, 8, 2)))
+        c = handling(self.agency, clerk, RECEIVED)
+        self.assertOneEvent("application_reply", EventKind.REPLIED, T,
+                            lambda: services.application_reply(
+                                application=c, by=clerk, outcome=Outcome.GRANTED, on=REPLIED_ON))
         b = handling(self.agency, clerk, RECEIVED)
         self.assertOneEvent("application_withdraw", EventKind.WITHDRAWN, T,
                             lambda: services.application_withdraw(application=b, by=clerk,
@@ -145,10 +144,12 @@ class OneEventPerServiceTests(TestCase):
         self.assertEqual(changing - NO_EVENT, self.covered)
 
     def test_a_draft_edit_writes_no_event_and_an_export_only_its_audit_row(self):
-        application = self.replied()
-        notice = application.notices.get(kind=NoticeKind.REPLY)
+        application = handling(self.agency, self.clerk, RECEIVED)
+        notice = services.application_reply_draft(application=application, by=self.clerk,
+                                                  outcome=Outcome.GRANTED, on=REPLIED_ON)
         events, audits = ApplicationEvent.objects.count(), AuditEvent.objects.count()
-        services.notice_update(notice=notice, by=self.clerk, number="1号", body="正文")
+        services.notice_update(notice=notice, by=self.clerk, body="正文")
+        services.application_acknowledge(application=application, by=self.clerk)
         self.assertEqual((ApplicationEvent.objects.count(), AuditEvent.objects.count()),
                          (events, audits))
         services.record_export(by=self.clerk, count=3)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from applications import services, throttling, views
-from applications.models import Application, Notice, NoticeKind, Outcome, Throttle
+from applications.models import Application, Outcome, Throttle
 from tests.applications.builders import ADDRESS, ID_NUMBER, PHONE
 from tests.factories import make_agency, make_staff
 
@@ -203,15 +203,14 @@ class StatusTests(TestCase):
 
     def test_the_reply_notice_appears_once_issued(self):
         services.application_review(application=self.application, by=self.clerk, on=date(2024, 6, 14))
-        services.application_reply(application=self.application, by=self.clerk,
-                                   outcome=Outcome.GRANTED, on=date(2024, 6, 20))
-        notice = Notice.objects.get(kind=NoticeKind.REPLY)
+        notice = services.application_reply_draft(application=self.application, by=self.clerk,
+                                                  outcome=Outcome.GRANTED, on=date(2024, 6, 20))
+        self.assertContains(self.lookup(), "审核中")  # a draft reply answers nothing yet
         self.assertNotContains(self.lookup(), "答复如下")  # a draft is not shown
-        services.notice_update(notice=notice, by=self.clerk, number="某依申〔2024〕1号", body=notice.body)
         services.notice_issue(notice=notice, by=self.clerk, on=date(2024, 6, 20))
         response = self.lookup()
         self.assertContains(response, "予以公开")
-        self.assertContains(response, "某依申〔2024〕1号")
+        self.assertContains(response, "公开〔2024〕第1号")
         self.assertContains(response, "答复如下")
         self.assertNotContains(response, "王某")
 

@@ -8,6 +8,7 @@ from django.test import TestCase
 from accounts.models import Role
 from applications import dashboard, selectors, services
 from applications.models import AppealKind, AppealResult, ApplicantType, Outcome
+from tests.applications import builders
 from tests.applications.builders import handling, register
 from tests.factories import make_agency, make_staff
 
@@ -22,8 +23,7 @@ class Table3Tests(TestCase):
         self.other_clerk = make_staff(self.other, Role.CLERK)
 
     def reply(self, application, outcome, on):
-        return services.application_reply(application=application, by=self.clerk,
-                                          outcome=outcome, on=on)
+        return builders.reply(application, self.clerk, outcome, on)
 
     def test_every_row_and_column_is_present_with_zeros(self):
         table = selectors.table3(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])

@@ -59,25 +59,31 @@ class TransitionTableTests(TestCase):
         self.assertEqual(application.status, Status.REVIEWING)
         application = services.application_accept(application=application, by=self.clerk, on=RECEIVED)
         self.assertEqual(application.status, Status.HANDLING)
-        application = services.application_reply(application=application, by=self.clerk,
-                                                 outcome=Outcome.PARTIAL, on=date(2024, 7, 1))
+        self.assertRefused(services.application_reply_draft, "withheld_required",
+                           application=application, outcome=Outcome.PARTIAL, on=date(2024, 7, 1))
+        notice = services.application_reply_draft(
+            application=application, by=self.clerk, outcome=Outcome.PARTIAL, on=date(2024, 7, 1),
+            withheld="检查记录中企业员工的姓名", ground="denied.third_party")
+        application.refresh_from_db()
+        # A draft reply answers nothing: the application is still being handled.
         self.assertEqual((application.status, application.outcome, application.closed_on),
-                         (Status.REPLIED, Outcome.PARTIAL, date(2024, 7, 1)))
-        notice = application.notices.get(kind=NoticeKind.REPLY)
+                         (Status.HANDLING, "", None))
         self.assertIn("第三十七条", notice.legal_basis)
+        self.assertIn("第十五条", notice.legal_basis)
         self.assertEqual(notice.addressee, "张测试")
-        exc = self.assertRefused(services.application_archive, "reply_not_issued",
-                                 application=application, on=date(2024, 7, 2))
-        self.assertIn("答复书尚未出具", exc.messages[0])
-        notice.number = "测依申〔2024〕1号"
-        notice.save()
-        services.notice_issue(notice=notice, by=self.clerk, on=date(2024, 7, 1))
+        services.notice_issue(notice=notice, by=self.clerk, on=date(2024, 7, 3))
+        application.refresh_from_db()
+        notice.refresh_from_db()
+        self.assertEqual((application.status, application.outcome, application.closed_on),
+                         (Status.REPLIED, Outcome.PARTIAL, date(2024, 7, 3)))
+        self.assertEqual(notice.number, "公开〔2024〕第1号")
         application = services.application_archive(application=application, by=self.clerk,
-                                                   on=date(2024, 7, 2))
+                                                   on=date(2024, 7, 4))
         self.assertEqual(application.status, Status.ARCHIVED)
         kinds = list(application.events.values_list("kind", flat=True))
         self.assertEqual(kinds, [EventKind.REGISTERED, EventKind.REVIEW, EventKind.ACCEPTED,
-                                 EventKind.REPLIED, EventKind.NOTICE_ISSUED, EventKind.ARCHIVED])
+                                 EventKind.REPLY_DRAFTED, EventKind.REPLIED, EventKind.ARCHIVED])
+        self.assertIn("公开〔2024〕第1号", application.events.get(kind=EventKind.REPLIED).note)
 
     def test_illegal_moves_are_refused_with_the_current_status(self):
         application = register(self.agency, self.clerk, RECEIVED)
@@ -285,10 +291,10 @@ class NoticeTests(TestCase):
     def setUp(self):
         self.agency = make_agency(name="某区应急管理局")
         self.clerk = make_staff(self.agency, Role.CLERK)
-        application = handling(self.agency, self.clerk, RECEIVED)
-        self.application = services.application_reply(application=application, by=self.clerk,
-                                                      outcome=Outcome.NOT_HELD, on=date(2024, 7, 1))
-        self.notice = self.application.notices.get()
+        self.application = handling(self.agency, self.clerk, RECEIVED)
+        self.notice = services.application_reply_draft(
+            application=self.application, by=self.clerk, outcome=Outcome.NOT_HELD,
+            on=date(2024, 7, 1), reason="本机关检索了2023年以来的发文")
 
     def test_draft_is_generated_with_the_legal_basis_and_no_personal_data(self):
         self.assertIn("第三十六条第（四）项", self.notice.body)
@@ -297,18 +303,54 @@ class NoticeTests(TestCase):
         self.assertIn("行政复议", self.notice.body)
 
     def test_draft_is_editable_and_frozen_once_issued(self):
-        with self.assertRaises(ValidationError) as ctx:
-            services.notice_issue(notice=self.notice, by=self.clerk, on=date(2024, 7, 1))
-        self.assertIn("文号", str(ctx.exception))
-        notice = services.notice_update(notice=self.notice, by=self.clerk,
-                                        number="某应急依申〔2024〕3号", body="改过的正文")
+        notice = services.notice_update(notice=self.notice, by=self.clerk, body="改过的正文")
+        self.assertEqual(notice.number, "")
         notice = services.notice_issue(notice=notice, by=self.clerk, on=date(2024, 7, 1))
-        self.assertEqual((notice.status, notice.body), (NoticeStatus.ISSUED, "改过的正文"))
+        self.assertEqual((notice.status, notice.body, notice.number),
+                         (NoticeStatus.ISSUED, "改过的正文", "公开〔2024〕第1号"))
         with self.assertRaises(ValidationError) as ctx:
-            services.notice_update(notice=notice, by=self.clerk, number="x", body="再改")
+            services.notice_update(notice=notice, by=self.clerk, body="再改")
         self.assertEqual(ctx.exception.code, "notice_frozen")
         with self.assertRaises(ValidationError):
             services.notice_issue(notice=notice, by=self.clerk, on=date(2024, 7, 2))
+
+    def test_redrafting_replaces_the_draft(self):
+        notice = services.application_reply_draft(
+            application=self.application, by=self.clerk, outcome=Outcome.GRANTED,
+            on=date(2024, 7, 1))
+        self.assertEqual(notice.pk, self.notice.pk)
+        self.assertEqual(self.application.notices.count(), 1)
+        self.assertIn("第三十六条第（二）项", notice.body)
+
+    def test_numbers_follow_the_pattern_without_gaps_and_restart_each_year(self):
+        self.agency.notice_number_pattern = "某应急公开〔{year}〕第{seq}号"
+        self.agency.save()
+        issued = services.notice_issue(notice=self.notice, by=self.clerk, on=date(2024, 7, 1))
+        other = handling(self.agency, self.clerk, RECEIVED)
+        refused = services.application_reply_draft(
+            application=other, by=self.clerk, outcome=Outcome.GRANTED, on=date(2024, 7, 1))
+        services.application_withdraw(application=other, by=self.clerk, on=date(2024, 7, 1))
+        with self.assertRaises(ValidationError):  # withdrawn meanwhile: no number is used up
+            services.notice_issue(notice=refused, by=self.clerk, on=date(2024, 7, 2))
+        third = handling(self.agency, self.clerk, RECEIVED)
+        second = services.application_reply_draft(
+            application=third, by=self.clerk, outcome=Outcome.GRANTED, on=date(2024, 7, 1))
+        second = services.notice_issue(notice=second, by=self.clerk, on=date(2024, 7, 2))
+        fourth = handling(self.agency, self.clerk, RECEIVED)
+        next_year = services.application_reply_draft(
+            application=fourth, by=self.clerk, outcome=Outcome.GRANTED, on=date(2024, 7, 1))
+        next_year = services.notice_issue(notice=next_year, by=self.clerk, on=date(2025, 1, 6))
+        self.assertEqual([issued.number, second.number, next_year.number],
+                         ["某应急公开〔2024〕第1号", "某应急公开〔2024〕第2号",
+                          "某应急公开〔2025〕第1号"])
+
+    def test_the_reply_is_late_or_on_time_by_its_issue_date(self):
+        application = self.application
+        self.assertEqual(application.due_date, date(2024, 7, 12))
+        services.notice_issue(notice=self.notice, by=self.clerk, on=date(2024, 7, 15))
+        application.refresh_from_db()
+        self.assertEqual(application.closed_on, date(2024, 7, 15))
+        self.assertGreater(application.closed_on, application.due_date)
 
 
 class AppealTests(TestCase):

@@ -19,6 +19,7 @@ from django.test import TestCase
 from accounts.models import Role
 from applications import selectors, services, tally
 from applications.models import ApplicantType, Application, ApplicationTally, Outcome
+from tests.applications import builders
 from tests.applications.builders import applicant, handling, register
 from tests.factories import make_agency, make_staff
 
@@ -82,8 +83,7 @@ class ApplicationTallyCase(TestCase):
                                     Outcome.GRANTED, date(2024, 3, 8), by=self.other_clerk)
 
     def reply(self, application, outcome, on, by=None):
-        return services.application_reply(application=application, by=by or self.clerk,
-                                          outcome=outcome, on=on)
+        return builders.reply(application, by or self.clerk, outcome, on)
 
     def figures(self, start, end):
         return selectors.table3(agency_ids=[self.agency.pk], start=start, end=end)
