@@ -5,12 +5,15 @@ accounts admins) record their own, more specific events; for every other admin t
 ``LogEntry`` is copied into the audit log in the same transaction.
 """
 
+import json
+
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts import audit
+from accounts.admin import AuditedAdminMixin, _fields
 from accounts.models import AuditEvent
 
 EVENTS = {
@@ -22,8 +25,6 @@ EVENTS = {
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="zwgk_admin_log_to_audit")
 def _copy_log_entry(sender, instance, created, **kwargs):
-    from accounts.admin import AuditedAdminMixin, _fields
-
     if not created or instance.content_type_id is None:
         return
     model = instance.content_type.model_class()
@@ -39,8 +40,6 @@ def _copy_log_entry(sender, instance, created, **kwargs):
 
 
 def _message(entry):
-    import json
-
     try:
         return json.loads(entry.change_message)
     except (TypeError, ValueError):

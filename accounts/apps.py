@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: these modules use the models, which are not loaded yet
         # when the app configs are imported.
-        from accounts import admin_audit, checks, recovery, roles, sessions  # noqa: F401
+        from accounts import admin_audit, audit, checks, recovery, roles, sessions  # noqa: F401
 
         post_migrate.connect(roles.sync_after_migrate, sender=self, dispatch_uid="accounts-role-groups")

@@ -13,8 +13,11 @@ import contextvars
 import re
 import uuid
 
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
 from accounts.masking import mask_text
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from accounts.network import client_ip
 
 Event = AuditEvent.Event
@@ -49,6 +52,14 @@ def record(*, event, actor=None, obj=None, outcome="success", detail="", request
         request_id=getattr(request, "request_id", "") if request is not None else "",
         detail=mask_text(str(detail))[:300],
     )
+
+
+@receiver(post_save, sender=User, dispatch_uid="zwgk_password_changed")
+def _password_changed(sender, instance, created, **kwargs):
+    """A saved password change of an existing account (``User.set_password`` marks it)."""
+    if instance.__dict__.pop("_password_set", False) and not created:
+        # The actor is whoever is logged in (the user or an administrator), not the account.
+        record(event=Event.PASSWORD_CHANGED, obj=instance)
 
 
 def request_id(request=None):

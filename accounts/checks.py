@@ -12,6 +12,9 @@ from django.db import DatabaseError
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.duties import INCOMPATIBLE
+from accounts.models import AdminRole, User
+
 # Names an attacker tries first; 等保 asks for them to be renamed or removed.
 DEFAULT_ACCOUNT_NAMES = {
     "admin", "administrator", "root", "test", "tester", "guest", "user", "demo", "sa",
@@ -48,9 +51,6 @@ def session_limits(app_configs, **kwargs):
 def accounts_hygiene(app_configs, databases=None, **kwargs):
     if not databases:
         return []
-    from accounts.duties import INCOMPATIBLE
-    from accounts.models import AdminRole, User
-
     problems = []
     dormant_days = settings.ACCOUNT_DORMANT_DAYS
     cutoff = timezone.now() - timedelta(days=dormant_days)

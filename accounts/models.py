@@ -27,18 +27,10 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.name or self.username
 
-    def save(self, *args, **kwargs):
-        changed = self.__dict__.pop("_password_set", False) and not self._state.adding
-        super().save(*args, **kwargs)
-        if changed:
-            from accounts import audit  # audit imports this module
-
-            # The actor is whoever is logged in (the user or an administrator), not the account.
-            audit.record(event=AuditEvent.Event.PASSWORD_CHANGED, obj=self)
-
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+        # The next save of an existing account records the change (accounts.audit, on post_save).
         self._password_set = True
 
 

@@ -1,5 +1,7 @@
 """Staff second factor: enrol a TOTP authenticator on first use, then enter its code at each login."""
 
+from base64 import b32encode
+
 import segno
 from django import forms
 from django.contrib import admin, messages
@@ -76,8 +78,6 @@ def otp(request):
 
 
 def _base32(key):
-    from base64 import b32encode
-
     text = b32encode(key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 

@@ -126,6 +126,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # After a write the browser reads from the primary this long, longer than the replica's lag.
 REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
+# The pin cookie's name (config.routers sets it; the page cache never serves a pinned browser).
+REPLICA_PIN_COOKIE = "zwgk_primary"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):

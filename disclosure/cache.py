@@ -19,8 +19,6 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
-from config.routers import PIN_COOKIE
-
 GENERATION_KEY = "catalog:generation"
 PAGE_TIMEOUT = 10 * 60  # a safety net for anything the generation misses (e.g. "today" moving)
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
@@ -106,7 +104,7 @@ def _anonymous_read(request):
         return False
     cookies = request.COOKIES
     return not (settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies
-                or PIN_COOKIE in cookies)
+                or settings.REPLICA_PIN_COOKIE in cookies)
 
 
 def _storable(request, response):

@@ -12,7 +12,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Prefetch
 
 from agencies.models import Agency
-from disclosure.models import Item
+from disclosure.models import Category, Item
 from disclosure.search import matches, needs_phrase_check
 
 PER_PAGE = 20
@@ -225,7 +225,5 @@ def _count_upto(queryset, limit):
 
 def latest_by_category(limit=6):
     """The home page column: the newest items of each category (one query per category)."""
-    from disclosure.models import Category
-
     base = Item.objects.published().only("id", "title", "published_date").order_by("-published_date", "-id")
     return [(category, list(base.filter(category=category.value)[:limit])) for category in Category]

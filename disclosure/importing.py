@@ -120,6 +120,8 @@ def _read_csv(content):
 
 
 def _read_xlsx(content):
+    # Loaded on use: openpyxl takes a fifth of a second to import, and every process imports
+    # this module (through the admin) while few ever read a spreadsheet.
     from openpyxl import load_workbook
 
     try:

@@ -4,6 +4,8 @@ from django.urls import reverse
 
 # validate_index_pattern: migration 0001 (from when agencies lived here) names it by this path.
 from agencies.models import Agency, validate_index_pattern  # noqa: F401
+from disclosure.cache import bump_generation
+from disclosure.search import document_tokens
 
 
 class Topic(models.Model):
@@ -263,8 +265,6 @@ class Item(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        from disclosure.search import document_tokens
-
         self.search_title_tokens, self.search_tokens = document_tokens(self)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_title_tokens", "search_tokens"}
@@ -471,8 +471,6 @@ class IndexCounter(models.Model):
 
 
 def _catalog_changed(sender, **kwargs):
-    from disclosure.cache import bump_generation
-
     bump_generation()
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -15,6 +16,7 @@ from disclosure.documents import normalize_document_number
 from disclosure.models import (
     ITEM_TRANSITIONS,
     Attachment,
+    Channel,
     DocKind,
     Item,
     ItemEvent,
@@ -23,7 +25,8 @@ from disclosure.models import (
     Review,
     Validity,
 )
-from workdays.calendar import UnknownCalendarYear, workdays_between
+from disclosure.search import document_tokens
+from workdays.calendar import UnknownCalendarYear, WorkdayCalendar, workdays_between
 
 DRAFTERS = (Role.CLERK, Role.REVIEWER, Role.HEAD)
 REVIEWERS = (Role.REVIEWER, Role.HEAD)
@@ -388,11 +391,6 @@ def items_import_batches(*, agency, by, rows):
     imported, with their printed dates, time and validity; the working days from formed to
     published are kept for information, but the platform never counts them as late.
     """
-    from datetime import timedelta
-
-    from disclosure.search import document_tokens
-    from workdays.calendar import WorkdayCalendar
-
     access.require_role(by, agency, *REVIEWERS)
     if not rows:
         return
@@ -509,8 +507,6 @@ DEFAULT_CHANNELS = [
 @transaction.atomic
 def channels_seed_defaults(*, agency) -> int:
     """Give an agency the common Art. 23 channels it does not have yet; returns how many were added."""
-    from disclosure.models import Channel
-
     added = 0
     for order, (name, kind) in enumerate(DEFAULT_CHANNELS, start=1):
         _, created = Channel.objects.get_or_create(

@@ -15,7 +15,10 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.views.generic import DetailView, ListView
 
+from accounts.models import Membership
+from applications.models import OPEN_STATUSES, Application
 from disclosure.models import Item, ItemStatus
+from proposals.models import Proposal
 
 
 class NaiveItemFilter(django_filters.FilterSet):
@@ -85,9 +88,6 @@ def naive_report(agency_ids, start, end):
     Rows are streamed (``iterator()``) only so that the district roll-up over a million items
     fits in memory on the benchmark machine; the loop itself is the usual one.
     """
-    from applications.models import Application
-    from proposals.models import Proposal
-
     proactive = Counter()
     for item in Item.objects.filter(agency_id__in=agency_ids, status=ItemStatus.PUBLISHED).iterator(2000):
         if start <= item.published_date <= end:
@@ -119,9 +119,6 @@ def naive_report(agency_ids, start, end):
 
 def naive_dashboard(user, today):
     """Open applications of the user's agencies, each row's agency read on access (N+1)."""
-    from accounts.models import Membership
-    from applications.models import OPEN_STATUSES, Application
-
     agency_ids = [m.agency_id for m in Membership.objects.filter(user=user)]
     rows = []
     for application in Application.objects.filter(agency_id__in=agency_ids, status__in=OPEN_STATUSES):

@@ -27,6 +27,41 @@ from datetime import date, datetime, timedelta
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from accounts.models import Role, User
+from accounts.services import staff_create
+from agencies.models import Agency
+from applications import pii
+from applications import tally as application_tally
+from applications.models import (
+    Appeal,
+    AppealKind,
+    AppealResult,
+    Applicant,
+    ApplicantType,
+    Application,
+    ApplicationTally,
+    Delivery,
+    Form,
+    IdType,
+    Outcome,
+)
+from applications.models import Channel as ApplicationChannel
+from applications.models import Status as ApplicationStatus
+from disclosure import tally
+from disclosure.models import (
+    Category,
+    CategoryTally,
+    Channel,
+    ChannelKind,
+    ChannelTally,
+    DocKind,
+    Genre,
+    Item,
+    ItemStatus,
+    Topic,
+    Validity,
+)
+from disclosure.search import tokens
 from perf.vocabulary import (
     APPLICATION_TOPICS,
     DEPARTMENTS,
@@ -38,6 +73,17 @@ from perf.vocabulary import (
     SURNAMES,
     WORK_TITLES,
 )
+from proposals.models import (
+    AnswerClass,
+    Body,
+    Kind,
+    Proposal,
+    PublicationMode,
+    PublicationStatus,
+    Satisfaction,
+    Session,
+)
+from proposals.models import Status as ProposalStatus
 
 YEARS = range(2016, 2026)  # ten full years
 SEED = 20_170_101
@@ -193,8 +239,6 @@ class Builder:
             self.staff()
         # The links went in with the tally's trigger off: one recount instead of a million upserts.
         # So did the applications (replica mode fires no triggers): recount their tally too.
-        from applications import tally as application_tally
-        from disclosure import tally
 
         self.log(f"  目录月度计数（发布渠道、信息类别）：{tally.rebuild():,} 行。")
         self.log(f"  依申请公开月度计数：{application_tally.rebuild():,} 行。")
@@ -208,9 +252,6 @@ class Builder:
     # Agencies, channels, topics
 
     def agencies(self):
-        from agencies.models import Agency
-        from disclosure.models import Channel, ChannelKind, Topic
-
         district = Agency.objects.create(
             name=f"{DISTRICT}人民政府", short_name=f"{DISTRICT}政府", slug="bench-district",
             code="11640300MB0000000X", sort_order=1,
@@ -269,8 +310,6 @@ class Builder:
         the agencies whose position modulo WORKERS is k, so index-number serials stay gap-free
         per agency-year without any coordination.
         """
-        from disclosure.models import Item
-
         total = self.size.items
         agency_count = len(self.agencies_list)
         cumulative = list(itertools.accumulate(self.agency_weights))
@@ -305,9 +344,6 @@ class Builder:
             connections.close_all()
 
     def _items_part(self, part, parts, done):
-        from disclosure.models import Category, DocKind, Genre, Item, ItemStatus, Validity
-        from disclosure.search import tokens
-
         rng = random.Random(SEED + part)
         total = self.size.items
         pool = self.pool
@@ -400,22 +436,6 @@ class Builder:
     # Applications
 
     def applications(self):
-        from applications import pii
-        from applications.models import (
-            Appeal,
-            AppealKind,
-            AppealResult,
-            Applicant,
-            ApplicantType,
-            Application,
-            Channel,
-            Delivery,
-            Form,
-            IdType,
-            Outcome,
-            Status,
-        )
-
         rng, total = self.rng, self.size.applications
         agencies = self.agencies_list
         # Busy agencies receive most applications (land, housing, police in a real district).
@@ -428,8 +448,10 @@ class Builder:
         leaf_weights = [outcome_weights.get(o, 1) for o in outcomes]
         types = list(ApplicantType)
         type_weights = [80, 8, 2, 2, 5, 3]
-        open_statuses = [Status.REGISTERED, Status.REVIEWING, Status.HANDLING, Status.CORRECTION,
-                         Status.CONSULTING, Status.FEE_PENDING]
+        open_statuses = [
+            ApplicationStatus.REGISTERED, ApplicationStatus.REVIEWING, ApplicationStatus.HANDLING,
+            ApplicationStatus.CORRECTION, ApplicationStatus.CONSULTING, ApplicationStatus.FEE_PENDING,
+        ]
         today = timezone.localdate()
         # Encrypting per row would dominate the build; every applicant shares one ciphertext.
         id_enc = pii.encrypt("640302199001011234", field="id_number")
@@ -450,7 +472,7 @@ class Builder:
             row = {
                 "id": pk, "agency_id": agency.pk, "tracking_number": f"YS{year}{pk:08d}",
                 "query_code_hash": hashlib.sha256(str(pk).encode()).hexdigest(),
-                "applicant_type": applicant_type, "channel": rng.choice(list(Channel)),
+                "applicant_type": applicant_type, "channel": rng.choice(list(ApplicationChannel)),
                 "submitted_on": received - timedelta(days=rng.randint(0, 3)), "received_on": received,
                 "clock_start": received,
                 "description": rng.choice(APPLICATION_TOPICS).format(year=year - 1, subject=subject),
@@ -476,7 +498,8 @@ class Builder:
                 closed = received + timedelta(days=rng.randint(3, 40))
                 withdrawn = outcome == Outcome.OTHER and rng.random() < 0.5
                 row.update(
-                    status=Status.WITHDRAWN if withdrawn else rng.choice([Status.REPLIED, Status.ARCHIVED]),
+                    status=ApplicationStatus.WITHDRAWN if withdrawn
+                    else rng.choice([ApplicationStatus.REPLIED, ApplicationStatus.ARCHIVED]),
                     outcome=outcome, closed_on=closed,
                 )
                 if rng.random() < 0.02:
@@ -510,18 +533,6 @@ class Builder:
     # Proposals
 
     def proposals(self):
-        from proposals.models import (
-            AnswerClass,
-            Body,
-            Kind,
-            Proposal,
-            PublicationMode,
-            PublicationStatus,
-            Satisfaction,
-            Session,
-            Status,
-        )
-
         rng, total = self.rng, self.size.proposals
         sessions = []
         for n, year in enumerate(YEARS, start=1):
@@ -561,7 +572,7 @@ class Builder:
                 published = rng.random() < 0.7
                 mode = rng.choice([PublicationMode.FULL, PublicationMode.FULL, PublicationMode.SUMMARY])
                 row.update(
-                    status=Status.REPLIED, reply_date=replied,
+                    status=ProposalStatus.REPLIED, reply_date=replied,
                     reply_number=f"{lead.short_name[:2]}复〔{session.year}〕{number}号",
                     reply_text=f"您提出的关于加强{subject}工作的建议收悉，现答复如下：我局高度重视，"
                     f"已将{subject}纳入年度重点工作，统筹推进。",
@@ -584,9 +595,6 @@ class Builder:
 
     def staff(self):
         """One clerk of the busiest agency, for the staff dashboard scenario."""
-        from accounts.models import Role
-        from accounts.services import staff_create
-
         self.clerk = staff_create(
             username="bench-clerk", name="基准测试信息员", password="Bench-Passw0rd-2024",
             memberships=[(self.busiest_agency(), Role.CLERK)],
@@ -700,11 +708,6 @@ class _without_secondary_indexes:
 
 def dataset_present(size):
     """True when the current database already holds exactly this data set (reuse it)."""
-    from agencies.models import Agency
-    from applications.models import Application
-    from disclosure.models import Item
-    from proposals.models import Proposal
-
     return (
         Agency.objects.filter(slug="bench-district").exists()
         and Item.objects.count() == size.items
@@ -719,12 +722,6 @@ def clear():
 
     Rows seeded by migrations (topics, answer classes, calendar) stay.
     """
-    from accounts.models import User
-    from agencies.models import Agency
-    from applications.models import Appeal, Applicant, Application, ApplicationTally
-    from disclosure.models import CategoryTally, Channel, ChannelTally, Item
-    from proposals.models import Proposal, Session
-
     models_ = [ChannelTally, CategoryTally, ApplicationTally, Item.channels.through, Item, Appeal,
                Applicant, Application, Proposal.co_units.through, Proposal, Session, Channel, Agency]
     with connection.cursor() as cursor:

@@ -25,6 +25,7 @@ import base64
 import collections
 import http.client
 import os
+import random
 import re
 import secrets
 import shutil
@@ -38,6 +39,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -95,8 +98,6 @@ def prepare(args):
 
 
 def create_database(url):
-    import psycopg2
-
     parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
     admin = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")))
@@ -409,8 +410,6 @@ def describe(stats):
 
 def mix_paths(args):
     """URLs for the mix, read from the database (items, agencies, published reports)."""
-    import psycopg2
-
     connection = psycopg2.connect(database_url(args))
     try:
         with connection.cursor() as cursor:
@@ -492,8 +491,6 @@ class Driver:
         self.stop = threading.Event()
 
     def worker(self, seed):
-        import random
-
         rng = random.Random(seed)
         while not self.stop.is_set():
             path = rng.choice(self.paths)
@@ -616,8 +613,6 @@ def fault_worker_kill(server, paths, args, checks):
 
 
 def missing_applications(args, receipts):
-    import psycopg2
-
     if not receipts:
         return []
     connection = psycopg2.connect(database_url(args))

@@ -9,6 +9,7 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -127,8 +128,6 @@ class AnnualReportAdmin(AgencyScopedAdmin):
     inlines = [ReportVersionInline, ReportEventInline]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(version_total=Count("versions"))
 
     @admin.display(description="已发布版本数", ordering="version_total")

@@ -9,6 +9,9 @@ from datetime import date
 from decimal import Decimal
 
 from agencies.models import Agency
+from applications import selectors as application_selectors
+from disclosure import selectors as disclosure_selectors
+from proposals import selectors as proposal_selectors
 from reports.models import ReportFormat
 from reports.tables import APPEAL_KINDS, APPEAL_RESULTS, TABLE3_COLUMN_KEYS, TABLE3_ROW_KEYS
 
@@ -112,11 +115,6 @@ def record_figures(*, agency_ids, start, end, year=None, appeals=True):
     ``year`` adds the table 二 document counts; ``appeals=False`` leaves out table 四 (the
     legacy format has neither, and skipping them saves two queries).
     """
-    # Imported here: the selectors belong to apps that reports reads, loaded on use.
-    from applications import selectors as application_selectors
-    from disclosure import selectors as disclosure_selectors
-    from proposals import selectors as proposal_selectors
-
     agency_ids = list(agency_ids)
     proactive = _proactive(disclosure_selectors.proactive_counts(agency_ids=agency_ids, start=start, end=end))
     documents = _documents(

@@ -1,5 +1,7 @@
 """Seed the calendar from the chinesecalendar package (years it carries, 2004 onward)."""
 
+import chinese_calendar
+
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -13,8 +15,6 @@ HOLIDAY_NAMES = {
 
 
 def package_years():
-    import chinese_calendar
-
     years = {day.year for day in chinese_calendar.holidays} | {
         day.year for day in chinese_calendar.workdays
     }
@@ -31,8 +31,6 @@ def seed_from_package(SpecialDay, CalendarYear, years=None):
 
     Takes the model classes so that a data migration can pass its historical models.
     """
-    import chinese_calendar
-
     years = set(years or package_years())
     already = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
     todo = years - already

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from accounts.models import AuditEvent, Role
-from accounts.retention import ANONYMISED, applicants_purge
 from applications.models import Applicant, Application, Outcome, Status
+from applications.retention import ANONYMISED, applicants_purge
 from tests.applications.builders import ID_NUMBER, register
 from tests.factories import make_agency, make_staff
 

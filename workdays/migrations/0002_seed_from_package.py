@@ -1,9 +1,9 @@
 from django.db import migrations
 
+from workdays.seeding import seed_from_package
+
 
 def seed(apps, schema_editor):
-    from workdays.seeding import seed_from_package
-
     seed_from_package(apps.get_model("workdays", "SpecialDay"), apps.get_model("workdays", "CalendarYear"))
 
 

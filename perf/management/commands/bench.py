@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import dj_database_url
+import psycopg2
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -27,8 +28,16 @@ from django.db import connection, connections, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
+from psycopg2 import sql
 
+from accounts.models import User
+from agencies.models import Agency
+from applications import dashboard
+from disclosure.models import Item
 from perf import dataset
+from perf.baseline import naive_dashboard, naive_report
+from reports.figures import agency_ids_for, record_figures, report_figures, year_period
+from reports.models import AnnualReport, ReportFormat
 
 BENCH_DB_NAME = "zwgk_bench"
 MIN_SAMPLES = 5
@@ -121,9 +130,6 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
 
     def create_postgres_database(self, config):
-        import psycopg2
-        from psycopg2 import sql
-
         admin = psycopg2.connect(
             dbname="postgres", user=config.get("USER") or None, password=config.get("PASSWORD") or None,
             host=config.get("HOST") or None, port=config.get("PORT") or None,
@@ -138,8 +144,6 @@ class Command(BaseCommand):
             admin.close()
 
     def has_foreign_data(self):
-        from agencies.models import Agency
-
         return Agency.objects.exclude(slug__startswith="bench-").exists()
 
 
@@ -193,9 +197,6 @@ class Scenarios:
     """Each scenario: (name, real callable, naive callable or None, budgets)."""
 
     def __init__(self, *, repeat, out):
-        from agencies.models import Agency
-        from disclosure.models import Item
-
         self.repeat, self.out = repeat, out
         self.client = Client()
         district = Agency.objects.get(slug="bench-district")
@@ -216,8 +217,6 @@ class Scenarios:
             )
             ids = [row[0] for row in cursor.fetchall()]
         if not ids:
-            from disclosure.models import Item
-
             ids = list(Item.objects.published().values_list("pk", flat=True)[:200])
         return ids
 
@@ -238,12 +237,6 @@ class Scenarios:
         return call
 
     def definitions(self):
-        from applications import dashboard
-        from disclosure.models import Item
-        from perf.baseline import naive_dashboard, naive_report
-        from reports.figures import agency_ids_for, record_figures, report_figures, year_period
-        from reports.models import AnnualReport, ReportFormat
-
         busy, district = self.busy, self.district
         start, end = year_period(REPORT_YEAR)
         report = AnnualReport(agency=busy, year=REPORT_YEAR, format=ReportFormat.NATIONAL_2021)
@@ -275,8 +268,6 @@ class Scenarios:
         ]
 
     def clerk(self):
-        from accounts.models import User
-
         return User.objects.get(username="bench-clerk")
 
     def measure(self, func, *, cached=False):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import AuditEvent
+from applications.models import Applicant, Notice
 
 ANONYMISED = "（已匿名）"
 
@@ -27,8 +28,6 @@ def retention_cutoff(today=None):
 
 
 def expired_applicants(today=None):
-    from applications.models import Applicant
-
     return Applicant.objects.filter(
         application__closed_on__isnull=False,
         application__closed_on__lt=retention_cutoff(today),
@@ -38,8 +37,6 @@ def expired_applicants(today=None):
 @transaction.atomic
 def applicants_purge(*, today=None, by=None) -> int:
     """Anonymise every expired applicant; running it again changes nothing. Returns the count."""
-    from applications.models import Notice
-
     applicants = list(expired_applicants(today).select_related("application").select_for_update())
     for applicant in applicants:
         for name in ("org_name", "credit_code", "id_number_masked", "id_index", "phone_masked",

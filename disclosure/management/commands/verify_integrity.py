@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import audit
-from accounts.integrity import integrity_problems
 from accounts.models import AuditEvent
+from disclosure.integrity import integrity_problems
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.retention import applicants_purge, expired_applicants, retention_cutoff
+from applications.retention import applicants_purge, expired_applicants, retention_cutoff
 
 
 class Command(BaseCommand):

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from accounts import audit
 from accounts.models import AuditEvent
+from applications import pii
+from applications.models import Applicant
 
 BATCH = 500
 
@@ -21,9 +23,6 @@ class Command(BaseCommand):
     help = "密钥轮换：用旧密钥（ZWGK_PII_OLD_KEY）解密、用当前密钥重新加密全部申请人信息。"
 
     def handle(self, *args, **options):
-        from applications import pii
-        from applications.models import Applicant
-
         old_key = os.environ.get("ZWGK_PII_OLD_KEY", "").strip()
         if not old_key:
             raise CommandError("请在环境变量 ZWGK_PII_OLD_KEY 中提供旧密钥。")
