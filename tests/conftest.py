@@ -86,11 +86,13 @@ def phone_page(new_page):
 
 
 def pytest_collection_modifyitems(items):
-    """Every transactional test restores the migrations' data (calendars, groups, topics).
+    """Every transactional test restores the rows data migrations load (the holiday calendar,
+    topics, answer classes), which ``flush`` does not bring back.
 
     A transactional test without ``serialized_rollback`` empties the tables and recreates the
     content types; a later one with it then fails to restore them. Making all of them restore
-    keeps the suite independent of test order.
+    keeps the suite independent of test order. (Role groups would not need it: ``flush`` emits
+    post_migrate, whose sync in ``accounts.roles`` makes them again.)
     """
     from django.test import TestCase, TransactionTestCase
 

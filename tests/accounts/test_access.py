@@ -1,32 +1,13 @@
-from importlib import import_module
-
-from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from accounts import access
 from accounts.models import Role
 from accounts.passwords import CharacterClassValidator
-from accounts.roles import ROLE_PERMISSIONS
 from tests.factories import PASSWORD, make_agency, make_staff
 
 
 class RoleGroupsTests(TestCase):
-    def test_a_fresh_install_has_every_role_group_with_its_permissions(self):
-        """Every app's ``roles.ROLE_PERMISSIONS`` is shipped by a data migration."""
-        declared = [ROLE_PERMISSIONS]
-        for app_config in apps.get_app_configs():
-            try:
-                declared.append(import_module(f"{app_config.name}.roles").ROLE_PERMISSIONS)
-            except ModuleNotFoundError:
-                continue
-        for mapping in declared:
-            for role, names in mapping.items():
-                group = Group.objects.get(name=Role(role).label)
-                held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
-                self.assertLessEqual(set(names), held, role)
-
     def test_permissions_follow_the_roles_a_user_holds(self):
         agency = make_agency()
         clerk = make_staff(agency, Role.CLERK)

@@ -1,12 +1,9 @@
 """Journey: staff record a proposal and its reply, publish it, and the public finds it under its session."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
-from accounts import roles as accounts_roles
 from accounts.models import Role
 from accounts.services import staff_create
-from proposals import roles as proposals_roles
 from proposals.models import AnswerClass, Body, Proposal, Session
 from tests.factories import PASSWORD, make_agency
 
@@ -16,16 +13,9 @@ CONTACT = "13955556666"
 
 
 def restore_migrated_rows():
-    """An earlier transactional test flushes what data migrations seeded: the role groups behind
-    staff permissions and the answer classes. Put back what this journey needs."""
-    for mapping in (accounts_roles.ROLE_PERMISSIONS, proposals_roles.ROLE_PERMISSIONS):
-        for role, names in mapping.items():
-            group, _ = Group.objects.get_or_create(name=Role(role).label)
-            for name in names:
-                app_label, codename = name.split(".")
-                group.permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
+    """An earlier transactional test may have flushed what data migrations seeded: the answer
+    classes. (Role groups need no restoring: they come back with the serialized rows or, after
+    a plain flush, from the post_migrate sync.)"""
     AnswerClass.objects.get_or_create(code="A", defaults={"name": "已解决或基本解决"})
 
 

@@ -1,11 +1,8 @@
 """The head fills the narrative, sees a failing check, fixes it, publishes; the public sees it."""
 
 from datetime import date
-from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Role
 from reports.models import AnnualReport, ReportVersion
@@ -16,24 +13,7 @@ from tests.reports.records import make_application, make_channel, make_item
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def role_groups():
-    """The role groups the data migrations create; a transactional test that ran earlier and
-    flushed the database may have removed them, so make sure they are there."""
-    for app_config in apps.get_app_configs():
-        try:
-            mapping = import_module(f"{app_config.name}.roles").ROLE_PERMISSIONS
-        except ModuleNotFoundError:
-            continue
-        for role, names in mapping.items():
-            group, _ = Group.objects.get_or_create(name=Role(role).label)
-            for name in names:
-                app_label, codename = name.split(".")
-                group.permissions.add(Permission.objects.get(content_type__app_label=app_label,
-                                                             codename=codename))
-
-
 def test_head_publishes_the_annual_report(page):
-    role_groups()
     agency = make_agency(name="旅程测试局", slug="journey")
     head = make_staff(agency, Role.HEAD, username="journey_head")
     portal = make_channel(agency, "政府门户网站")
