@@ -26,6 +26,7 @@ LAYERS = [
 ]
 FLOOR = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
+
 def _modules():
     """{dotted name: path} of every Python module of every app."""
     found = {}

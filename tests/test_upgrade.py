@@ -136,12 +136,11 @@ def upgrade(tmp_path_factory, django_db_setup, django_db_blocker):
         finally:
             db.close()
 
-    manage(old_tree, "migrate", "--noinput", "-v0")
-    manage(old_tree, "seed_demo")
+    # One process per code version (``migrate`` then the rest), not one per command.
+    manage(old_tree, "shell", "--no-imports", "-c", OLD_INSTALL)
     before = take()
-    manage(ROOT, "migrate", "--noinput", "-v0")
+    orm = manage(ROOT, "shell", "--no-imports", "-c", UPGRADE).splitlines()[-1].split()
     after = take()
-    orm = manage(ROOT, "shell", "-c", ORM_CHECK).splitlines()[-1].split()
     yield before, after, orm
     if vendor == "postgresql":
         with admin.cursor() as cursor:
@@ -149,9 +148,18 @@ def upgrade(tmp_path_factory, django_db_setup, django_db_blocker):
         admin.close()
 
 
-# Run by the new code on the upgraded database: the ORM follows the moved foreign keys and the
-# demo clerk's permissions reach the agency through the renamed content type.
-ORM_CHECK = """
+OLD_INSTALL = """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+call_command("seed_demo")
+"""
+
+# Run by the new code: the upgrade itself, then on the upgraded database the ORM follows the
+# moved foreign keys and the demo clerk's permissions reach the agency through the renamed
+# content type.
+UPGRADE = """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
 from accounts.models import User
 from agencies.models import Agency
 agency = Agency.objects.get(slug="ltq-ajj")
