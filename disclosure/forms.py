@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from disclosure.documents import normalize_document_number
+from disclosure.import_mapping import target_choices
 from disclosure.importing import MAX_ROWS
 from disclosure.models import Attachment, Item, MappingKind, Validity
 from disclosure.uploads import inspect_upload
@@ -117,8 +118,6 @@ class ImportMappingForm(forms.Form):
     """One select per distinct printed value (and one default per kind) of the file's mapping."""
 
     def __init__(self, *args, mapping, **kwargs):
-        from disclosure.import_mapping import target_choices
-
         super().__init__(*args, **kwargs)
         self.mapping = mapping
         topics = list(mapping.topics.values())

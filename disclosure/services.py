@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -18,10 +19,12 @@ from disclosure.models import (
     Attachment,
     Channel,
     DocKind,
+    ImportMapping,
     Item,
     ItemEvent,
     ItemEventKind,
     ItemStatus,
+    MappingKind,
     Review,
     Validity,
 )
@@ -462,8 +465,6 @@ def items_import_batches(*, agency, by, rows):
 
 def _save_imported_attachment(item, attachment, order):
     """An old-site file (checked when the pages were read) stored as the item's attachment."""
-    from django.core.files.base import ContentFile
-
     row = Attachment(item=item, name=attachment.name[:200], content_type=attachment.content_type,
                      size=attachment.size, sha256=attachment.sha256, sort_order=order * 10)
     row.file.save(attachment.name, ContentFile(attachment.read()), save=False)
@@ -476,8 +477,6 @@ def import_mapping_save(*, agency, by, mapping) -> int:
 
     One audit row for the whole table; returns how many values were saved.
     """
-    from disclosure.models import ImportMapping, MappingKind
-
     access.require_role(by, agency, *REVIEWERS)
     unconfirmed = mapping.unconfirmed
     if unconfirmed:

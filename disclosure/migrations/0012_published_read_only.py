@@ -86,7 +86,7 @@ def _on_postgresql(sql):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0010_agency_in_agencies"),
+        ("disclosure", "0011_import_history_mapping"),
         # Installs that ran it have these rules already; this replaces them by the same.
         ("accounts", "0006_official_records_read_only"),
     ]
