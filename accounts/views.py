@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import audit, recovery
+from accounts import audit, recovery, sessions
 from accounts.models import AuditEvent
 
 
@@ -147,9 +147,7 @@ def set_password(request, token):
 
 
 def recovery_needs_otp():
-    from accounts.sessions import two_factor_required
-
-    return two_factor_required()
+    return sessions.two_factor_required()
 
 
 class OwnEmailForm(forms.Form):
