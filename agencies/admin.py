@@ -9,7 +9,7 @@ from django.contrib import admin
 
 
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "code", "parent", "phone", "sort_order")
+    list_display = ("name", "short_name", "code", "parent", "kind", "phone", "sort_order")
     list_select_related = ("parent",)
     search_fields = ("name", "short_name", "code")
     autocomplete_fields = ["parent"]
@@ -24,4 +24,5 @@ class AgencyAdmin(admin.ModelAdmin):
         ("公开制度", {"fields": ("rules_text",)}),
         ("依申请公开告知书", {"fields": ("reconsideration_body", "litigation_court",
                                     "notice_number_pattern")}),
+        ("年度报告", {"fields": ("kind", "report_deadline", "handles_proposals")}),
     )

@@ -4,7 +4,7 @@ Everything created here is marked as demo data (``is_demo``); running it twice c
 ``seed_demo`` runs each app's ``demo.seed(ctx)`` in the order of INSTALLED_APPS, this one first.
 """
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind
 
 RULES = """政务公开工作考核、社会评议和责任追究制度
 “五公开”（决策、执行、管理、服务、结果公开）纳入办文办会程序制度
@@ -27,7 +27,7 @@ def seed(ctx):
         defaults={
             "name": "吴忠市利通区人民政府", "short_name": "利通区政府", "code": "11640302MB0000001A",
             "ogi_office": "利通区人民政府办公室", "address": "宁夏回族自治区吴忠市利通区",
-            "phone": "0953-2000000", "sort_order": 1, "is_demo": True,
+            "phone": "0953-2000000", "sort_order": 1, "is_demo": True, "kind": AgencyKind.GOVERNMENT,
         },
     )
     agency, _ = Agency.objects.get_or_create(

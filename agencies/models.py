@@ -4,6 +4,8 @@ Every other app points at ``agencies.Agency``; this app imports none of them. Th
 its first name, ``disclosure_agency``, from when agencies lived in the catalog app.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -39,6 +41,38 @@ def validate_notice_number_pattern(pattern):
     if "{seq" not in pattern or "{year" not in pattern:
         raise ValidationError("告知书文号格式必须包含年份 {year} 和流水号 {seq}。",
                               code="missing_seq")
+
+
+def validate_month_day(value):
+    """``MM-DD`` of a day that exists in every year (29 February does not)."""
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        datetime.date(2001, month, day)
+    except ValueError as exc:
+        raise ValidationError("请按“月-日”填写，例如 01-31 或 03-31。", code="month_day") from exc
+
+
+class AgencyKind(models.TextChoices):
+    """The kinds of agency 《条例》第四十九条 gives different annual-report deadlines."""
+
+    GOVERNMENT = "government", "县级以上人民政府"
+    DEPARTMENT = "department", "政府部门"
+    TOWNSHIP = "township", "乡镇人民政府、街道办事处"
+
+
+#: Default annual-report deadlines (month, day of the following year) per kind of agency.
+REPORT_DEADLINES = {
+    AgencyKind.GOVERNMENT: (3, 31),
+    AgencyKind.DEPARTMENT: (1, 31),
+    # Art. 49 leaves towns to the province; most provinces have them report with the departments.
+    AgencyKind.TOWNSHIP: (1, 31),
+}
+REPORT_DEADLINE_RULES = {
+    AgencyKind.GOVERNMENT: "县级以上人民政府：每年3月31日前向社会公布本级政府上一年度的年度报告（《条例》第四十九条）。",
+    AgencyKind.DEPARTMENT: "政府部门：每年1月31日前向本级政府信息公开工作主管部门提交本部门上一年度的年度报告，"
+                           "并向社会公布（《条例》第四十九条）。",
+    AgencyKind.TOWNSHIP: "乡镇人民政府、街道办事处：按本省规定的期限公布；默认每年1月31日前，与政府部门相同。",
+}
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -90,6 +124,18 @@ class Agency(models.Model):
         "政府信息公开制度", blank=True,
         help_text="本机构的公开工作制度（保密审查、考核、责任追究等），每段一行，显示在「公开制度」页面。",
     )
+    kind = models.CharField(
+        "机构类型", max_length=12, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT,
+        help_text="决定年度报告的发布期限：县级以上人民政府3月31日前，政府部门1月31日前，乡镇（街道）按本省规定。",
+    )
+    report_deadline = models.CharField(
+        "年报发布截止日", max_length=5, blank=True, validators=[validate_month_day],
+        help_text="次年的月-日，例如 01-31。留空则按机构类型；本省另有规定时填写。",
+    )
+    handles_proposals = models.BooleanField(
+        "承办建议提案", default=True,
+        help_text="承办人大代表建议和政协提案的机构勾选；不勾选的，年度报告（2018年及以前格式）不设建议提案部分。",
+    )
     sort_order = models.PositiveIntegerField("排序", default=100)
     # What every notice (告知书) of an application needs: its remedy clause and its number.
     reconsideration_body = models.CharField(
@@ -129,3 +175,19 @@ class Agency(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    def report_deadline_in(self, year):
+        """The last day to publish the annual report on ``year`` (a day of ``year + 1``)."""
+        if self.report_deadline:
+            month, day = (int(part) for part in self.report_deadline.split("-"))
+        else:
+            month, day = REPORT_DEADLINES[self.kind]
+        return datetime.date(year + 1, month, day)
+
+    @property
+    def report_deadline_rule(self):
+        """The deadline rule in words, for the banner beside the report."""
+        if self.report_deadline:
+            month, day = (int(part) for part in self.report_deadline.split("-"))
+            return f"本机构设定：每年{month}月{day}日前公布上一年度的年度报告。"
+        return REPORT_DEADLINE_RULES[self.kind]
