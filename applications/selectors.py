@@ -103,11 +103,18 @@ def _table3_from_tally(agency_ids, start, end):
 
 
 def appeals_table(*, agency_ids, start, end):
-    """Report table 四. One query.
+    """Report table 四. One query (see ``appeals_figures``)."""
+    return appeals_figures(agency_ids=agency_ids, start=start, end=end)["table"]
+
+
+def appeals_figures(*, agency_ids, start, end):
+    """Report table 四 and, per kind, how many of its cases are new and carried over. One query.
 
     upheld/corrected/other = decided in [start, end] with that result; pending = filed by end and
     not decided by end (so a case filed in one year and decided in the next shows as pending in
     the first year's report and by its result in the second's); total = the sum of the four.
+    ``intake`` splits the same total: new = filed in [start, end]; carried_over = filed before
+    start and still undecided at start (the narrative must not count those as filed this year).
     """
     # Each appeal looks its application's agency up by primary key (a subquery PostgreSQL does
     # not flatten): a cost per appeal on file. Joined instead, PostgreSQL hashes every application
@@ -122,14 +129,20 @@ def appeals_table(*, agency_ids, start, end):
                 other=Count("id", filter=Q(result=AppealResult.OTHER, decided_on__range=(start, end))),
                 pending=Count("id", filter=Q(filed_on__lte=end)
                               & (Q(decided_on__isnull=True) | Q(decided_on__gt=end))),
+                new=Count("id", filter=Q(filed_on__range=(start, end))),
+                carried_over=Count("id", filter=Q(filed_on__lt=start)
+                                   & (Q(decided_on__isnull=True) | Q(decided_on__gte=start))),
             ).order_by())
     table = {kind: dict.fromkeys(APPEAL_RESULTS, 0) for kind in AppealKind.values}
+    intake = {kind: {"new": 0, "carried_over": 0} for kind in AppealKind.values}
     for row in rows:
         for key in ("upheld", "corrected", "other", "pending"):
             table[row["kind"]][key] = row[key]
+        for key in ("new", "carried_over"):
+            intake[row["kind"]][key] = row[key]
     for counts in table.values():
         counts["total"] = counts["upheld"] + counts["corrected"] + counts["other"] + counts["pending"]
-    return table
+    return {"table": table, "intake": intake}
 
 
 def fees_collected(*, agency_ids, start, end):

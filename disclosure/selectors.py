@@ -13,7 +13,9 @@ def proactive_counts(*, agency_ids, start, end):
     """Published items with ``published_date`` in [start, end] (two queries).
 
     ``by_channel`` counts an item once on each channel it went out on, so its sum may exceed
-    ``total``; channels are ordered by count, then name.
+    ``total``; channels are ordered by count, then name. ``by_channel_kind`` adds the same
+    counts up per kind of channel (``portal``: the government website, what a report's
+    "栏目落实公开发布信息" sentence counts).
     """
     by_category = dict.fromkeys(Category.values, 0)
     by_month = dict.fromkeys(range(1, 13), 0)
@@ -25,10 +27,10 @@ def proactive_counts(*, agency_ids, start, end):
                     .values("category", "month").annotate(n=Sum("items")).order_by()):
             by_category[row["category"]] += row["n"]
             by_month[row["month"].month] += row["n"]
-        by_channel = [
-            (row["channel__name"], row["n"])
+        channel_rows = [
+            (row["channel__name"], row["channel__kind"], row["n"])
             for row in ChannelTally.objects.filter(agency_id__in=agency_ids, month__range=(start, end))
-            .values("channel__name").annotate(n=Sum("items")).filter(n__gt=0).order_by("-n", "channel__name")
+            .values("channel__name", "channel__kind").annotate(n=Sum("items")).filter(n__gt=0)
         ]
     else:
         items = Item.objects.published().filter(agency_id__in=agency_ids, published_date__range=(start, end))
@@ -36,15 +38,20 @@ def proactive_counts(*, agency_ids, start, end):
                     .values("category", "month").annotate(n=Count("id")).order_by()):
             by_category[row["category"]] += row["n"]
             by_month[row["month"]] += row["n"]
-        by_channel = [
-            (row["channels__name"], row["n"])
-            for row in items.filter(channels__isnull=False).values("channels__name")
-            .annotate(n=Count("id")).order_by("-n", "channels__name")
+        channel_rows = [
+            (row["channels__name"], row["channels__kind"], row["n"])
+            for row in items.filter(channels__isnull=False).values("channels__name", "channels__kind")
+            .annotate(n=Count("id")).order_by()
         ]
+    by_name, by_kind = {}, {}
+    for name, kind, n in channel_rows:
+        by_name[name] = by_name.get(name, 0) + n
+        by_kind[kind] = by_kind.get(kind, 0) + n
     return {
         "total": sum(by_category.values()),
         "by_category": by_category,
-        "by_channel": by_channel,
+        "by_channel": sorted(by_name.items(), key=lambda pair: (-pair[1], pair[0])),
+        "by_channel_kind": by_kind,
         "by_month": by_month,
     }
 
