@@ -9,7 +9,7 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,25 +21,47 @@ from accounts.admin import AgencyScopedAdmin
 from accounts.models import Role
 from agencies.models import Agency
 from reports import services
+from reports.deadlines import date_state
 from reports.documents import build_snapshot, document_context
-from reports.figures import agency_ids_for, record_figures
-from reports.models import AnnualReport, ReportEvent, ReportFormat, ReportStatus, ReportVersion
+from reports.figures import TRANSCRIBED_FIGURES, agency_ids_for, record_figures
+from reports.models import (
+    AnnualReport,
+    ReportEvent,
+    ReportFormat,
+    ReportSource,
+    ReportStatus,
+    ReportVersion,
+)
 from reports.narrative import PLACEHOLDER_HELP
-from reports.tables import OVERVIEW_SUBSECTIONS
+from reports.tables import OVERVIEW_SUBSECTIONS, legacy_sections
 
 
-def deadline_banner(report, today):
-    """Days left until 31 January (negative: days late), for drafts only."""
-    if report.status != ReportStatus.DRAFT:
-        return None
-    days = (report.deadline - today).days
-    return {"deadline": report.deadline, "days_left": days, "overdue_days": -days}
+def first_publication(report):
+    """The publication date of the report's first version, or None. One query."""
+    first = report.versions.order_by("number").only("published_on", "published_at").first()
+    return first.publication_date if first else None
+
+
+def report_date_state(report, today):
+    catalog_day = None
+    if report.catalog_item_id and report.status == ReportStatus.DRAFT:
+        catalog_day = report.catalog_item.published_date
+    return date_state(report, today, published_on=first_publication(report),
+                      catalog_published_on=catalog_day)
 
 
 class AnnualReportForm(forms.ModelForm):
     class Meta:
         model = AnnualReport
-        fields = ("agency", "year", "format", "covers_units")  # the admin adds the rest per format
+        fields = ("agency", "year", "format", "source", "covers_units")  # the rest per format
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields:
+            self.fields["source"].required = False
+
+    def clean_source(self):
+        return self.cleaned_data.get("source") or ReportSource.RECORDS
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -48,12 +70,43 @@ class AnnualReportForm(forms.ModelForm):
         return year
 
 
+def _figure_field(key):
+    return "figure_" + key.replace(".", "_")
+
+
+class _TranscribedFigures:
+    """Each figure the published text states, blank if it does not (kept in ``entered_figures``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, _ in TRANSCRIBED_FIGURES:
+            self.fields[_figure_field(key)].initial = (self.instance.entered_figures or {}).get(key)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.entered_figures = {
+            key: cleaned[_figure_field(key)] for key, _ in TRANSCRIBED_FIGURES
+            if cleaned.get(_figure_field(key)) is not None
+        }
+        return cleaned
+
+
+TranscribedReportForm = type("TranscribedReportForm", (_TranscribedFigures, AnnualReportForm), {
+    _figure_field(key): forms.IntegerField(
+        label=label, required=False, min_value=0,
+        error_messages={"min_value": "不能为负数。", "invalid": "请填写整数。"},
+        help_text="按原文填写；原文未载明的留空（公开页显示“原文未载明”，不按0计）。",
+    )
+    for key, label in TRANSCRIBED_FIGURES
+})
+
+
 class ReportVersionInline(admin.TabularInline):
     model = ReportVersion
     fk_name = "report"
     extra = 0
     can_delete = False
-    fields = ("number", "published_at", "published_by", "reason", "public_link")
+    fields = ("number", "published_on", "published_at", "published_by", "reason", "public_link")
     readonly_fields = fields
     verbose_name_plural = "已发布版本（不可修改；更正请发布新版本）"
 
@@ -83,14 +136,6 @@ class ReportEventInline(admin.TabularInline):
 
 
 NARRATIVE_FIELDSETS = {
-    ReportFormat.LEGACY: (
-        ("导语", ("preface",)),
-        ("一、概述", ("overview",)),
-        ("二、主动公开政府信息与政务情况", ("proactive_text",)),
-        ("三、依申请公开政府信息情况", ("requests_text",)),
-        ("四、各级人大代表建议和政协提案办理结果公开情况", ("proposals_text",)),
-        ("五、存在问题与下年工作思路", ("problems",)),
-    ),
     ReportFormat.NATIONAL_2021: (
         ("导语", ("preface",)),
         ("一、总体情况", ("overview", *(f for f, _ in OVERVIEW_SUBSECTIONS))),
@@ -121,14 +166,19 @@ class AnnualReportAdmin(AgencyScopedAdmin):
     form = AnnualReportForm
     list_display = ("agency", "year", "format", "status", "version_count", "deadline_state")
     list_filter = ("status", "format", "year")
-    list_select_related = ("agency",)
+    list_select_related = ("agency", "catalog_item")
     search_fields = ("agency__name", "agency__short_name")
     autocomplete_fields = ["agency"]
+    raw_id_fields = ["catalog_item"]
     change_form_template = "admin/reports/annualreport/change_form.html"
     inlines = [ReportVersionInline, ReportEventInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(version_total=Count("versions"))
+        return super().get_queryset(request).annotate(
+            version_total=Count("versions"),
+            first_published_on=Min("versions__published_on"),
+            first_published_at=Min("versions__published_at"),
+        )
 
     @admin.display(description="已发布版本数", ordering="version_total")
     def version_count(self, report):
@@ -136,12 +186,15 @@ class AnnualReportAdmin(AgencyScopedAdmin):
 
     @admin.display(description="发布期限")
     def deadline_state(self, report):
-        banner = deadline_banner(report, timezone.localdate())
-        if banner is None:
-            return "已发布"
-        if banner["days_left"] >= 0:
-            return f"剩余{banner['days_left']}天（{report.deadline:%Y-%m-%d}）"
-        return format_html('<span class="overdue">已逾期{}天</span>', banner["overdue_days"])
+        published = None
+        if report.first_published_on or report.first_published_at:
+            published = report.first_published_on or timezone.localdate(report.first_published_at)
+        catalog_day = report.catalog_item.published_date if report.catalog_item_id else None
+        state = date_state(report, timezone.localdate(), published_on=published,
+                           catalog_published_on=catalog_day if published is None else None)
+        if state.state in ("late", "published_late"):
+            return format_html('<span class="overdue">{}</span>', state.message)
+        return state.message
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
@@ -150,21 +203,43 @@ class AnnualReportAdmin(AgencyScopedAdmin):
         fields = ["status", "created_at", "updated_at"]
         if obj is not None:
             fields += ["agency", "year", "format", "covers_units"]
+            if obj.status != ReportStatus.DRAFT:
+                fields.append("source")
         return fields
 
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and obj.is_transcribed:
+            kwargs["form"] = TranscribedReportForm
+        return super().get_form(request, obj, **kwargs)
+
+    def _narrative_fieldsets(self, obj):
+        if obj.format != ReportFormat.LEGACY:
+            return NARRATIVE_FIELDSETS[obj.format]
+        sections = legacy_sections(obj.year, handles_proposals=obj.agency.handles_proposals,
+                                   headings=obj.legacy_headings)
+        return (("导语", ("preface",)), *((heading, (field,)) for heading, field in sections),
+                ("各部分标题", ("legacy_headings",)))
+
     def get_fieldsets(self, request, obj=None):
-        head = (None, {"fields": ("agency", "year", "format", "covers_units", "status")})
+        head = (None, {"fields": ("agency", "year", "format", "source", "covers_units", "status")})
         if obj is None:
             return (head,)
         fieldsets = [head]
-        for i, (title, fields) in enumerate(NARRATIVE_FIELDSETS[obj.format]):
+        for i, (title, fields) in enumerate(self._narrative_fieldsets(obj)):
             options = {"fields": fields}
             if i == 0:
-                options["description"] = f"文字中可用占位符，预览和发布时替换为按记录统计的数据：{PLACEHOLDER_HELP}"
+                options["description"] = (
+                    "请按原文录入各部分文字（含原文中的数字）；下方只填写原文载明的数字。"
+                    if obj.is_transcribed else
+                    f"文字中可用占位符，预览和发布时替换为按记录统计的数据：{PLACEHOLDER_HELP}")
             fieldsets.append((title, options))
-        for title, fields in FIGURE_FIELDSETS[obj.format]:
-            fieldsets.append((title, {"fields": fields}))
-        fieldsets.append(("落款", {"fields": (("signature_name", "signature_date"),)}))
+        if obj.is_transcribed:
+            fieldsets.append(("原文载明的数据（手工录入，原文未载明的留空）", {
+                "fields": tuple(_figure_field(key) for key, _ in TRANSCRIBED_FIGURES)}))
+        else:
+            for title, fields in FIGURE_FIELDSETS[obj.format]:
+                fieldsets.append((title, {"fields": fields}))
+        fieldsets.append(("落款与发布", {"fields": (("signature_name", "signature_date"), "catalog_item")}))
         return fieldsets
 
     def save_model(self, request, obj, form, change):
@@ -208,7 +283,7 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             extra_context.update({
                 "checks": snapshot["checks"],
                 "check_errors": [c for c in snapshot["checks"] if c["level"] == "error"],
-                "banner": deadline_banner(report, timezone.localdate()),
+                "banner": report_date_state(report, timezone.localdate()),
                 "can_publish": access.has_role(request.user, report.agency_id, Role.HEAD),
                 "report": report,
             })
@@ -218,10 +293,12 @@ class AnnualReportAdmin(AgencyScopedAdmin):
         """The draft exactly as it will be published (same snapshot, same template)."""
         report = self._report(request, pk)
         context = document_context(build_snapshot(report))
+        state = report_date_state(report, timezone.localdate())
         context.update({
             "preview": True, "nav": "reports",
             "back_url": reverse("admin:reports_annualreport_change", args=[report.pk]),
-            **(deadline_banner(report, timezone.localdate()) or {"days_left": None}),
+            "not_yet_open": "" if state.can_publish else state.message,
+            "deadline_message": state.message,
         })
         return render(request, "reports/annualreport_detail.html", context)
 
@@ -241,17 +318,22 @@ class AnnualReportAdmin(AgencyScopedAdmin):
 
     def publish_view(self, request, pk):
         report = self._report(request, pk, change=True)
-        reason = ""
-        if request.method == "POST":
-            reason = request.POST.get("reason", "")
+        today = timezone.localdate()
+        form = PublishForm(request.POST if request.method == "POST" else None, report=report, today=today)
+        if request.method == "POST" and form.is_valid():
             try:
-                version = services.report_publish(report=report, by=request.user, reason=reason)
+                version = services.report_publish(
+                    report=report, by=request.user, reason=form.cleaned_data["reason"],
+                    published_on=form.cleaned_data["published_on"],
+                )
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))
             else:
                 messages.success(request, f"已发布第{version.number}版，公众现在可以查阅。")
                 return redirect(report.get_absolute_url())
         snapshot = build_snapshot(report)
+        state = report_date_state(report, today)
+        is_correction = report.versions.exists()
         context = {
             **self.admin_site.each_context(request),
             "title": f"发布：{report}",
@@ -259,10 +341,11 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             "opts": self.model._meta,
             "checks": snapshot["checks"],
             "check_errors": [c for c in snapshot["checks"] if c["level"] == "error"],
-            "is_correction": report.versions.exists(),
+            "is_correction": is_correction,
             "can_publish": access.has_role(request.user, report.agency_id, Role.HEAD),
-            "banner": deadline_banner(report, timezone.localdate()),
-            "reason": reason,
+            "banner": state,
+            "year_open": state.can_publish or is_correction,
+            "form": form,
         }
         return TemplateResponse(request, "admin/reports/annualreport/publish.html", context)
 
@@ -295,6 +378,25 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             context.update(document_context(snapshot))
             context.update({"agency": agency, "start": start, "end": end, "with_documents": year is not None})
         return TemplateResponse(request, "admin/reports/period.html", context)
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(
+        label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="报告实际向社会公布的日期。今天发布的留空或填今天；补录往年已发布的报告时填原发布日期"
+        "（见原文落款或原网站的发布时间）。",
+        error_messages={"invalid": "请按“年-月-日”填写日期，例如2018-02-28。"},
+    )
+    reason = forms.CharField(label="更正原因（必填，将随更正版本公开）", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, report, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        if report.is_transcribed:
+            self.fields["published_on"].required = True
+            self.fields["published_on"].error_messages["required"] = "据原文录入的报告须填写原报告的实际发布日期。"
+        elif not self.is_bound:
+            self.initial["published_on"] = today
 
 
 def quarters(today):

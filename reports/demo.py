@@ -1,16 +1,24 @@
-"""Demo reports: the 2017 reference report of the demo agency (published) and a 2025 draft.
+"""Demo reports of the demo agency: 2017 (published), 2018 (known only from the catalog), a 2025 draft.
 
-The 2017 narrative is the reference report's own text, stored as written; every figure in it
-is a placeholder filled from the catalog records (71 items: 4 policy, 40 work, 27 other),
-so the published figures are computed, not typed. Running this twice changes nothing.
+The 2017 narrative is the reference report's own text, stored as written, with its own section
+headings; every figure in it is a placeholder filled from the catalog records (71 items: 4
+policy, 40 work, 27 other, all on the government website), so the published figures are
+computed, not typed. It carries its real publication date, the one its text is signed with
+(2018年2月28日), not the day the demo was loaded.
+
+The 2018 report exists only as a catalog item whose body is its title: nobody here has its
+text, so the demo does not write one. It is registered as a report entered from published
+text, linked to that item and left without text; the archive lists the year and says that
+the text has not been entered. Running this twice changes nothing.
 """
 
 from datetime import date
 
 from accounts.models import Role
+from disclosure.models import Item
 from reports import services
 from reports.figures import report_figures
-from reports.models import AnnualReport
+from reports.models import AnnualReport, ReportSource
 
 PREFACE_2017 = (
     "根据《中华人民共和国政府信息公开条例》规定和《吴忠市利通区人民政府办公室关于认真做好近期政务公开"
@@ -31,7 +39,7 @@ OVERVIEW_2017 = """2017年以来，在区委、区政府的坚强领导下，我
 PROACTIVE_2017 = """（一）通过各种公开平台主动公开政府信息情况
 截至目前，通过宁夏日报、吴忠日报、利通区政府门户网站、新华·利通政务通手机报、“多彩利通”微信平台、利通周讯报刊、局政务公开栏主动公开政府信息{proactive.total}条。其中：政策类信息{proactive.policy}条，工作动态{proactive.work}条，其他信息{proactive.other}条。同时，我局设立了政府信息公开查阅点，为公众查阅政府信息提供方便。
 （二）区政府办要求落实的公开任务完成情况
-根据吴利政办发〔2017〕54号、吴利政办发〔2017〕55号）文件，制定出台《利通区安全生产监督管理局2017年政务公开工作实施方案》，对我局政务公开工作任务进行细化分解，实行责任到人制度，各科室要必须确定一名成员具体负责此项工作，分管领导负总责，保证我局政务公开工作落到实处。根据区政府办《2017年政务公开工作要点的通知》要求，在利通区政府门户网站“安全生产”栏目落实公开发布信息{proactive.total}条，基本完成区政府办下发的公开任务。"""
+根据吴利政办发〔2017〕54号、吴利政办发〔2017〕55号）文件，制定出台《利通区安全生产监督管理局2017年政务公开工作实施方案》，对我局政务公开工作任务进行细化分解，实行责任到人制度，各科室要必须确定一名成员具体负责此项工作，分管领导负总责，保证我局政务公开工作落到实处。根据区政府办《2017年政务公开工作要点的通知》要求，在利通区政府门户网站“安全生产”栏目落实公开发布信息{proactive.portal}条，基本完成区政府办下发的公开任务。"""
 
 REQUESTS_2017 = "2017年，我局没有接到公众、企业法人或其他组织要求公开政府信息的申请。"
 PROPOSALS_2017 = "2017年，我局没有接到各级人大代表建议和政协提案。"
@@ -52,7 +60,13 @@ REFERENCE_2017 = {
     "staff_part_time": 1,
     "signature_name": "吴忠市利通区安全生产监督管理局",
     "signature_date": date(2018, 2, 28),
+    # As the 2017 report printed them (its own wording, not the standard headings).
+    "legacy_headings": "一、概述\n二、主动公开政府信息与政务情况\n三、依申请公开政府信息情况\n"
+                       "四、各级人大代表建议和政协提案办理结果公开情况\n五、存在问题与2018年工作思路",
 }
+#: The day the 2017 report was published: the date its text is signed with.
+PUBLISHED_2017 = date(2018, 2, 28)
+TITLE_2018 = "利通区安全生产监督管理局2018年政府信息公开工作年度报告"
 
 
 def seed(ctx):
@@ -65,9 +79,16 @@ def seed(ctx):
     if not report.versions.exists():
         # Publishing freezes the figures: only do it once the catalog's 2017 items are there.
         if report_figures(report)["proactive"]["total"]:
-            services.report_publish(report=report, by=head)
+            services.report_publish(report=report, by=head, published_on=PUBLISHED_2017)
         else:
             ctx.stdout.write("提示：目录中尚无2017年的公开记录，2017年度报告暂存为草稿。")
+
+    if not AnnualReport.objects.filter(agency=agency, year=2018).exists():
+        item = Item.objects.published().filter(agency=agency, title=TITLE_2018).first()
+        if item is not None:
+            services.report_create(report=AnnualReport(
+                agency=agency, year=2018, is_demo=True, source=ReportSource.TRANSCRIBED, catalog_item=item,
+            ), by=clerk)
 
     draft = AnnualReport.objects.filter(agency=agency, year=2025).first()
     if draft is None:

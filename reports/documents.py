@@ -9,13 +9,15 @@ templates and the CSV print. Nothing here reads records once the snapshot exists
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from reports.charts import report_charts
 from reports.checks import run_checks
 from reports.figures import CATEGORY_LABELS, report_figures
-from reports.models import ReportFormat, ReportVersion
+from reports.models import ReportFormat, ReportSource, ReportVersion
 from reports.narrative import resolved_narrative
 from reports.tables import (
+    DECIMAL_KEYS,
     NATIONAL_SECTIONS,
     OVERVIEW_SUBSECTIONS,
     TABLE2_BLOCKS,
@@ -62,11 +64,12 @@ def build_snapshot(report, *, figures=None):
         figures, fmt=report.format, narrative=narrative, signature=signature,
         previous_carried_forward=None if legacy else previous_carried_forward(report),
     )
-    return {
+    snapshot = {
         "schema": SCHEMA,
         "agency": {"name": report.agency.name, "slug": report.agency.slug},
         "year": report.year,
         "format": report.format,
+        "source": report.source,
         "title": report.title,
         "covers_units": report.covers_units,
         "figures": figures,
@@ -74,6 +77,15 @@ def build_snapshot(report, *, figures=None):
         "signature": signature,
         "checks": [check.as_dict() for check in checks],
     }
+    if legacy:
+        # Frozen with the report: the headings follow the agency as it was when published.
+        snapshot["sections"] = [
+            [heading, field] for heading, field in legacy_sections(
+                report.year, handles_proposals=report.agency.handles_proposals,
+                headings=report.legacy_headings,
+            )
+        ]
+    return snapshot
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,23 @@ def chinese_date(iso):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _show(value):
+def plain_decimal(value):
+    """An amount as agencies print it: the exact value without trailing zeros.
+
+    ``"7545.0000"`` → ``7545``, ``"7730.2800"`` → ``7730.28``, ``"0.0000"`` → ``0``; the JSON
+    and CSV keep the stored four decimals.
+    """
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")
+
+
+def _show(value, key=""):
+    if key.split(".")[-1] in DECIMAL_KEYS:
+        return plain_decimal(value)
     return str(value)
 
 
@@ -110,7 +138,7 @@ def table2_rows(figures, fmt):
         header[-1] = Cell(header[-1].text, colspan=TABLE2_WIDTH - len(header) + 1)
         rows.append(("header", header))
         for label, keys in block.rows:
-            cells = [Cell(_show(lookup(table2, key))) for key in keys]
+            cells = [Cell(_show(lookup(table2, key), key)) for key in keys]
             cells[-1] = Cell(cells[-1].text, colspan=TABLE2_WIDTH - len(keys))
             rows.append(("data", [Cell(label), *cells]))
     return rows
@@ -125,6 +153,22 @@ def table3_rows(figures, fmt):
     ]
 
 
+def table3_compact(rows):
+    """Table 三 for a phone: one label column (sticky), headings as rows of their own.
+
+    The printed form nests three label columns with row spans; on a 390 px screen they leave
+    three characters a line. Here 三 and each outcome group get a heading row and every leaf
+    keeps its own label, so the figures scroll sideways under a label that stays in view.
+    """
+    result = []
+    for key, labels, values in rows:
+        for cell in labels:
+            if cell.rowspan > 1:  # 三、本年度办理结果 and the outcome groups that have leaves
+                result.append(("group", cell.text, None))
+        result.append(("data" if key != "total" else "total", labels[-1].text, values))
+    return result
+
+
 def table4_values(figures):
     return [lookup(figures.get("table4", {}), key) for key in TABLE4_KEYS]
 
@@ -134,21 +178,25 @@ def document_context(snapshot):
     fmt = snapshot["format"]
     figures = snapshot["figures"]
     narrative = snapshot["narrative"]
+    transcribed = snapshot.get("source") == ReportSource.TRANSCRIBED
     context = {
         "snapshot": snapshot,
         "fmt": fmt,
         "is_legacy": fmt == ReportFormat.LEGACY,
+        "is_transcribed": transcribed,
         "figures": figures,
         "preface": paragraphs(narrative.get("preface")),
-        "charts": report_charts(figures, with_outcomes=fmt != ReportFormat.LEGACY),
+        # Charts draw months and outcomes a report entered from its text does not have.
+        "charts": [] if transcribed else report_charts(figures, with_outcomes=fmt != ReportFormat.LEGACY),
         "checks": snapshot.get("checks", []),
         "errors": [c for c in snapshot.get("checks", []) if c["level"] == "error"],
         "signature_date": chinese_date(snapshot["signature"].get("date")),
     }
     if fmt == ReportFormat.LEGACY:
-        context["sections"] = [
-            (heading, paragraphs(narrative.get(field))) for heading, field in legacy_sections(snapshot["year"])
-        ]
+        # Versions frozen before the headings were stored used the standard five.
+        sections = snapshot.get("sections") or legacy_sections(snapshot["year"])
+        context["sections"] = [(heading, paragraphs(narrative.get(field))) for heading, field in sections]
+        context["legacy_rows"] = legacy_rows(figures, transcribed=transcribed)
         return context
     context.update({
         "headings": NATIONAL_SECTIONS,
@@ -159,10 +207,47 @@ def document_context(snapshot):
         "table2": table2_rows(figures, fmt),
         "table3_header": TABLE3_HEADER,
         "table3": table3_rows(figures, fmt),
+        "table3_compact": table3_compact(table3_rows(figures, fmt)),
+        "table3_columns": TABLE3_COLUMNS,
         "table4_header": TABLE4_HEADER,
         "table4": table4_values(figures),
     })
     return context
+
+
+def legacy_rows(figures, *, transcribed):
+    """The appendix table of a free-form report: (label, key, value, entered by hand).
+
+    A report entered from its published text shows only what the text states; an unknown
+    figure is "原文未载明", never 0.
+    """
+    proactive = figures.get("proactive", {})
+    by_category = proactive.get("by_category", {})
+    rows = [
+        ("主动公开政府信息总数", "proactive.total", proactive.get("total")),
+        ("其中：政策类", "proactive.policy", by_category.get("policy")),
+        ("工作动态", "proactive.work", by_category.get("work")),
+        ("其他", "proactive.other", by_category.get("other")),
+        ("在政府网站发布", "proactive.portal", proactive.get("portal")),
+    ]
+    rows += [(f"渠道：{name}", "proactive.by_channel", n) for name, n in proactive.get("by_channel", [])]
+    rows += [
+        ("依申请公开：新收申请（件）", "applications.received", figures.get("applications", {}).get("received")),
+        ("人大代表建议和政协提案（件）", "proposals.total", figures.get("proposals", {}).get("total")),
+        ("政务公开工作会议（次）", "meetings", figures.get("meetings")),
+        ("政务公开业务培训（次）", "trainings", figures.get("trainings")),
+    ]
+    if transcribed:
+        rows += [("专职工作人员（人）", "staff_full_time", figures.get("staff_full_time")),
+                 ("兼职工作人员（人）", "staff_part_time", figures.get("staff_part_time"))]
+    entered = set(figures.get("entered", ()))
+    staff_typed = {"meetings", "trainings", "staff_full_time", "staff_part_time"}
+    return [
+        (label, key, "原文未载明" if value is None else value,
+         key in entered if transcribed else key in staff_typed)
+        for label, key, value in rows
+        if value is not None or transcribed
+    ]
 
 
 def csv_rows(snapshot):
@@ -170,6 +255,12 @@ def csv_rows(snapshot):
     fmt = snapshot["format"]
     figures = snapshot["figures"]
     yield ["表格", "项目", "指标", "数值", "键"]
+    if snapshot.get("source") == ReportSource.TRANSCRIBED:
+        # Only what the published text states; an unknown figure is an empty cell, never 0.
+        for label, key, value, _ in legacy_rows(figures, transcribed=True):
+            known = isinstance(value, int)
+            yield ["据原文录入", label, "原文载明" if known else "原文未载明", value if known else "", key]
+        return
     proactive = figures.get("proactive", {})
     yield ["主动公开", "合计", "条数", proactive.get("total", 0), "proactive.total"]
     for key, label in CATEGORY_LABELS.items():

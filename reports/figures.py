@@ -11,6 +11,7 @@ from decimal import Decimal
 from agencies.models import Agency
 from applications import selectors as application_selectors
 from disclosure import selectors as disclosure_selectors
+from disclosure.models import ChannelKind
 from proposals import selectors as proposal_selectors
 from reports.models import ReportFormat
 from reports.tables import APPEAL_KINDS, APPEAL_RESULTS, TABLE3_COLUMN_KEYS, TABLE3_ROW_KEYS
@@ -32,6 +33,21 @@ ENTERED_TABLE2 = {
     ReportFormat.LEGACY: (),
 }
 ENTERED_LEGACY = ("meetings", "trainings", "staff_full_time", "staff_part_time")
+
+#: What a report entered from its published text may state (key, label), in form order.
+TRANSCRIBED_FIGURES = (
+    ("proactive.total", "主动公开政府信息（条）"),
+    ("proactive.policy", "其中政策类信息（条）"),
+    ("proactive.work", "其中工作动态（条）"),
+    ("proactive.other", "其中其他信息（条）"),
+    ("proactive.portal", "在政府网站发布（条）"),
+    ("applications.received", "收到政府信息公开申请（件）"),
+    ("proposals.total", "承办人大代表建议和政协提案（件）"),
+    ("meetings", "召开政务公开工作会议（次）"),
+    ("trainings", "举办政务公开业务培训（次）"),
+    ("staff_full_time", "专职工作人员（人）"),
+    ("staff_part_time", "兼职工作人员（人）"),
+)
 
 
 def year_period(year):
@@ -59,6 +75,7 @@ def _proactive(raw):
         "total": _int(raw.get("total")),
         "by_category": {key: _int(by_category.get(key)) for key in CATEGORY_KEYS},
         "by_channel": [[str(name), _int(n)] for name, n in raw.get("by_channel") or ()],
+        "portal": _int((raw.get("by_channel_kind") or {}).get(ChannelKind.PORTAL)),
         "by_month": {str(month): _int(by_month.get(month, by_month.get(str(month))))
                      for month in range(1, 13)},
     }
@@ -122,10 +139,10 @@ def record_figures(*, agency_ids, start, end, year=None, appeals=True):
         if year else None
     )
     table3 = _table3(application_selectors.table3(agency_ids=agency_ids, start=start, end=end))
-    table4 = _table4(
-        application_selectors.appeals_table(agency_ids=agency_ids, start=start, end=end)
-        if appeals else None
-    )
+    appeal_figures = (application_selectors.appeals_figures(agency_ids=agency_ids, start=start, end=end)
+                      if appeals else {})
+    table4 = _table4(appeal_figures.get("table"))
+    intake = appeal_figures.get("intake") or {}
     fees = application_selectors.fees_collected(agency_ids=agency_ids, start=start, end=end)
     proposals = _proposals(proposal_selectors.proposal_counts(agency_ids=agency_ids, start=start, end=end))
     return {
@@ -134,6 +151,8 @@ def record_figures(*, agency_ids, start, end, year=None, appeals=True):
         "table2": documents,
         "table3": table3,
         "table4": table4,
+        "appeals": {kind: {key: _int((intake.get(kind) or {}).get(key)) for key in ("new", "carried_over")}
+                    for kind in APPEAL_KINDS},
         "applications": {
             "received": table3["new"]["total"],
             "carried_over": table3["carried_over"]["total"],
@@ -155,8 +174,43 @@ def entered_figures(report):
     return table2, legacy
 
 
+def transcribed_figures(report):
+    """The figures of a report entered from its published text: only those the text states.
+
+    Nothing is computed from this platform's records (they do not go back that far) and
+    nothing is guessed: a figure the text does not give is ``None`` and prints as such.
+    ``entered`` lists the keys staff typed, so every page can mark them as entered by hand.
+    """
+    entered = report.entered_figures or {}
+
+    def get(key):
+        value = entered.get(key)
+        return None if value in (None, "") else int(value)
+
+    start, end = year_period(report.year)
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "source": "transcribed",
+        "entered": [key for key, _ in TRANSCRIBED_FIGURES if get(key) is not None],
+        "proactive": {
+            "total": get("proactive.total"),
+            "by_category": {key: get(f"proactive.{key}") for key in CATEGORY_KEYS},
+            "by_channel": [],
+            "portal": get("proactive.portal"),
+            "by_month": {},
+        },
+        "table2": {}, "table3": {}, "table4": {},
+        "applications": {"received": get("applications.received")},
+        "proposals": {"total": get("proposals.total")},
+        "fees_collected_yuan": None,
+        **{key: get(key) for key in ENTERED_LEGACY},
+    }
+
+
 def report_figures(report):
     """Every figure of one agency-year report: records plus what staff entered."""
+    if report.is_transcribed:
+        return transcribed_figures(report)
     start, end = year_period(report.year)
     national = report.format != ReportFormat.LEGACY
     figures = record_figures(

@@ -13,6 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+from disclosure.models import Item
 
 
 class ReportFormat(models.TextChoices):
@@ -34,9 +37,14 @@ class ReportStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-def publication_deadline(year):
-    """Departments publish the report on ``year`` by 31 January of the following year."""
-    return datetime.date(year + 1, 1, 31)
+class ReportSource(models.TextChoices):
+    RECORDS = "records", "按本平台记录编制"
+    TRANSCRIBED = "transcribed", "据已发布的报告原文录入"
+
+
+def publishing_opens(year):
+    """A report covers the whole calendar year: it can be published from 1 January of the next."""
+    return datetime.date(year + 1, 1, 1)
 
 
 class AnnualReportQuerySet(models.QuerySet):
@@ -62,6 +70,25 @@ class AnnualReport(models.Model):
     )
     status = models.CharField(
         "状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT,
+    )
+    source = models.CharField(
+        "编制方式", max_length=12, choices=ReportSource.choices, default=ReportSource.RECORDS,
+        help_text="往年已在其他网站发布的报告选“据已发布的报告原文录入”：按原文录入各部分文字，"
+        "原文载明的数字逐项填写，未载明的留空，不按本平台记录计算。仅适用于2018年及以前的自由格式。",
+    )
+    entered_figures = models.JSONField(
+        "原文载明的数据", default=dict, blank=True,
+        help_text="据原文录入的报告中由工作人员填写的数字；没有的键表示原文未载明。",
+    )
+    legacy_headings = models.TextField(
+        "各部分标题（按原文）", blank=True,
+        help_text="自由格式报告的各部分标题，每行一个，按原文填写；留空则按本机构情况使用标准标题。",
+    )
+    catalog_item = models.ForeignKey(
+        "disclosure.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="目录中的报告条目",
+        help_text="该报告在公开目录中发布的条目（例如迁移前在原网站发布的报告）。"
+        "原文尚未录入本平台时，年报栏目链接到此条目。",
     )
 
     # Narrative: the first draft is generated from the figures (``reports.narrative``).
@@ -157,14 +184,36 @@ class AnnualReport(models.Model):
             raise ValidationError(
                 {"format": f"{self.year}年度的报告应使用“{expected}”。"}, code="format_year",
             )
+        if self.source == ReportSource.TRANSCRIBED and self.year and self.year > 2018:
+            # The national formats' tables have 175 cells: typing them from a PDF invents
+            # nothing only if every cell is checked, which the records already do.
+            raise ValidationError(
+                {"source": "据原文录入只适用于2018年及以前的自由格式报告；2019年起的报告请按本平台记录编制。"},
+                code="transcribed_format",
+            )
+        if self.catalog_item_id and self.agency_id:
+            item = Item.objects.published().filter(pk=self.catalog_item_id).values("agency_id").first()
+            if item is None or item["agency_id"] != self.agency_id:
+                raise ValidationError(
+                    {"catalog_item": "请选择本机构已发布的目录条目。"}, code="catalog_item",
+                )
+        headings = [line for line in (self.legacy_headings or "").splitlines() if line.strip()]
+        if headings and self.agency_id:
+            expected = 5 if self.agency.handles_proposals else 4
+            if len(headings) != expected:
+                raise ValidationError(
+                    {"legacy_headings": f"请按原文每行填写一个部分标题，共{expected}行"
+                                        f"（{'含' if expected == 5 else '不含'}建议提案部分），现在是{len(headings)}行。"},
+                    code="headings",
+                )
 
     @property
     def title(self):
         return f"{self.year}年政府信息公开工作年度报告"
 
     @property
-    def deadline(self):
-        return publication_deadline(self.year)
+    def is_transcribed(self):
+        return self.source == ReportSource.TRANSCRIBED
 
 
 class ReportVersionQuerySet(models.QuerySet):
@@ -191,7 +240,12 @@ class ReportVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="发布人",
     )
-    published_at = models.DateTimeField("发布时间")
+    published_at = models.DateTimeField("录入时间", help_text="在本平台发布（或补录）这一版的时间。")
+    published_on = models.DateField(
+        "发布日期", null=True, blank=True,
+        help_text="报告实际向社会公布的日期；补录往年报告时为原发布日期。"
+        "早于本字段设立的版本为空，以录入时间的日期为准。",
+    )
 
     objects = ReportVersionQuerySet.as_manager()
 
@@ -220,6 +274,17 @@ class ReportVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("已发布的报告不能删除。", code="frozen")
+
+    @property
+    def publication_date(self):
+        """The day the public got this version (its real date for a report entered later)."""
+        return self.published_on or timezone.localdate(self.published_at)
+
+    @property
+    def entered_later(self):
+        """True when the version was put on this platform after the day it was published."""
+        return timezone.localdate(self.published_at) != self.publication_date
+
 
 class ReportEvent(models.Model):
     class Kind(models.TextChoices):

@@ -14,29 +14,35 @@ PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
 
 
 def placeholder_values(figures, year):
+    """Placeholder → text. A figure that is not known (``None``: a report entered from its
+    published text that does not state it) has no value, so its placeholder stays visible and
+    the checks refuse it instead of printing a number nobody knows."""
     proactive = figures.get("proactive", {})
     by_category = proactive.get("by_category", {})
     applications = figures.get("applications", {})
-    return {
-        "year": str(year),
-        "next_year": str(year + 1),
-        "proactive.total": str(proactive.get("total", 0)),
-        "proactive.policy": str(by_category.get("policy", 0)),
-        "proactive.work": str(by_category.get("work", 0)),
-        "proactive.other": str(by_category.get("other", 0)),
-        "channels": "、".join(name for name, _ in proactive.get("by_channel", [])),
-        "applications.received": str(applications.get("received", 0)),
-        "applications.processed": str(applications.get("processed", 0)),
-        "proposals.total": str(figures.get("proposals", {}).get("total", 0)),
+    values = {
+        "year": year,
+        "next_year": year + 1,
+        "proactive.total": proactive.get("total", 0),
+        "proactive.policy": by_category.get("policy", 0),
+        "proactive.work": by_category.get("work", 0),
+        "proactive.other": by_category.get("other", 0),
+        "proactive.portal": proactive.get("portal", 0),
+        "channels": "、".join(name for name, _ in proactive.get("by_channel", [])) or None,
+        "applications.received": applications.get("received", 0),
+        "applications.processed": applications.get("processed", 0),
+        "proposals.total": figures.get("proposals", {}).get("total", 0),
         "fees_collected": figures.get("fees_collected_yuan", "0.00"),
-        "meetings": str(figures.get("meetings", 0)),
-        "trainings": str(figures.get("trainings", 0)),
+        "meetings": figures.get("meetings", 0),
+        "trainings": figures.get("trainings", 0),
     }
+    return {key: str(value) for key, value in values.items() if value is not None}
 
 
 PLACEHOLDER_HELP = (
     "{year} 年度、{next_year} 下一年、{proactive.total} 主动公开总数、{proactive.policy} 政策类、"
-    "{proactive.work} 工作动态、{proactive.other} 其他、{channels} 公开渠道、"
+    "{proactive.work} 工作动态、{proactive.other} 其他、{proactive.portal} 在政府网站发布的条数、"
+    "{channels} 公开渠道、"
     "{applications.received} 新收申请、{proposals.total} 建议提案、{fees_collected} 信息处理费（元）、"
     "{meetings} 工作会议次数、{trainings} 业务培训次数"
 )
@@ -89,8 +95,17 @@ def _appeals_sentence(figures):
     total = sum(table4[kind]["total"] for kind in table4)
     if not total:
         return "本年度未发生因政府信息公开引起的行政复议、行政诉讼。"
-    return (f"本年度因政府信息公开被申请行政复议{table4['reconsideration']['total']}件，"
-            f"被提起行政诉讼{table4['litigation_direct']['total'] + table4['litigation_after']['total']}件。")
+    # Table 四 counts every case handled this year, those filed in earlier years included:
+    # the sentence keeps the cases filed this year apart from those carried over.
+    appeals = figures.get("appeals") or {}
+
+    def count(key, *kinds):
+        return sum(appeals.get(kind, {}).get(key, 0) for kind in kinds)
+
+    litigation = ("litigation_direct", "litigation_after")
+    return (f"本年度因政府信息公开新收行政复议案件{count('new', 'reconsideration')}件、"
+            f"上年结转{count('carried_over', 'reconsideration')}件，"
+            f"新收行政诉讼案件{count('new', *litigation)}件、上年结转{count('carried_over', *litigation)}件。")
 
 
 def _proposals_sentence(figures):
@@ -127,13 +142,16 @@ def draft(report, figures):
             "overview": (f"{year}年，我单位召开政务公开工作专题会议{{meetings}}次，"
                          f"举办政务公开业务培训{{trainings}}次。"),
             "proactive_text": ("通过{channels}主动公开政府信息{proactive.total}条。其中：政策类信息"
-                               "{proactive.policy}条，工作动态{proactive.work}条，其他信息{proactive.other}条。"),
+                               "{proactive.policy}条，工作动态{proactive.work}条，其他信息{proactive.other}条。"
+                               + ("在政府网站发布信息{proactive.portal}条。"
+                                  if figures["proactive"].get("portal") else "")),
             "requests_text": (f"{year}年，我单位新收政府信息公开申请{{applications.received}}件。"
                               if figures["applications"]["received"] else
                               f"{year}年，我单位没有接到公众、企业法人或其他组织要求公开政府信息的申请。"),
-            "proposals_text": (f"{year}年，我单位承办人大代表建议和政协提案{{proposals.total}}件。"
+            "proposals_text": ("" if not report.agency.handles_proposals else
+                               f"{year}年，我单位承办人大代表建议和政协提案{{proposals.total}}件。"
                                if figures.get("proposals", {}).get("total") else
-                               f"{year}年，我单位没有接到各级人大代表建议和政协提案。"),
+                               f"{year}年，我单位没有接到人大代表建议和政协提案。"),
             "problems": "",
         }
     return {

@@ -7,9 +7,17 @@ from django.utils import timezone
 from accounts import access, audit
 from accounts.models import AuditEvent, Role
 from reports.checks import ERROR
+from reports.deadlines import in_chinese
 from reports.documents import build_snapshot
 from reports.figures import report_figures
-from reports.models import AnnualReport, ReportEvent, ReportFormat, ReportStatus, ReportVersion
+from reports.models import (
+    AnnualReport,
+    ReportEvent,
+    ReportFormat,
+    ReportStatus,
+    ReportVersion,
+    publishing_opens,
+)
 from reports.narrative import draft
 
 #: The statuses a report may move to from each status (publishing again is a correction).
@@ -26,12 +34,12 @@ def _require(user, agency, *roles, action):
 
 
 @transaction.atomic
-def report_create(*, report, by):
+def report_create(*, report, by, today=None):
     """Save a new (unsaved) report for an agency and year; clerks and heads may start one."""
     _require(by, report.agency_id, Role.CLERK, Role.HEAD, action="新建年度报告")
     if report.pk is not None:
         raise ValidationError("该报告已经创建。", code="exists")
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if report.year > today.year:
         raise ValidationError(f"{report.year}年度尚未开始，不能编制该年度的报告。", code="future_year")
     if AnnualReport.objects.filter(agency_id=report.agency_id, year=report.year).exists():
@@ -53,6 +61,8 @@ def report_draft_text(*, report, by):
     """
     _require(by, report.agency_id, Role.CLERK, Role.HEAD, action="生成文字初稿")
     report = AnnualReport.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    if report.is_transcribed:
+        raise ValidationError("据原文录入的报告按原文填写各部分，不生成初稿。", code="transcribed")
     generated = draft(report, report_figures(report))
     filled = [field for field, text in generated.items() if text and not getattr(report, field).strip()]
     for field in filled:
@@ -66,14 +76,46 @@ def report_draft_text(*, report, by):
     return report, filled
 
 
+def _check_publication_date(report, previous, published_on, today):
+    """The year must be over; a date given for a report published elsewhere must be possible."""
+    opens = publishing_opens(report.year)
+    if previous is None and today < opens:
+        raise ValidationError(
+            f"{report.year}年度尚未结束，报告现在只能预览，不能发布；"
+            f"{in_chinese(opens)}起可以发布（统计期限至{report.year}年12月31日）。",
+            code="year_not_ended",
+        )
+    if report.is_transcribed and previous is None and published_on is None:
+        raise ValidationError(
+            "据原文录入的报告须填写原报告的实际发布日期（见原文落款或原网站的发布时间）。",
+            code="date_required",
+        )
+    if published_on is None:
+        return today
+    if published_on > today:
+        raise ValidationError(f"发布日期{in_chinese(published_on)}晚于今天，请填写实际发布的日期。",
+                              code="date_future")
+    if published_on < opens:
+        raise ValidationError(
+            f"发布日期{in_chinese(published_on)}早于{report.year}年度结束，请核对：年度报告最早于"
+            f"{in_chinese(opens)}发布。", code="date_before_year_end",
+        )
+    return published_on
+
+
 @transaction.atomic
-def report_publish(*, report, by, reason=""):
+def report_publish(*, report, by, reason="", published_on=None, today=None):
     """Freeze every figure and sentence into a new published version.
 
-    Only the OGI office head publishes. The first publication needs no reason; a later one is
-    a correction and must say why. Failing consistency checks block publishing.
+    Only the OGI office head publishes, and only once the year is over: the statistics run
+    to 31 December, so a report on a year still running can be previewed, never published.
+    The first publication needs no reason; a later one is a correction and must say why (a
+    correction stays possible whatever the date). ``published_on`` is the day the report was
+    really made public — for a past report entered from its published text, its original
+    date; by default today. Failing consistency checks block publishing.
     """
     _require(by, report.agency_id, Role.HEAD, action="发布年度报告")
+    today = today or timezone.localdate()
     report = AnnualReport.objects.select_for_update().select_related("agency").get(pk=report.pk)
     if ReportStatus.PUBLISHED not in TRANSITIONS[report.status]:
         raise ValidationError("该报告当前状态不能发布。", code="bad_transition")
@@ -81,6 +123,7 @@ def report_publish(*, report, by, reason=""):
     reason = (reason or "").strip()
     if previous is not None and not reason:
         raise ValidationError("该报告已经发布过；发布更正版本时必须填写更正原因。", code="reason_required")
+    published_on = _check_publication_date(report, previous, published_on, today)
     snapshot = build_snapshot(report)
     errors = [check["message"] for check in snapshot["checks"] if check["level"] == ERROR]
     if errors:
@@ -95,13 +138,17 @@ def report_publish(*, report, by, reason=""):
         supersedes=previous,
         published_by=by,
         published_at=timezone.now(),
+        published_on=published_on,
     )
     report.status = ReportStatus.PUBLISHED
     report.save(update_fields=["status", "updated_at"])
+    note = reason
+    if published_on != today:
+        note = "；".join(filter(None, [f"实际发布日期{in_chinese(published_on)}（补录）", reason]))
     ReportEvent.objects.create(
-        report=report, by=by, note=reason,
+        report=report, by=by, note=note,
         kind=ReportEvent.Kind.CORRECTED if previous else ReportEvent.Kind.PUBLISHED,
     )
     audit.record(event=AuditEvent.Event.REPORT_PUBLISHED, actor=by, obj=version,
-                 detail=f"{report} 第{version.number}版")
+                 detail=f"{report} 第{version.number}版，发布日期{published_on.isoformat()}")
     return version

@@ -217,15 +217,30 @@ OVERVIEW_SUBSECTIONS = (
 )
 
 
-def legacy_sections(year):
-    """The free-form report's sections as (heading, narrative field), after the reference report."""
-    return (
-        ("一、概述", "overview"),
-        ("二、主动公开政府信息与政务情况", "proactive_text"),
-        ("三、依申请公开政府信息情况", "requests_text"),
-        ("四、各级人大代表建议和政协提案办理结果公开情况", "proposals_text"),
-        (f"五、存在问题与{year + 1}年工作思路", "problems"),
-    )
+def legacy_sections(year, *, handles_proposals=True, headings=""):
+    """The free-form report's sections as (heading, narrative field).
+
+    The standard headings (DOMAIN: 一、概述 … 五、存在问题与下年工作思路) fit any agency; an
+    agency that handles no NPC/CPPCC proposals has no proposals section, and the next one
+    moves up to 四. ``headings`` (one per line, as a published report printed them) replaces
+    the standard wording when it gives one heading per section.
+    """
+    sections = [
+        ("概述", "overview"),
+        ("主动公开政府信息情况", "proactive_text"),
+        ("依申请公开政府信息情况", "requests_text"),
+        ("人大代表建议和政协提案办理结果公开情况", "proposals_text"),
+        (f"存在问题与{year + 1}年工作思路", "problems"),
+    ]
+    if not handles_proposals:
+        sections = [section for section in sections if section[1] != "proposals_text"]
+    typed = [line.strip() for line in (headings or "").splitlines() if line.strip()]
+    if len(typed) == len(sections):
+        return tuple((heading, field) for heading, (_, field) in zip(typed, sections, strict=True))
+    return tuple((f"{NUMERALS[i]}、{title}", field) for i, (title, field) in enumerate(sections))
+
+
+NUMERALS = "一二三四五六七八九十"
 
 
 NARRATIVE_FIELDS = {
@@ -242,7 +257,8 @@ REQUIRED_NARRATIVE = {
                                  ("other_matters", "六、其他需要报告的事项")),
     ReportFormat.TRIAL_2019: (("overview", "一、总体情况"), ("problems", "五、存在的主要问题及改进情况"),
                               ("other_matters", "六、其他需要报告的事项")),
-    ReportFormat.LEGACY: (("overview", "一、概述"), ("problems", "五、存在问题与下年工作思路")),
+    # Unnumbered: an agency without proposals numbers the problems section 四.
+    ReportFormat.LEGACY: (("overview", "概述"), ("problems", "存在问题与下年工作思路")),
 }
 
 

@@ -4,27 +4,65 @@ Published pages read the frozen snapshot only, never the records: one query per 
 """
 
 import csv
+from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 
+from django.db.models import Max, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from disclosure.models import ItemStatus
 from reports.documents import csv_rows, document_context, json_document
-from reports.models import ReportVersion
+from reports.models import AnnualReport, ReportStatus, ReportVersion
+
+
+@dataclass
+class ArchiveEntry:
+    """One year of an agency in the archive: a published report, or only its catalog item."""
+
+    year: int
+    url: str
+    covers_units: bool = False
+    number: int = 1
+    catalog_only: bool = False
+    published_on: date | None = None
 
 
 def archive(request):
-    """Every published report, by agency and year (the current version of each)."""
-    versions = (
-        ReportVersion.objects.current()
-        .select_related("report__agency")
-        .only("number", "published_at", "report__year", "report__covers_units",
-              "report__agency__name", "report__agency__slug", "report__agency__sort_order")
-        .order_by("report__agency__sort_order", "report__agency_id", "-report__year")
+    """Every year an agency has a report for, newest first. One query.
+
+    A report published here links to its current version; a report published only as a
+    catalog item (the platform does not hold its text yet) links to that item and says so.
+    """
+    reports = (
+        AnnualReport.objects.filter(
+            Q(status=ReportStatus.PUBLISHED)
+            | Q(status=ReportStatus.DRAFT, catalog_item__status=ItemStatus.PUBLISHED)
+        )
+        .annotate(latest=Max("versions__number"))
+        .select_related("agency", "catalog_item")
+        .only("year", "covers_units", "status", "agency__name", "agency__slug", "agency__sort_order",
+              "catalog_item__published_date")
+        .order_by("agency__sort_order", "agency_id", "-year")
     )
-    agencies = [
-        (agency, list(rows)) for agency, rows in groupby(versions, key=lambda v: v.report.agency)
-    ]
+    agencies = []
+    for agency, rows in groupby(reports, key=lambda report: report.agency):
+        entries = []
+        for report in rows:
+            if report.status == ReportStatus.PUBLISHED:
+                entries.append(ArchiveEntry(
+                    year=report.year, covers_units=report.covers_units, number=report.latest,
+                    url=reverse("reports:detail", args=[agency.slug, report.year]),
+                ))
+            else:
+                entries.append(ArchiveEntry(
+                    year=report.year, covers_units=report.covers_units, catalog_only=True,
+                    url=report.catalog_item.get_absolute_url(),
+                    published_on=report.catalog_item.published_date,
+                ))
+        agencies.append((agency, entries))
     return render(request, "reports/annualreport_list.html", {"agencies": agencies, "nav": "reports"})
 
 

@@ -127,7 +127,7 @@ class FormatCheckTests(SimpleTestCase):
     def test_empty_required_sections_and_unknown_placeholders_are_named(self):
         found = narrative_checks({"overview": "", "problems": "共{oops}件"}, ReportFormat.LEGACY)
         messages = " ".join(c.message for c in found)
-        self.assertIn("“一、概述”尚未填写", messages)
+        self.assertIn("“概述”尚未填写", messages)
         self.assertIn("{oops}", messages)
 
 
