@@ -319,13 +319,14 @@ def json_document(snapshot, *, version=None, versions=()):
     for key in ("meetings", "trainings", "staff_full_time", "staff_part_time"):
         data[key] = figures.get(key, 0)
     if version is not None:
+        # published_on: the day the public got it; published_at: when it was put on this platform.
         data["version"] = {
-            "number": version.number, "published_at": version.published_at.isoformat(),
-            "reason": version.reason,
+            "number": version.number, "published_on": version.publication_date.isoformat(),
+            "published_at": version.published_at.isoformat(), "reason": version.reason,
         }
         data["versions"] = [
-            {"number": v.number, "published_at": v.published_at.isoformat(), "reason": v.reason,
-             "url": v.get_absolute_url()}
+            {"number": v.number, "published_on": v.publication_date.isoformat(),
+             "published_at": v.published_at.isoformat(), "reason": v.reason, "url": v.get_absolute_url()}
             for v in versions
         ]
     else:

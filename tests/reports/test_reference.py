@@ -57,6 +57,8 @@ class ReferenceReportTests(TestCase):
         version = AnnualReport.objects.get(agency__slug="ltq-ajj", year=2017).versions.get()
         self.assertEqual(version.publication_date, date(2018, 2, 28))  # the date its text is signed with
         self.assertContains(self.client.get("/reports/ltq-ajj/2017/"), "第1版，发布于 2018年2月28日")
+        self.assertEqual(self.client.get("/reports/ltq-ajj/2017.json").json()["version"]["published_on"],
+                         "2018-02-28")
 
     def test_the_portal_sentence_counts_the_portal_channel(self):
         html = self.client.get("/reports/ltq-ajj/2017/").content.decode()
