@@ -392,7 +392,7 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, report, today, **kwargs):
         super().__init__(*args, **kwargs)
-        if report.is_transcribed:
+        if report.is_transcribed and not report.versions.exists():
             self.fields["published_on"].required = True
             self.fields["published_on"].error_messages["required"] = "据原文录入的报告须填写原报告的实际发布日期。"
         elif not self.is_bound:

@@ -24,6 +24,15 @@ from tests.reports.records import make_channel, make_item
 NOV_29_2026 = date(2026, 11, 29)
 
 
+def make_transcribed(setup, **fields):
+    """The 2016 report of ``setup.agency`` entered from its published text."""
+    fields = {"overview": "2016年，我局召开专题会议1次。", "proactive_text": "共公开信息52条。",
+              "problems": "公开不够及时。", "entered_figures": {"proactive.total": 52, "meetings": 1},
+              **fields}
+    return report_create(report=AnnualReport(agency=setup.agency, year=2016,
+                                             source=ReportSource.TRANSCRIBED, **fields), by=setup.clerk)
+
+
 class ClosedYearTests(ReportSetup, TestCase):
     """A report covers the whole year: preview any time, publish from 1 January of the next."""
 
@@ -173,11 +182,7 @@ class TranscribedReportTests(ReportSetup, TestCase):
     """A past report entered from its published text: the text as printed, figures where known."""
 
     def make_transcribed(self, **fields):
-        fields = {"overview": "2016年，我局召开专题会议1次。", "proactive_text": "共公开信息52条。",
-                  "problems": "公开不够及时。", "entered_figures": {"proactive.total": 52, "meetings": 1},
-                  **fields}
-        return report_create(report=AnnualReport(agency=self.agency, year=2016,
-                                                 source=ReportSource.TRANSCRIBED, **fields), by=self.clerk)
+        return make_transcribed(self, **fields)
 
     def test_figures_are_what_staff_entered_never_computed_from_records(self):
         portal = make_channel(self.agency, "政府网站", kind=ChannelKind.PORTAL)
@@ -239,6 +244,40 @@ class TranscribedReportTests(ReportSetup, TestCase):
         self.assertEqual(response.status_code, 302, response.content.decode()[-3000:])
         report.refresh_from_db()
         self.assertEqual(report.entered_figures, {"proactive.total": 71, "meetings": 0})
+
+
+class PublishPageTests(ReportSetup, TestCase):
+    def test_the_head_enters_the_original_date_of_a_transcribed_report(self):
+        report = make_transcribed(self)
+        self.client.login(username=self.head.username, password=PASSWORD)
+        url = f"/admin/reports/annualreport/{report.pk}/publish/"
+        self.assertContains(self.client.get(url), "发布日期（必填）")
+        refused = self.client.post(url, {"published_on": ""})
+        self.assertContains(refused, "据原文录入的报告须填写原报告的实际发布日期。")
+        self.assertFalse(ReportVersion.objects.exists())
+        response = self.client.post(url, {"published_on": "2017-03-01"})
+        self.assertRedirects(response, "/reports/test-bureau/2016/", fetch_redirect_response=False)
+        self.assertEqual(report.versions.get().published_on, date(2017, 3, 1))
+
+    def test_a_date_before_the_year_ended_is_refused_on_the_page(self):
+        report = self.make_report(2024)
+        self.client.login(username=self.head.username, password=PASSWORD)
+        response = self.client.post(f"/admin/reports/annualreport/{report.pk}/publish/",
+                                    {"published_on": "2024-12-30"}, follow=True)
+        self.assertContains(response, "早于2024年度结束")
+        self.assertFalse(ReportVersion.objects.exists())
+
+    def test_this_years_report_offers_no_button_and_says_when(self):
+        year = timezone.localdate().year  # never ended, whatever day the suite runs
+        report = self.make_report(year, signature_date=date(year, 1, 1))
+        self.client.login(username=self.head.username, password=PASSWORD)
+        url = f"/admin/reports/annualreport/{report.pk}/publish/"
+        page = self.client.get(url)
+        self.assertContains(page, f"{year + 1}年1月1日起可以发布")
+        self.assertNotContains(page, "确认发布")
+        response = self.client.post(url, {"published_on": ""}, follow=True)
+        self.assertContains(response, f"{year}年度尚未结束")
+        self.assertFalse(ReportVersion.objects.exists())
 
 
 class ArchiveTests(ReportSetup, TestCase):
