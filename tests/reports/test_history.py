@@ -280,6 +280,17 @@ class PublishPageTests(ReportSetup, TestCase):
         self.assertFalse(ReportVersion.objects.exists())
 
 
+class PreviewBannerTests(ReportSetup, TestCase):
+    def test_the_preview_states_the_agencys_deadline(self):
+        self.agency.kind = AgencyKind.GOVERNMENT
+        self.agency.save()
+        report = self.make_report(2020)  # long past: late whatever day the suite runs
+        self.client.login(username=self.head.username, password=PASSWORD)
+        preview = self.client.get(f"/admin/reports/annualreport/{report.pk}/preview/")
+        self.assertContains(preview, "已超过发布截止日（2021年3月31日）")
+        self.assertNotContains(preview, "截止日（）")
+
+
 class ArchiveTests(ReportSetup, TestCase):
     def test_every_year_with_a_report_including_one_known_only_from_the_catalog(self):
         report_publish(report=self.make_report(2025), by=self.head)
