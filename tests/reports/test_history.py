@@ -336,3 +336,26 @@ class KindMigrationTests(TestCase):
         kinds = dict(Agency.objects.filter(pk__in=[district.pk, unit.pk, alone.pk]).values_list("pk", "kind"))
         self.assertEqual(kinds, {district.pk: AgencyKind.GOVERNMENT, unit.pk: AgencyKind.DEPARTMENT,
                                  alone.pk: AgencyKind.DEPARTMENT})
+
+
+class AgencySettingTests(TestCase):
+    """The district administrator sets a town's deadline as the province rules."""
+
+    def post(self, town, **changes):
+        data = {"name": town.name, "short_name": town.short_name, "slug": town.slug, "parent": town.parent_id,
+                "sort_order": 100, "code": town.code, "index_pattern": town.index_pattern,
+                "office_hours": town.office_hours, "phone": town.phone, "kind": AgencyKind.TOWNSHIP,
+                "report_deadline": "", "handles_proposals": "on", **changes}
+        return self.client.post(f"/admin/agencies/agency/{town.pk}/change/", data)
+
+    def test_a_towns_deadline_is_set_and_a_wrong_day_refused(self):
+        district = make_agency(name="某区人民政府", kind=AgencyKind.GOVERNMENT)
+        town = make_agency(name="某镇人民政府", parent=district, kind=AgencyKind.TOWNSHIP)
+        self.client.force_login(make_staff(district, Role.DISTRICT_ADMIN))
+        form = self.client.get(f"/admin/agencies/agency/{town.pk}/change/")
+        self.assertContains(form, "年报发布截止日")
+        refused = self.post(town, report_deadline="02-30")
+        self.assertContains(refused, "请按“月-日”填写")
+        self.assertEqual(self.post(town, report_deadline="02-28").status_code, 302)
+        town.refresh_from_db()
+        self.assertEqual(town.report_deadline_in(2025), date(2026, 2, 28))
