@@ -332,7 +332,7 @@ class KindMigrationTests(TestCase):
         district = make_agency(name="某区人民政府", kind=AgencyKind.DEPARTMENT)
         unit = make_agency(name="某区某局", parent=district)
         alone = make_agency(name="单独的机构")
-        import_module("agencies.migrations.0002_report_deadline").governments_first(apps, None)
+        import_module("agencies.migrations.0003_report_deadline").governments_first(apps, None)
         kinds = dict(Agency.objects.filter(pk__in=[district.pk, unit.pk, alone.pk]).values_list("pk", "kind"))
         self.assertEqual(kinds, {district.pk: AgencyKind.GOVERNMENT, unit.pk: AgencyKind.DEPARTMENT,
                                  alone.pk: AgencyKind.DEPARTMENT})
