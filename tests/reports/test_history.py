@@ -345,6 +345,7 @@ class AgencySettingTests(TestCase):
         data = {"name": town.name, "short_name": town.short_name, "slug": town.slug, "parent": town.parent_id,
                 "sort_order": 100, "code": town.code, "index_pattern": town.index_pattern,
                 "office_hours": town.office_hours, "phone": town.phone, "kind": AgencyKind.TOWNSHIP,
+                "notice_number_pattern": town.notice_number_pattern,
                 "report_deadline": "", "handles_proposals": "on", **changes}
         return self.client.post(f"/admin/agencies/agency/{town.pk}/change/", data)
 
