@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.http import Http404
@@ -58,15 +59,22 @@ def is_staff_path(path):
 
 
 class StaffSecurityMiddleware:
-    """After authentication: enforces the session, network, second-factor and password rules."""
+    """After authentication: enforces the session, network, second-factor and password rules.
+
+    One rule for every URL: a logged-in session counts only while it passes the staff rules.
+    In the staff area (``STAFF_URL_PREFIXES``) a pending step (second factor, expired password)
+    redirects to that step and a foreign network gets 404; anywhere else — attachment downloads
+    of drafts, any view that asks ``request.user`` — such a session is served as anonymous, so
+    no staff-only content is reachable by a path that merely is not under ``/admin/``.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         staff_path = is_staff_path(request.path)
-        networks = settings.STAFF_ALLOWED_NETWORKS
-        if staff_path and networks and not in_networks(client_ip(request) or "", tuple(networks)):
+        allowed_network = self._allowed_network(request)
+        if staff_path and not allowed_network:
             # 404, not 403: the staff area should not be discoverable from outside.
             raise Http404
         user = request.user
@@ -82,11 +90,19 @@ class StaffSecurityMiddleware:
                     return redirect_to_login(request)
                 return self.get_response(request)
             request.session[SEEN_AT] = time.time()
-            if staff_path and user.is_staff:
-                step = self._pending_step(request, user)
-                if step and request.path != step and request.path not in self._always_open():
+            step = self._pending_step(request, user)
+            if staff_path:
+                if step and user.is_staff and request.path != step and (
+                    request.path not in self._always_open()
+                ):
                     return redirect(f"{step}?{urlencode({'next': request.get_full_path()})}")
+            elif step or not allowed_network:
+                _serve_as_anonymous(request)
         return self.get_response(request)
+
+    def _allowed_network(self, request):
+        networks = settings.STAFF_ALLOWED_NETWORKS
+        return not networks or in_networks(client_ip(request) or "", tuple(networks))
 
     def _session_expired(self, request):
         now = time.time()
@@ -109,6 +125,17 @@ class StaffSecurityMiddleware:
 
     def _always_open(self):
         return {reverse("admin:logout"), reverse("admin:password_change_done")}
+
+
+def _serve_as_anonymous(request):
+    """The session stays (the member can still finish logging in); this request gets no user."""
+    anonymous = AnonymousUser()
+    request.user = anonymous
+
+    async def auser():
+        return anonymous
+
+    request.auser = auser
 
 
 def redirect_to_login(request):
