@@ -36,7 +36,7 @@ def record(*, event, actor=None, obj=None, outcome="success", detail="", request
             actor = user
     actor_name = ""
     if actor is not None:
-        actor_name = actor.get_username() if hasattr(actor, "get_username") else str(actor)
+        actor_name = actor_label(actor.get_username() if hasattr(actor, "get_username") else actor)
     object_type = object_id = ""
     if obj is not None:
         object_type = obj._meta.label_lower
@@ -44,7 +44,7 @@ def record(*, event, actor=None, obj=None, outcome="success", detail="", request
     return AuditEvent.objects.create(
         event=str(event),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=actor_name[:150],
+        actor_name=actor_name,
         ip=client_ip(request) if request is not None else None,
         object_type=object_type,
         object_id=object_id[:64],
@@ -60,6 +60,14 @@ def _password_changed(sender, instance, created, **kwargs):
     if instance.__dict__.pop("_password_set", False) and not created:
         # The actor is whoever is logged in (the user or an administrator), not the account.
         record(event=Event.PASSWORD_CHANGED, obj=instance)
+
+
+def actor_label(name):
+    """The account name as the log keeps it: a mistyped ID or mobile number is masked (PIPL).
+
+    Failed logins are counted by this label (``accounts.lockout``), so look-ups use it too.
+    """
+    return mask_text(str(name))[:150]
 
 
 def request_id(request=None):

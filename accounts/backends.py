@@ -14,7 +14,8 @@ class MembershipBackend(ModelBackend):
     held per agency (Membership) while their permissions stay editable as ordinary groups.
     Which rows those permissions reach is decided by ``accounts.access``.
 
-    Password logins through a request are throttled and audited (``accounts.lockout``).
+    Password logins through a request are locked per account, slowed per IP and audited
+    (``accounts.lockout``).
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -26,13 +27,14 @@ class MembershipBackend(ModelBackend):
         user = super().authenticate(request, username, password, **kwargs)
         if is_refused:
             audit.record(
-                event=AuditEvent.Event.LOGIN_FAILED, actor=username[:150],
+                event=AuditEvent.Event.LOGIN_FAILED, actor=username,
                 outcome=AuditEvent.Outcome.DENIED, detail="锁定或限流期间的登录尝试",
                 request=request,
             )
             return None
         if user is None:
             lockout.failure_register(username=username, ip=ip, request=request)
+            lockout.slow_down(ip=ip)
         return user
 
     def _get_group_permissions(self, user_obj):
