@@ -397,10 +397,14 @@ class ItemAdmin(AgencyScopedAdmin):
             agency = form.cleaned_data["agency"]
             upload = form.cleaned_data["file"]
             try:
+                # The role first: nobody else gets a file of theirs parsed (XLSX bombs, CPU).
+                access.require_role(request.user, agency, *services.REVIEWERS)
                 content = upload.read()
                 result = importing.validate(agency, oldsite.read_upload(upload.name, content))
             except importing.ImportFileError as exc:
                 form.add_error("file", str(exc))
+            except PermissionDenied as exc:
+                form.add_error(None, _messages_of(exc))
             else:
                 token = staging.keep(request, name=upload.name, content=content, agency=agency,
                                      only_good=form.cleaned_data["only_good"])

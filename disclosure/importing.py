@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from agencies.models import Agency
-from disclosure import import_mapping
+from disclosure import archives, import_mapping
 from disclosure.documents import normalize_document_number
 from disclosure.models import Channel, DocKind, Item, MappingKind, Validity
 from disclosure.numbering import parse_index_number
@@ -124,6 +124,10 @@ def _read_xlsx(content):
     # this module (through the admin) while few ever read a spreadsheet.
     from openpyxl import load_workbook
 
+    try:  # the zip's declared sizes first: a bomb is refused before openpyxl inflates anything
+        archives.check_zip(io.BytesIO(content), archives.IMPORT_LIMITS)
+    except ValidationError as exc:
+        raise ImportFileError(exc.messages[0]) from exc
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts import access
 from accounts.models import Role, User
 from agencies.models import Agency
 from disclosure import importing, oldsite, services
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         except Agency.DoesNotExist as exc:
             raise CommandError(f"机构“{options['agency']}”不存在。") from exc
         by = self._user(agency, options.get("user"))
+        if not access.has_role(by, agency, *services.REVIEWERS):
+            # Checked before the file is read: only those who may import get a file parsed.
+            raise CommandError(f"用户“{by.get_username()}”不是{agency.name}的审核人或负责人，不能导入。")
         path = Path(options["file"])
         try:
             if path.is_dir():
