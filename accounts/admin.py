@@ -1,5 +1,3 @@
-import csv
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -15,7 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import access, audit, recovery
+from accounts import access, audit, recovery, spreadsheets
 from accounts.duties import duties_validate
 from accounts.models import AdminRole, AuditEvent, Membership, Recovery, User
 from agencies.admin import AgencyAdmin
@@ -663,12 +661,12 @@ class AuditEventAdmin(admin.ModelAdmin):
         local = timezone.get_current_timezone()
 
         def lines():
-            writer = csv.writer(_Echo())
+            writer = spreadsheets.writer(_Echo())
             yield "\ufeff" + writer.writerow(labels)
             for row in rows:
                 row = list(row)
                 row[0] = row[0].astimezone(local).strftime("%Y-%m-%d %H:%M:%S")
-                yield writer.writerow([_csv_safe(value) for value in row])
+                yield writer.writerow(row)
 
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -679,12 +677,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 class _Echo:
     def write(self, value):
         return value
-
-
-def _csv_safe(value):
-    """Stops spreadsheet formula injection through values an attacker typed (e.g. a username)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _query(request):

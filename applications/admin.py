@@ -5,7 +5,6 @@ that shows the file and offers the workflow steps the status allows. Every step 
 whose POST calls one service; nothing here assigns a status or a due date.
 """
 
-import csv
 import hashlib
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts import spreadsheets
 from accounts.admin import AgencyScopedAdmin
 from applications import forms, notices, pii, services
 from applications.models import (
@@ -102,7 +102,7 @@ class ApplicationAdmin(AgencyScopedAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="applications.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-        writer = csv.writer(response)
+        writer = spreadsheets.writer(response)  # no cell may start a formula
         writer.writerow(["申请编号", "受理机构", "申请人类型", "申请人", "证件号码", "联系电话",
                          "申请方式", "收到申请日期", "状态", "期限", "办理结果", "办结日期"])
         rows = queryset.select_related("agency", "applicant").order_by("received_on", "id")

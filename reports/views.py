@@ -3,7 +3,6 @@
 Published pages read the frozen snapshot only, never the records: one query per page.
 """
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -13,6 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from accounts import spreadsheets
 from disclosure.models import ItemStatus
 from reports.documents import csv_rows, document_context, json_document
 from reports.models import AnnualReport, ReportStatus, ReportVersion
@@ -111,7 +111,7 @@ def detail_csv(request, slug, year):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{year}-annual-report.csv"'
     response.write("\ufeff")  # Excel on Windows needs the BOM to read UTF-8
-    writer = csv.writer(response)
+    writer = spreadsheets.writer(response)
     for row in csv_rows(version.snapshot):
         writer.writerow(row)
     return response
