@@ -1,7 +1,8 @@
-"""Masking of personal data in free text: ID numbers and mobile numbers (PIPL).
+"""Masking of personal data (PIPL): the one place that decides what of a value stays readable.
 
-Used for audit details and by the logging filter, so a value that slipped into a message is
-never written out in full.
+The ``mask_*`` functions mask one known value (applicants' records, exports, notices);
+``mask_text`` finds ID and mobile numbers in free text, for audit rows and the logging filter, so
+a value that slipped into a message is never written out in full.
 """
 
 import logging
@@ -16,17 +17,48 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 
 def mask_id_number(value):
+    """``110101********1234`` for resident IDs; other documents show at most three characters.
+
+    A passport or permit number is short (8–12 characters): the region-code-and-last-four rule of
+    resident IDs would leave it almost readable, so it keeps only its first and last two.
+    """
     value = value or ""
-    if len(value) < 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    length = len(value)
+    if length == 18:
+        head, tail = 6, 4
+    elif length == 15:  # the old resident ID: the birth date (characters 7–12) is hidden
+        head, tail = 6, 3
+    elif length >= 6:
+        head, tail = 1, 2
+    else:
+        head = tail = 0
+    return value[:head] + "*" * (length - head - tail) + value[length - tail:]
 
 
 def mask_phone(value):
+    """``138****5678``."""
     value = value or ""
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value):
+    value = value or ""
+    return value[:1] + "*" * max(len(value) - 1, 1) if value else ""
+
+
+def mask_email(value):
+    local, _, domain = (value or "").partition("@")
+    if not domain:
+        return mask_phone(value)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_address(value):
+    # The first six characters name province/city/district; the street address is hidden.
+    value = value or ""
+    return value[:6] + "****" if value else ""
 
 
 def mask_text(text):

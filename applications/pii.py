@@ -1,4 +1,4 @@
-"""Applicants' personal data at rest: AES-GCM encryption, a blind index and masking.
+"""Applicants' personal data at rest: AES-GCM encryption and a blind index (masks re-exported).
 
 Ciphertexts are ``version byte || 12-byte nonce || AES-GCM(ciphertext + tag)``; the field name is
 bound in as associated data, so a phone ciphertext pasted into the address column does not
@@ -16,6 +16,9 @@ from functools import lru_cache
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+# Masking lives with the audit and logging masks, one rule for the whole site.
+from accounts.masking import mask_address, mask_email, mask_id_number, mask_name, mask_phone
 
 __all__ = [
     "blind_index", "decrypt", "encrypt", "key_version", "mask_address", "mask_email",
@@ -75,37 +78,3 @@ def blind_index(value, *, field):
         return ""
     _, idx = _keys()
     return hmac.new(idx, f"{field}:{normalise(value)}".encode(), hashlib.sha256).hexdigest()
-
-
-def mask_id_number(value):
-    """``110101********1234``: the region code and the last four characters stay readable."""
-    value = value or ""
-    if len(value) < 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_phone(value):
-    """``138****5678``."""
-    value = value or ""
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_name(value):
-    value = value or ""
-    return value[:1] + "*" * max(len(value) - 1, 1) if value else ""
-
-
-def mask_email(value):
-    local, _, domain = (value or "").partition("@")
-    if not domain:
-        return mask_phone(value)
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_address(value):
-    # The first six characters name province/city/district; the street address is hidden.
-    value = value or ""
-    return value[:6] + "****" if value else ""
