@@ -5,11 +5,20 @@ its first name, ``disclosure_agency``, from when agencies lived in the catalog a
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+# The catalog's index-number column (disclosure.Item.index_number). A pattern is checked against
+# it when it is saved: the longest number it can produce — an 18-character code (the code field's
+# limit), a four-digit year, a serial of a million items in one year — must fit, or every
+# publication would fail later.
+INDEX_NUMBER_MAX_LENGTH = 60
+WORST_CASE = {"code": "X" * 18, "year": 9999, "seq": 999_999}
+_WIDE_FIELD = re.compile(r"\{[^}]*:[^}]*\d{3,}[^}]*\}")
 
 
 def render_index_number(pattern, *, code, year, seq):
@@ -17,7 +26,24 @@ def render_index_number(pattern, *, code, year, seq):
     return pattern.format(code=code, year=year, seq=seq)
 
 
+def validate_pattern_length(pattern):
+    """Refuse a pattern whose longest index number would not fit in the column."""
+    if _WIDE_FIELD.search(pattern or ""):  # {seq:0999d} would render a huge string first
+        raise ValidationError("索引号格式的占位符宽度过大，请使用如 {seq:05d} 的写法。", code="too_long")
+    try:
+        longest = len(render_index_number(pattern, **WORST_CASE))
+    except (KeyError, IndexError, ValueError):
+        return  # not a pattern at all: validate_index_pattern says what is wrong
+    if longest > INDEX_NUMBER_MAX_LENGTH:
+        raise ValidationError(
+            f"按此格式生成的索引号最长可达 {longest} 个字符，超过 {INDEX_NUMBER_MAX_LENGTH} 个字符的上限，"
+            "请缩短格式中的固定文字或占位符宽度。",
+            code="too_long",
+        )
+
+
 def validate_index_pattern(pattern):
+    validate_pattern_length(pattern)
     try:
         render_index_number(pattern, code="000000000", year=2017, seq=1)
     except (KeyError, IndexError, ValueError) as exc:

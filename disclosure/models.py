@@ -6,6 +6,7 @@ from django.urls import reverse
 from agencies.models import Agency, validate_index_pattern  # noqa: F401
 from disclosure.cache import bump_generation
 from disclosure.search import document_tokens
+from disclosure.uploads import clean_filename
 
 
 class Topic(models.Model):
@@ -408,6 +409,11 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Whatever form, service or import made it: no bidi or control characters in the name.
+        self.name = clean_filename(self.name)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("disclosure:attachment", kwargs={"pk": self.item_id, "attachment": self.pk})

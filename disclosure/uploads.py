@@ -1,6 +1,7 @@
 """Attachment checks: the type is decided by the file's first bytes, never by its name alone."""
 
 import hashlib
+import unicodedata
 import zipfile
 
 from django.conf import settings
@@ -25,6 +26,20 @@ OFFICE_TYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 ALLOWED_NAMES = "PDF、Word、Excel、PowerPoint（含 WPS）、PNG、JPEG、GIF"
+
+
+def clean_filename(name):
+    """A file name safe to store and to offer for download.
+
+    Control and format characters go (``evil\u202egpj.html`` would show as ``evil.jpg`` thanks
+    to the right-to-left override; zero-width and bidi marks hide the real extension the same
+    way), path separators become ``_``, and a name left empty becomes 附件.
+    """
+    kept = "".join(
+        char for char in name or ""
+        if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+    )
+    return kept.replace("/", "_").replace("\\", "_").strip() or "附件"
 
 
 def max_bytes():

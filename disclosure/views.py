@@ -11,6 +11,7 @@ from disclosure.filters import CatalogFilter
 from disclosure.models import Attachment, Item
 from disclosure.search import query_words
 from disclosure.sitemaps import SITEMAPS
+from disclosure.uploads import clean_filename
 
 RELATED_COUNT = 5
 # What the catalog and the API read from the query string: the page cache keys on these alone.
@@ -118,7 +119,8 @@ def attachment(request, pk, attachment):
         raise Http404 from exc
     # as_attachment gives Content-Disposition: attachment with an RFC 5987 filename* for Chinese
     # names; the stored type comes from the magic-byte check, never from the browser.
-    response = FileResponse(handle, as_attachment=True, filename=found.name,
+    # Names stored before clean_filename existed are cleaned on the way out as well.
+    response = FileResponse(handle, as_attachment=True, filename=clean_filename(found.name),
                             content_type=found.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
