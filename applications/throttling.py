@@ -19,7 +19,7 @@ from applications.models import Throttle
 LIMITS = {
     "apply": (10, 3600),  # posts of the application form per client and hour
     "status": (10, 600),  # status look-ups per client in 10 minutes
-    "status-number": (20, 3600),  # look-ups of one tracking number, from anywhere, per hour
+    "status-number": (20, 3600),  # wrong codes for one tracking number, from anywhere, per hour
 }
 
 

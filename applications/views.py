@@ -161,13 +161,15 @@ def status(request):
     application = None
     if form.is_valid():
         number = form.cleaned_data["tracking_number"].strip().upper()
-        if throttling.over_limit("status-number", request, subject=number):
-            return _too_many(request, "查询申请进度")
         candidate = (Application.objects.select_related("agency")
                      .filter(tracking_number=number).first())
-        # Unknown number and wrong code give the same answer, after the same comparison.
+        # Unknown number and wrong code give the same answer, after the same comparison. Only
+        # wrong codes count against the number, and the right code always opens it: strangers
+        # guessing at a number cannot lock its applicant out.
         if services.code_matches(candidate, form.cleaned_data["code"]):
             application = candidate
+        elif throttling.over_limit("status-number", request, subject=number):
+            return _too_many(request, "查询申请进度")
         else:
             form.add_error(None, "申请编号或查询码不正确。请核对回执上的申请编号和查询码。")
     if application is None:
