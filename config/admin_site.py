@@ -1,9 +1,13 @@
 """The staff workbench: the admin index shows every deadline the user is responsible for."""
 
+from functools import wraps
 from importlib import import_module
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import BadRequest, ValidationError
 from django.utils import timezone
 
 from workdays.deadlines import classify
@@ -36,11 +40,60 @@ def missing_calendar_year(today):
     return None
 
 
+class FilterSafeChangeList(ChangeList):
+    """A change list whose query-string filters can be wrong but never cause a 500.
+
+    Django turns a bad value into ``IncorrectLookupParameters`` only where it parses the remaining
+    lookups itself; the date hierarchy lets ``OverflowError`` through (``?published_date__year=
+    99999999999``) and a ``SimpleListFilter`` raises whatever its ``queryset`` raises. Every one
+    of those is a visitor's typing, so each becomes ``IncorrectLookupParameters``: the change
+    list page then shows the unfiltered list with Django's note, other views answer 400.
+    """
+
+    BAD_VALUE = (ValueError, TypeError, OverflowError, ValidationError)
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except self.BAD_VALUE as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except self.BAD_VALUE as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+def _filter_safe_changelist(request, **kwargs):
+    return FilterSafeChangeList
+
+
 class ZwgkAdminSite(admin.AdminSite):
     site_header = "政务公开管理后台"
     site_title = "政务公开管理后台"
     index_title = "工作台"
     index_template = "admin/workbench.html"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model admin, whoever registers it, builds its lists with ``FilterSafeChangeList``."""
+        super().register(model_or_iterable, admin_class, **options)
+        for model_admin in self._registry.values():
+            if type(model_admin).get_changelist is admin.ModelAdmin.get_changelist:
+                model_admin.get_changelist = _filter_safe_changelist
+
+    def admin_view(self, view, cacheable=False):
+        """Admin views that read the change list's filters (exports) answer 400 to bad ones."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request, *args, **kwargs):
+            try:
+                return inner(request, *args, **kwargs)
+            except IncorrectLookupParameters as exc:
+                raise BadRequest("筛选条件无效，请去掉地址中的筛选参数后重试。") from exc
+
+        return guarded
 
     def index(self, request, extra_context=None):
         today = timezone.localdate()

@@ -70,9 +70,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "accounts.audit.RequestIdMiddleware",
+    # Outermost, so that every response carries the headers and a request id, including the
+    # HTTP→HTTPS redirect that SecurityMiddleware answers without calling anything inside it.
     "config.headers.SecurityHeadersMiddleware",
+    "accounts.audit.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +151,8 @@ MIDDLEWARE.insert(
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.MembershipBackend"]
 LOGIN_URL = "admin:login"
+# Where a login goes when its ``next`` is missing or points off-site: the staff home.
+LOGIN_REDIRECT_URL = "admin:index"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -261,7 +265,8 @@ STAFF_ALLOWED_NETWORKS = env_list("ZWGK_STAFF_ALLOWED_NETWORKS")
 STAFF_URL_PREFIXES = ["/admin/"]
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ZWGK_PASSWORD_MAX_AGE_DAYS", "90"))
 LOGIN_FAILURE_LIMIT = 5  # per username and IP within the window
-LOGIN_IP_FAILURE_LIMIT = 20  # per IP across usernames within the window
+LOGIN_IP_FAILURE_LIMIT = 20  # per IP across usernames within the window: then failures are slowed
+LOGIN_IP_DELAY_SECONDS = int(os.environ.get("ZWGK_LOGIN_IP_DELAY_SECONDS", "2"))
 LOGIN_FAILURE_WINDOW_SECONDS = 30 * 60
 LOGIN_LOCKOUT_SECONDS = 30 * 60
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("ZWGK_SESSION_ABSOLUTE_SECONDS", 10 * 3600))
