@@ -12,7 +12,7 @@ from io import StringIO
 from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from accounts.duties import admin_role_grant
@@ -225,3 +225,91 @@ class AccountPathsMatrixTests(TestCase):
                     self.assertEqual(bool(undone(partial(attempt, self.client))),
                                      role in allowed_roles)
         self.assertTrue(recovery.may_manage(self.users[Role.DISTRICT_ADMIN], target))
+
+
+# --- Attachment downloads (issue 12, point 3): every role, with and without the staff rules. ---
+
+
+class AttachmentPathMatrixTests(TestCase):
+    """``/catalog/<pk>/attachments/<id>/`` for a draft: the agency's staff only, and only once the
+    session passes the staff rules; a published item's file for everybody."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed_demo", stdout=StringIO())
+        agency = Agency.objects.get(slug="ltq-ajj")
+        district = Agency.objects.get(slug="ltq")
+        other = Agency.objects.exclude(pk__in=[agency.pk, district.pk]).first() or Agency.objects.create(
+            name="另一机构", slug="matrix-other", code="000000009")
+        cls.users = {}
+        for role in Role:
+            place = district if role == Role.DISTRICT_ADMIN else agency
+            cls.users[role] = make_staff(place, role, username=f"attach_{role}")
+        for role in AdminRole:
+            user = make_staff(username=f"attach_admin_{role.name.lower()}")
+            admin_role_grant(user=user, role=role)
+            cls.users[role] = user
+        cls.outsider = make_staff(other, Role.HEAD, username="attach_outsider")
+        cls.agency = agency
+        # Who works for the agency: its own members and the district administrator above it.
+        cls.agency_staff = {Role.CLERK, Role.REVIEWER, Role.HEAD, Role.DISTRICT_ADMIN}
+
+    def setUp(self):
+        # Files go to the per-test media folder (tests/conftest.py), so they are made here.
+        import hashlib
+
+        from django.core.files.base import ContentFile
+
+        from disclosure import services
+        from disclosure.models import Attachment
+        from tests.disclosure.builders import Desk
+
+        pdf = b"%PDF-1.4\n"
+
+        def attach(item, name):
+            return Attachment.objects.create(
+                item=item, file=ContentFile(pdf, name="m.pdf"), name=name,
+                content_type="application/pdf", size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
+            ).get_absolute_url()
+
+        draft = services.item_create(agency=self.agency, by=self.users[Role.CLERK], title="草稿：附件矩阵")
+        self.draft_url = attach(draft, "草稿.pdf")
+        desk = Desk()
+        public_item = desk.draft("已公开：附件矩阵")
+        self.public_url = attach(public_item, "公开.pdf")
+        services.item_submit(item=public_item, by=desk.clerk)
+        services.item_review(item=public_item, by=desk.reviewer, opinion="不涉密，同意公开。")
+        services.item_publish(item=public_item, by=desk.reviewer)
+
+    def test_draft_attachment_for_every_role(self):
+        self.assertEqual(self.client.get(self.draft_url).status_code, 404)  # anonymous
+        for role, user in [*self.users.items(), ("outsider", self.outsider)]:
+            with self.subTest(role=getattr(role, "label", role)):
+                self.client.force_login(user)
+                expected = 200 if role in self.agency_staff else 404
+                self.assertEqual(self.client.get(self.draft_url).status_code, expected)
+
+    @override_settings(ZWGK_STAFF_2FA=True)
+    def test_without_the_second_factor_no_role_reaches_the_draft(self):
+        for role, user in self.users.items():
+            with self.subTest(role=role.label):
+                self.client.force_login(user)  # password step only: not verified
+                self.assertEqual(self.client.get(self.draft_url).status_code, 404)
+
+    @override_settings(STAFF_ALLOWED_NETWORKS=["10.20.0.0/16"])
+    def test_outside_the_staff_network_no_role_reaches_the_draft(self):
+        for role, user in self.users.items():
+            with self.subTest(role=role.label):
+                self.client.force_login(user)
+                self.assertEqual(
+                    self.client.get(self.draft_url, REMOTE_ADDR="198.51.100.7").status_code, 404)
+                expected = 200 if role in self.agency_staff else 404
+                self.assertEqual(
+                    self.client.get(self.draft_url, REMOTE_ADDR="10.20.1.1").status_code, expected)
+
+    def test_published_attachments_are_public_for_every_role(self):
+        self.assertEqual(self.client.get(self.public_url).status_code, 200)
+        for role, user in self.users.items():
+            with self.subTest(role=role.label):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get(self.public_url).status_code, 200)
