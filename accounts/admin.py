@@ -13,9 +13,9 @@ from django.urls import path
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import access, audit, recovery, spreadsheets
+from accounts import access, audit, recovery, services, spreadsheets
 from accounts.duties import duties_validate
-from accounts.models import AdminRole, AuditEvent, Membership, Recovery, User
+from accounts.models import AdminRole, AuditEvent, Membership, Recovery, Role, User
 from agencies.admin import AgencyAdmin
 from agencies.models import Agency
 
@@ -113,6 +113,9 @@ class ScopedAgencyAdmin(AgencyScopedAdmin, AgencyAdmin):
         # Moving an agency out of its district is not the 负责人's to do (issue 12).
         if obj is not None and not access.may_move(request.user, obj):
             fields.append("parent")
+        # Four eyes is the 负责人's decision for their own office (services.agency_set_self_review).
+        if obj is None or Role.HEAD not in access.roles_in(request.user, obj):
+            fields.append("self_review_allowed")
         return fields
 
     def save_model(self, request, obj, form, change):
@@ -126,7 +129,12 @@ class ScopedAgencyAdmin(AgencyScopedAdmin, AgencyAdmin):
                 targets is not access.ALL and obj.parent_id not in targets
             ):
                 raise PermissionDenied("只能把机构移到本人管理的区内的其他机构之下。")
+        switched = change and "self_review_allowed" in form.changed_data
+        if switched:
+            allowed, obj.self_review_allowed = obj.self_review_allowed, not obj.self_review_allowed
         admin.ModelAdmin.save_model(self, request, obj, form, change)
+        if switched:  # through the service, so the switch has its own audit row
+            services.agency_set_self_review(agency=obj, by=request.user, allowed=allowed)
 
 
 class MembershipForm(forms.ModelForm):

@@ -1,7 +1,8 @@
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts import audit
-from accounts.models import AuditEvent, Membership, User
+from accounts import access, audit
+from accounts.models import AuditEvent, Membership, Role, User
 
 
 @transaction.atomic
@@ -35,3 +36,19 @@ def membership_grant(*, user, agency, role, by=None):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     return membership
+
+
+@transaction.atomic
+def agency_set_self_review(*, agency, by, allowed) -> None:
+    """The agency's 负责人 switches four eyes off (a one-person office) or back on; audited.
+
+    Read by the catalog's review and publish services (``disclosure.services._four_eyes``).
+    """
+    if Role.HEAD not in access.roles_in(by, agency):
+        raise PermissionDenied("只有本机构的负责人可以更改双人审核设置。")
+    agency.self_review_allowed = allowed
+    agency.save(update_fields=["self_review_allowed"])
+    audit.record(
+        event=AuditEvent.Event.SETTINGS_CHANGED, actor=by, obj=agency,
+        detail="允许本人审核本人起草的信息（双人审核关闭）" if allowed else "恢复双人审核",
+    )

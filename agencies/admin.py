@@ -25,4 +25,5 @@ class AgencyAdmin(admin.ModelAdmin):
         ("依申请公开告知书", {"fields": ("reconsideration_body", "litigation_court",
                                     "notice_number_pattern")}),
         ("年度报告", {"fields": ("kind", "report_deadline", "handles_proposals")}),
+        ("双人审核", {"fields": ("self_review_allowed",)}),
     )

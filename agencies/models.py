@@ -181,6 +181,11 @@ class Agency(models.Model):
         help_text="告知书出具时按本格式顺序编号，每年从1开始，不跳号。占位符：{year} 年份，"
                   "{seq} 流水号。例如：吴利安公开〔{year}〕第{seq}号。",
     )
+    self_review_allowed = models.BooleanField(
+        "允许本人审核", default=False,
+        help_text="默认实行双人审核：起草或修改信息的人不能对同一条信息作出同意公开的保密审查。"
+                  "只有一名公开工作人员的机构可由负责人开启本项；开启后每次本人审核都记入审计日志。",
+    )
     is_demo = models.BooleanField("演示数据", default=False, editable=False)
 
     objects = AgencyQuerySet.as_manager()

@@ -58,9 +58,10 @@ def content_digest(item, attachment_digests=None):
     return hashlib.sha256(raw).hexdigest()
 
 
-def _event(item, kind, by, note="", changes=None):
+def _event(item, kind, by, note="", changes=None, audit_note=""):
     if kind in _AUDITED:  # the security audit trail, written in the same transaction
-        audit.record(event=_AUDITED[kind], actor=by, obj=item, detail=ItemEventKind(kind).label)
+        audit.record(event=_AUDITED[kind], actor=by, obj=item,
+                     detail=ItemEventKind(kind).label + audit_note)
     return ItemEvent.objects.create(item=item, kind=kind, actor=by, note=note, changes=changes or {})
 
 
@@ -165,9 +166,44 @@ def item_submit(*, item, by) -> Item:
     return item
 
 
+def item_authors(item):
+    """The ids of those who wrote the item's text: who drafted it and who edited the draft."""
+    editors = set(item.events.filter(kind=ItemEventKind.EDITED).values_list("actor_id", flat=True))
+    return ({item.created_by_id} | editors) - {None}
+
+
+SELF_REVIEW_NOTE = "（本人审核本人起草或修改的信息：本机构已由负责人关闭双人审核）"
+
+
+REVIEWED_ELSEWHERE_NOTE = "（本人审核：内容已在建议提案公开审核中审定）"
+
+
+def _four_eyes(item, reviewer_id, reviewed_elsewhere=False):
+    """'' when someone other than the authors reviews; the audit note of an allowed self-review.
+
+    Four eyes: whoever drafted or edited an item cannot approve it alone, unless the agency's
+    负责人 has allowed it for a one-person office (``Agency.self_review_allowed``). Items that
+    copy a text already reviewed in its own workflow (a proposal reply) say so and are noted.
+    """
+    if reviewer_id not in item_authors(item):
+        return ""
+    if reviewed_elsewhere:
+        return REVIEWED_ELSEWHERE_NOTE
+    if item.agency.self_review_allowed:
+        return SELF_REVIEW_NOTE
+    raise ValidationError(
+        "双人审核：起草或修改过这条信息的人不能审核或发布它，请由本机构另一名审核人或负责人审核。",
+        code="four_eyes",
+    )
+
+
 @transaction.atomic
-def item_review(*, item, by, opinion, escalated=False, approved=True) -> Review:
-    """Record the 保密审查; a refusal sends the item back to draft."""
+def item_review(*, item, by, opinion, escalated=False, approved=True, reviewed_elsewhere=False) -> Review:
+    """Record the 保密审查; a refusal sends the item back to draft.
+
+    ``reviewed_elsewhere`` is for callers that publish a text reviewed in their own workflow
+    (``proposals.catalog``); every self-review it lets through is noted in the audit log.
+    """
     item = _locked(item)
     access.require_role(by, item.agency, *REVIEWERS)
     if item.status != ItemStatus.IN_REVIEW:
@@ -175,12 +211,14 @@ def item_review(*, item, by, opinion, escalated=False, approved=True) -> Review:
     opinion = (opinion or "").strip()
     if not opinion:
         raise ValidationError("请填写保密审查意见。", code="opinion_required")
+    self_review = _four_eyes(item, by.pk, reviewed_elsewhere) if approved else ""
     review = Review.objects.create(
         item=item, reviewer=by, reviewed_on=timezone.localdate(), opinion=opinion,
         escalated=escalated, approved=approved,
     )
     if approved:
-        _event(item, ItemEventKind.REVIEWED, by, note=opinion + ("（已报保密行政管理部门确定）" if escalated else ""))
+        _event(item, ItemEventKind.REVIEWED, by, note=opinion + ("（已报保密行政管理部门确定）" if escalated else ""),
+               audit_note=self_review)
     else:
         _move(item, ItemStatus.DRAFT)
         item.save(update_fields=["status", "updated_at"])
@@ -198,13 +236,16 @@ def _timeliness(item):
 
 
 @transaction.atomic
-def item_publish(*, item, by, published_date=None) -> Item:
+def item_publish(*, item, by, published_date=None, reviewed_elsewhere=False) -> Item:
     """Publish a reviewed item: allocate its index number and fix its content digest."""
     item = _locked(item)
     access.require_role(by, item.agency, *REVIEWERS)
     last = item.reviews.order_by("-created_at", "-id").first()
     if item.status == ItemStatus.IN_REVIEW and (last is None or not last.approved):
         raise ValidationError("发布前须完成保密审查并同意公开。", code="review_required")
+    # The approving review is the second pair of eyes: an author may publish only what someone
+    # else approved (a review from before the rule, or by an author, is checked again here).
+    self_review = _four_eyes(item, last.reviewer_id, reviewed_elsewhere) if last is not None else ""
     _move(item, ItemStatus.PUBLISHED)
     item.published_date = published_date or timezone.localdate()
     if item.formed_date and item.formed_date > item.published_date:
@@ -215,7 +256,7 @@ def item_publish(*, item, by, published_date=None) -> Item:
     item.publish_workdays = _timeliness(item)
     item.content_digest = content_digest(item)
     item.save()
-    _event(item, ItemEventKind.PUBLISHED, by, note=item.index_number)
+    _event(item, ItemEventKind.PUBLISHED, by, note=item.index_number, audit_note=self_review)
     bump_generation()  # cached public pages list the items published so far
     return item
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -26,8 +26,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import Workbook
 
 from accounts import lockout, spreadsheets
+from accounts import services as account_services
 from accounts.masking import mask_id_number
-from accounts.models import AdminRole, AuditEvent
+from accounts.models import AdminRole, AuditEvent, Role
 from applications import pii
 from disclosure import archives, importing, services
 from disclosure.models import Agency, Attachment
@@ -376,3 +377,76 @@ class HttpsRedirectHeadersTests(TestCase):
         self.assertEqual(response.headers.get("X-Frame-Options"), "DENY")
         self.assertEqual(response.headers.get("X-Content-Type-Options"), "nosniff")
         self.assertTrue(response.headers.get("X-Request-ID"))
+
+
+class FourEyesTests(TestCase):
+    """One 审核人 cannot draft, review and publish the same item alone (issue 12, point 6)."""
+
+    def setUp(self):
+        self.desk = Desk()
+        self.head = make_staff(self.desk.agency, Role.HEAD)
+        self.second = make_staff(self.desk.agency, Role.REVIEWER)
+
+    def own_item(self, author):
+        item = services.item_create(agency=self.desk.agency, by=author, title="本人起草的通知",
+                                    summary="摘要", channels=[self.desk.portal])
+        return services.item_submit(item=item, by=author)
+
+    def test_the_author_cannot_approve_or_publish_alone(self):
+        item = self.own_item(self.desk.reviewer)
+        with self.assertRaises(ValidationError) as caught:
+            services.item_review(item=item, by=self.desk.reviewer, opinion="同意公开。")
+        self.assertEqual(caught.exception.code, "four_eyes")
+        self.assertFalse(item.reviews.exists())
+        # Another reviewer's approval is the second pair of eyes; then the author may publish.
+        services.item_review(item=item, by=self.second, opinion="不涉密，同意公开。")
+        item = services.item_publish(item=item, by=self.desk.reviewer)
+        self.assertTrue(item.is_published)
+
+    def test_whoever_edited_the_draft_counts_as_an_author(self):
+        item = self.desk.draft()
+        services.item_update(item=item, by=self.second, summary="由审核人改写的摘要")
+        services.item_submit(item=item, by=self.desk.clerk)
+        with self.assertRaises(ValidationError):
+            services.item_review(item=item, by=self.second, opinion="同意公开。")
+        services.item_review(item=item, by=self.desk.reviewer, opinion="同意公开。")
+
+    def test_only_the_head_switches_it_off_and_every_self_review_is_audited(self):
+        for someone in (self.desk.reviewer, self.desk.clerk):
+            with self.assertRaises(PermissionDenied):
+                account_services.agency_set_self_review(agency=self.desk.agency, by=someone, allowed=True)
+        account_services.agency_set_self_review(agency=self.desk.agency, by=self.head, allowed=True)
+        switch = AuditEvent.objects.get(event=Event.SETTINGS_CHANGED, object_id=str(self.desk.agency.pk))
+        self.assertEqual(switch.actor, self.head)
+        item = self.own_item(self.desk.reviewer)
+        services.item_review(item=item, by=self.desk.reviewer, opinion="同意公开。")
+        services.item_publish(item=item, by=self.desk.reviewer)
+        notes = AuditEvent.objects.filter(object_type="disclosure.item", object_id=str(item.pk),
+                                          detail__contains="本人审核")
+        self.assertEqual(set(notes.values_list("event", flat=True)),
+                         {Event.ITEM_REVIEWED, Event.ITEM_PUBLISHED})
+        # Switched back on, the next item needs a second person again.
+        account_services.agency_set_self_review(agency=self.desk.agency, by=self.head, allowed=False)
+        with self.assertRaises(ValidationError):
+            services.item_review(item=self.own_item(self.desk.reviewer), by=self.desk.reviewer,
+                                 opinion="同意公开。")
+
+    def test_the_head_switches_it_in_the_agency_form_others_see_it_read_only(self):
+        url = reverse("admin:disclosure_agency_change", args=[self.desk.agency.pk])
+        self.client.force_login(self.head)
+        page = self.client.get(url)
+        form = page.context["adminform"].form
+        self.assertIn("self_review_allowed", form.fields)
+        data = {field.html_name: field.value() for field in form}
+        data = {key: value for key, value in data.items() if value not in (None, False)}
+        data["self_review_allowed"] = "on"
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None)
+                         and response.context["adminform"].form.errors)
+        self.desk.agency.refresh_from_db()
+        self.assertTrue(self.desk.agency.self_review_allowed)
+        self.assertTrue(AuditEvent.objects.filter(event=Event.SETTINGS_CHANGED, actor=self.head).exists())
+        district_admin = make_staff(self.desk.agency, Role.DISTRICT_ADMIN)
+        self.client.force_login(district_admin)
+        form = self.client.get(url).context["adminform"].form
+        self.assertNotIn("self_review_allowed", form.fields)
