@@ -28,5 +28,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applications", "0005_application_tally_triggers")]
+    dependencies = [("applications", "0006_agency_in_agencies")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
