@@ -29,9 +29,10 @@ from accounts import lockout, spreadsheets
 from accounts import services as account_services
 from accounts.masking import mask_id_number
 from accounts.models import AdminRole, AuditEvent, Role
+from agencies.models import Agency
 from applications import pii
 from disclosure import archives, importing, services
-from disclosure.models import Agency, Attachment
+from disclosure.models import Attachment
 from tests.disclosure.builders import Desk
 from tests.factories import PASSWORD, make_staff
 
@@ -309,7 +310,7 @@ class IndexPatternTests(TestCase):
         root.save()
         self.client.force_login(root)
         agency = Agency.objects.create(name="索引号测试局", slug="pattern-test", code="11640302MB0000002B")
-        url = reverse("admin:disclosure_agency_change", args=[agency.pk])
+        url = reverse("admin:agencies_agency_change", args=[agency.pk])
         page = self.client.get(url)
         self.assertEqual(page.status_code, 200)
         data = {field.html_name: field.value() or "" for field in page.context["adminform"].form}
@@ -432,7 +433,7 @@ class FourEyesTests(TestCase):
                                  opinion="同意公开。")
 
     def test_the_head_switches_it_in_the_agency_form_others_see_it_read_only(self):
-        url = reverse("admin:disclosure_agency_change", args=[self.desk.agency.pk])
+        url = reverse("admin:agencies_agency_change", args=[self.desk.agency.pk])
         self.client.force_login(self.head)
         page = self.client.get(url)
         form = page.context["adminform"].form
