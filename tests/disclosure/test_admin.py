@@ -177,9 +177,12 @@ class ItemAdminTests(TestCase):
         from disclosure.services import IMPORT_BATCH
 
         self.client.force_login(self.desk.clerk)
-        response = self._confirm(self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH + 1)}))
+        # The role is checked before the file is read: no dry run, no kept upload, nothing imported.
+        response = self.client.post("/admin/disclosure/item/import/", {
+            "agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH + 1)})
         self.assertFalse(getattr(response, "streaming", False))
+        self.assertContains(response, "审核人")
+        self.assertIsNone(response.context["token"])
         self.assertFalse(Item.objects.exists())
 
 
