@@ -28,5 +28,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applications", "0006_agency_in_agencies")]
+    dependencies = [("applications", "0007_notice_outcome_and_numbers")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
