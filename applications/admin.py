@@ -86,7 +86,7 @@ STEPS = {
 @admin.register(Application)
 class ApplicationAdmin(AgencyScopedAdmin):
     list_display = ("tracking_number", "agency_name", "applicant_type", "channel",
-                    "received_on", "status", "due_date", "outcome_short")
+                    "received_on", "status", "due_display", "outcome_short")
     list_filter = ("status", "applicant_type", "channel", "outcome", "agency")
     list_select_related = ("agency",)
     date_hierarchy = "received_on"
@@ -113,7 +113,8 @@ class ApplicationAdmin(AgencyScopedAdmin):
                 person.masked_name if person else "", person.id_number_masked if person else "",
                 person.phone_masked if person else "", a.get_channel_display(),
                 a.received_on.isoformat(), a.get_status_display(),
-                a.due_date.isoformat() if a.due_date else "", a.get_outcome_display(),
+                (a.due_date.isoformat() + ("（暂定）" if a.due_provisional else "")) if a.due_date else "",
+                a.get_outcome_display(),
                 a.closed_on.isoformat() if a.closed_on else "",
             ])
         services.record_export(by=request.user, count=len(rows))
@@ -122,6 +123,12 @@ class ApplicationAdmin(AgencyScopedAdmin):
     @admin.display(description="受理机构", ordering="agency__sort_order")
     def agency_name(self, obj):
         return obj.agency.display_name
+
+    @admin.display(description="期限", ordering="due_date")
+    def due_display(self, obj):
+        if obj.due_date is None:
+            return "—"
+        return f"{obj.due_date:%Y-%m-%d}（暂定）" if obj.due_provisional else f"{obj.due_date:%Y-%m-%d}"
 
     @admin.display(description="办理结果", ordering="outcome")
     def outcome_short(self, obj):
@@ -158,6 +165,10 @@ class ApplicationAdmin(AgencyScopedAdmin):
                  name="applications_application_appeal"),
             path("appeal/<int:pk>/decide/", wrap(self.appeal_decide_view),
                  name="applications_appeal_decide"),
+            path("<int:pk>/receipt/", wrap(self.receipt_view),
+                 name="applications_application_receipt"),
+            path("<int:pk>/receipt/mail/", wrap(self.receipt_mail_view),
+                 name="applications_application_receipt_mail"),
             path("notice/<int:pk>/", wrap(self.notice_view), name="applications_notice_edit"),
             path("notice/<int:pk>/print/", wrap(self.notice_print_view),
                  name="applications_notice_print"),
@@ -197,20 +208,21 @@ class ApplicationAdmin(AgencyScopedAdmin):
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
-                application, code = services.application_register(
+                application, _code = services.application_register(
                     agency=d["agency"], by=request.user, channel=d["channel"],
                     submitted_on=d["submitted_on"], signed_on=d.get("signed_on"),
-                    confirmed_on=d.get("confirmed_on"), **form.application_fields(),
+                    confirmed_on=d.get("confirmed_on"),
+                    submission_key=d.get("submission_key") or None, **form.application_fields(),
                 )
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
                 messages.success(
                     request,
-                    f"已登记，申请编号 {application.tracking_number}，查询码 {code}"
-                    "（请写在回执上交给申请人，系统不再显示）。",
+                    f"已登记，申请编号 {application.tracking_number}。请打印下面的受理回执交给"
+                    "（或寄给）申请人：查询码只印在回执上，不必手写。",
                 )
-                return redirect(self._case_url(application))
+                return redirect("admin:applications_application_receipt", pk=application.pk)
         return TemplateResponse(request, "admin/applications/application/register.html",
                                 self._context(request, form=form, title="登记政府信息公开申请"))
 
@@ -391,6 +403,37 @@ class ApplicationAdmin(AgencyScopedAdmin):
                                               can_change=can_change, title=notice.title,
                                               missing_settings=notices.missing_settings(
                                                   application.agency)))
+
+    @method_decorator(never_cache)
+    def receipt_view(self, request, pk):
+        """The printable 受理回执 of a registered application, with its query code while the
+        code is kept (``services.receipts``): printed right after registering."""
+        application = self._get(request, pk)
+        code = services.receipt_code(application)
+        response = render(request, "applications/acceptance_receipt.html", {
+            **services.receipt_context(
+                application, code, request.build_absolute_uri(reverse("applications:status"))),
+            "applicant": application.applicant, "today": timezone.localdate(),
+            "can_mail": code is not None and services.can_mail(application)
+            and self.has_change_permission(request, application),
+            "masked_email": pii.mask_email(application.applicant.email),
+            "case_url": self._case_url(application),
+        })
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def receipt_mail_view(self, request, pk):
+        application = self._get(request, pk, change=True)
+        if request.method == "POST":
+            try:
+                masked = services.receipt_mail(
+                    application=application, by=request.user,
+                    status_url=request.build_absolute_uri(reverse("applications:status")))
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, f"受理回执已发送到申请人邮箱 {masked}。")
+        return redirect("admin:applications_application_receipt", pk=application.pk)
 
     def notice_print_view(self, request, pk):
         notice = get_object_or_404(Notice, pk=pk)

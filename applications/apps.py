@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = "依申请公开"
+
+    def ready(self):
+        from applications.services.recompute import on_schedule_entered
+        from workdays.signals import schedule_entered
+
+        schedule_entered.connect(on_schedule_entered, dispatch_uid="applications.recompute")

@@ -12,13 +12,13 @@ def deadlines(user, today):
     rows = (access.scope(Application.objects.open(), user)
             .filter(due_date__isnull=False)
             .values_list("pk", "tracking_number", "due_date", "status", "agency__name",
-                         "description"))
+                         "description", "due_provisional"))
     return [
         Deadline(
             due=due, kind="依申请公开",
             title=f"{number} {description[:30]}",
             url=reverse("admin:applications_application_change", args=[pk]),
-            agency=agency, status=Status(status).label,
+            agency=agency, status=Status(status).label, provisional=provisional,
         )
-        for pk, number, due, status, agency, description in rows
+        for pk, number, due, status, agency, description, provisional in rows
     ]

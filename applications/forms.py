@@ -1,5 +1,7 @@
 """Forms validate what was typed; the services decide and change state."""
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 
@@ -164,12 +166,17 @@ class RegisterForm(ApplicantFields):
                                    widget=DateInput(),
                                    help_text="传真、电子邮件以双方确认之日为收到申请之日。")
 
+    # One-time key of this form: posting it twice returns the first application (and its code).
+    submission_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False,
+                                      widget=forms.HiddenInput)
+
     field_order = ["agency", "channel", "submitted_on", "signed_on", "confirmed_on"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = access.scope(Agency.objects.all(), user, "pk")
         self.fields["submitted_on"].initial = timezone.localdate()
+        self.fields["submission_key"].initial = uuid.uuid4().hex
 
 
 class OnForm(forms.Form):

@@ -20,6 +20,7 @@ LIMITS = {
     "apply": (10, 3600),  # posts of the application form per client and hour
     "status": (10, 600),  # status look-ups per client in 10 minutes
     "status-number": (20, 3600),  # wrong codes for one tracking number, from anywhere, per hour
+    "receipt-mail": (3, 86400),  # e-mails of one receipt per day
 }
 
 

@@ -7,5 +7,6 @@ app_name = "applications"
 urlpatterns = [
     path("", views.apply, name="apply"),
     path("receipt/", views.receipt, name="receipt"),
+    path("receipt/mail/", views.receipt_mail, name="receipt_mail"),
     path("status/", views.status, name="status"),
 ]

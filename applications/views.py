@@ -5,19 +5,21 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
 
-from applications import services, throttling
+from applications import pii, services, throttling
 from applications.forms import ApplyForm, StatusForm
 from applications.models import Application, NoticeKind, NoticeStatus
 
 TOKEN_SALT = "applications.apply"
 TOKEN_MAX_AGE = 24 * 3600
-SESSION_RECEIPTS = "apply_receipts"
 
 
 def min_fill_seconds():
@@ -31,8 +33,10 @@ QUESTION_AFTER = 3
 NUMERALS = "零一二三四五六七八九"
 
 
-def _new_token(question=False):
-    payload = {"k": uuid.uuid4().hex, "t": int(time.time())}
+def _new_token(question=False, key=None):
+    # ``key`` is the one-time submission key: a form shown again after a refusal (a question, a
+    # too-fast post) keeps it, so the same submission can never create a second application.
+    payload = {"k": key or uuid.uuid4().hex, "t": int(time.time())}
     if question:
         # The two numbers travel in the signed token, so no server state is needed per form.
         payload["q"] = [secrets.randbelow(9) + 1, secrets.randbelow(9) + 1]
@@ -89,11 +93,17 @@ def apply(request):
     data = request.POST.copy()
     form = ApplyForm(data)
     posts = throttling.record("apply", request)
+    token = _read_token(data.get("token", ""))
+    earlier = services.submitted(token["k"]) if token is not None else None
+    if earlier is not None:
+        # This submission already got its application (a double click, a reload, or an answer to
+        # a question the second click triggered): the same receipt, with its code, and nothing new.
+        request.session["apply_last"] = earlier.tracking_number
+        return redirect("applications:receipt")
     if posts > throttling.LIMITS["apply"][0]:
         # Refused with 429, but on the form itself so that nothing typed is lost.
         form.add_error(None, "提交次数过多，为防止滥用已暂停接收，请一小时后再提交；已填写的内容保留在下面。")
         return _render_form(request, form, status=429)
-    token = _read_token(data.get("token", ""))
     valid = form.is_valid()
     suspicious = posts > QUESTION_AFTER
     if token is None:
@@ -117,35 +127,59 @@ def apply(request):
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            receipts = request.session.get(SESSION_RECEIPTS, {})
-            if code is not None:
-                receipts[application.tracking_number] = code
-                request.session[SESSION_RECEIPTS] = receipts
             request.session["apply_last"] = application.tracking_number
             return redirect("applications:receipt")
     if token is None or form.errors.get("__all__") or form.errors.get("answer") or suspicious:
         # A fresh token (with a new question when the traffic looks automated), keeping
         # everything the applicant typed except the old answer.
-        data["token"] = _new_token(question=suspicious or bool(token and token.get("q")))
+        data["token"] = _new_token(question=suspicious or bool(token and token.get("q")),
+                                   key=token["k"] if token else None)
         data["answer"] = ""
         form.data = data
     return _render_form(request, form)
 
 
-@never_cache
-def receipt(request):
-    """The receipt: tracking number and (once, in this browser session) the secret query code."""
+def _last_application(request):
     number = request.session.get("apply_last")
     if not number:
-        return redirect("applications:apply")
-    application = Application.objects.select_related("agency").filter(
+        return None
+    return Application.objects.select_related("agency", "applicant").filter(
         tracking_number=number).first()
+
+
+@sensitive_variables("code")
+@never_cache
+def receipt(request):
+    """The receipt of this browser session's submission: tracking number, the secret query code
+    (kept for ``receipts.RECEIPT_CODE_HOURS``, so a double submit or a reload never loses it), the
+    due date, a print/save button and, if the applicant gave an address, an e-mail button."""
+    application = _last_application(request)
     if application is None:
         return redirect("applications:apply")
-    code = request.session.get(SESSION_RECEIPTS, {}).get(number)
+    code = services.receipt_code(application)
     return render(request, "applications/application_receipt.html", {
-        "application": application, "code": code, "nav": "apply",
+        **services.receipt_context(application, code), "nav": "apply",
+        "can_mail": code is not None and services.can_mail(application),
+        "masked_email": pii.mask_email(application.applicant.email)
+        if services.can_mail(application) else "",
     })
+
+
+@require_POST
+def receipt_mail(request):
+    """E-mail this session's receipt to the address given in the application."""
+    application = _last_application(request)
+    if application is None:
+        return redirect("applications:apply")
+    try:
+        masked = services.receipt_mail(
+            application=application,
+            status_url=request.build_absolute_uri(reverse("applications:status")))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"回执已发送到 {masked}，请查收（也可能在垃圾邮件箱中）。")
+    return redirect("applications:receipt")
 
 
 @sensitive_post_parameters()

@@ -31,7 +31,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                schedule_enter(
+                entry = schedule_enter(
                     year=data["year"], holidays_text=data["holidays_text"],
                     workdays_text=data["workdays_text"], note=data["note"], by=request.user,
                 )
@@ -39,7 +39,8 @@ class CalendarYearAdmin(admin.ModelAdmin):
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, f"已录入{data['year']}年放假安排，此后的期限按新日历计算。")
+                recomputed = f"已按新日历重算{entry.recomputed}件的期限（见各件办理记录）。" if entry.recomputed else ""
+                messages.success(request, f"已录入{data['year']}年放假安排，此后的期限按新日历计算。{recomputed}")
                 return redirect("admin:workdays_calendaryear_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -21,19 +21,26 @@ class Deadline:
     url: str  # the staff page of the record
     agency: str
     status: str  # the record's status label
+    provisional: bool = False  # the due date reaches a year nobody has entered (暂定)
 
 
 def classify(deadlines, today):
     """Sort by due date and attach ``state`` ("overdue", "soon", "ok", "unknown") and
-    ``workdays``: working days left, or for an overdue row working days late. Two queries."""
+    ``workdays``: working days left, or for an overdue row working days late. Two queries.
+
+    A provisional row (the earliest date the true deadline can be) is counted with the
+    provisional calendar; any other row that needs a year nobody has entered is "unknown"."""
     if not deadlines:
         return []
     first = min(today, *(d.due for d in deadlines))
     last = max(today, *(d.due for d in deadlines))
-    calendar = WorkdayCalendar.load(first, last)
+    calendar = WorkdayCalendar.load(first, last, provisional=True)
     rows = []
     for deadline in sorted(deadlines, key=lambda d: d.due):
         try:
+            if not deadline.provisional and calendar.touches_unknown_year(
+                    *sorted((deadline.due, today))):
+                raise UnknownCalendarYear(max(deadline.due, today).year)
             if deadline.due < today:
                 state, left = "overdue", calendar.between(deadline.due, today)
             else:

@@ -64,6 +64,10 @@ class Application(models.Model):
         "期限", null=True, db_index=True,
         help_text="由系统按工作日历、暂停、补正重新起算和延期计算；待补正时为补正期限。",
     )
+    due_provisional = models.BooleanField(
+        "期限暂定", default=False,
+        help_text="期限跨入尚未录入放假安排的年份时为暂定期限（可能的最早日期），录入后自动重算。",
+    )
     correction_requested_on = models.DateField("补正告知日期", null=True, blank=True)
     correction_due = models.DateField("补正期限", null=True, blank=True)
     correction_received_on = models.DateField("收到补正日期", null=True, blank=True)
@@ -93,6 +97,10 @@ class Application(models.Model):
     submission_key = models.CharField(
         "提交标识", max_length=64, null=True, blank=True, unique=True, editable=False,
         help_text="网上申请表的一次性标识：重复提交返回同一份回执。",
+    )
+    receipt_code = models.BinaryField(
+        "回执查询码（密文）", null=True, blank=True, editable=False,
+        help_text="同一次提交再次返回回执、打印或发送回执时使用；加密保存，24小时后清除。",
     )
     is_demo = models.BooleanField("演示数据", default=False, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -150,6 +150,8 @@ class EventKind(models.TextChoices):
     APPEAL_RECORDED = "appeal_recorded", "登记复议诉讼"
     APPEAL_DECIDED = "appeal_decided", "复议诉讼结果"
     PII_REVEALED = "pii_revealed", "查看申请人完整信息"
+    RECALCULATED = "recalculated", "按新录入的放假安排重算期限"
+    RECEIPT_MAILED = "receipt_mailed", "发送回执邮件"
 
 
 class NoticeKind(models.TextChoices):

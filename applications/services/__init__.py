@@ -27,6 +27,7 @@ from applications.services.intake import (
     hash_code,
     normalise_code,
     receipt_date,
+    submitted,
 )
 from applications.services.personal_data import (
     PII_ROLES,
@@ -34,6 +35,8 @@ from applications.services.personal_data import (
     can_reveal,
     record_export,
 )
+from applications.services.receipts import can_mail, receipt_code, receipt_context, receipt_mail
+from applications.services.recompute import deadlines_recompute
 from applications.services.replies import (
     allocate_number,
     application_reply,
@@ -61,6 +64,7 @@ __all__ = [
     "application_fee_paid", "application_pause", "application_receive_correction",
     "application_register", "application_reply", "application_request_correction",
     "application_resume", "application_review", "application_submit", "application_withdraw",
-    "applications_in_month", "appeal_decide", "appeal_record", "can_reveal", "code_matches",
-    "hash_code", "normalise_code", "notice_issue", "notice_update", "receipt_date", "record_export",
+    "applications_in_month", "appeal_decide", "can_mail", "deadlines_recompute", "appeal_record", "can_reveal", "code_matches",
+    "hash_code", "normalise_code", "notice_issue", "notice_update", "receipt_code",
+    "receipt_context", "receipt_date", "receipt_mail", "record_export", "submitted",
 ]

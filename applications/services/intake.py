@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts import access
-from applications import pii
+from applications import deadlines, pii
 from applications.models import (
     Applicant,
     ApplicantType,
@@ -18,12 +18,13 @@ from applications.models import (
     IdType,
     Status,
 )
+from applications.services.receipts import receipt_code, receipt_codes_expire, seal_code
 from applications.services.steps import (
     Change,
     business_date,
-    due_if_known,
     field_error,
     local_today,
+    set_due,
 )
 from applications.validators import validate_credit_code, validate_phone, validate_resident_id
 
@@ -115,9 +116,9 @@ def _create(*, agency, applicant, applicant_type, channel, submitted_on, receive
                     document_number=document_number.strip(), purpose=purpose.strip(), form=form,
                     delivery=delivery, status=Status.REGISTERED,
                     privacy_notice_version=PRIVACY_NOTICE_VERSION,
-                    submission_key=submission_key, is_demo=is_demo,
+                    submission_key=submission_key, receipt_code=seal_code(code), is_demo=is_demo,
                 )
-                application.due_date = due_if_known(application)
+                set_due(application)
                 application.save()
                 break
         except IntegrityError:
@@ -141,16 +142,26 @@ def _create(*, agency, applicant, applicant_type, channel, submitted_on, receive
 
 # --- creation --------------------------------------------------------------------------------
 
+def submitted(submission_key):
+    """The application a one-time submission key already created, if any."""
+    if not submission_key:
+        return None
+    return Application.objects.select_related("agency").filter(
+        submission_key=submission_key).first()
+
+
 @transaction.atomic(durable=True)
 def application_submit(*, agency, applicant: ApplicantData, applicant_type: str, description: str,
                        form: str, delivery: str, document_number: str = "", purpose: str = "",
                        submission_key: str | None = None):
     """An online application from the public form. Returns ``(application, query_code)``;
-    a repeated ``submission_key`` returns the earlier application and ``None`` for the code."""
+    a repeated ``submission_key`` returns the earlier application and its code (the same receipt,
+    see ``receipts``), never a second application."""
     if submission_key:
-        existing = Application.objects.filter(submission_key=submission_key).first()
+        existing = submitted(submission_key)
         if existing is not None:
-            return existing, None
+            return existing, receipt_code(existing)
+    receipt_codes_expire()
     today = local_today()
     # Art. 31: an online application is received on the day both sides confirm it, which for
     # this form is the moment the receipt is shown.
@@ -162,7 +173,8 @@ def application_submit(*, agency, applicant: ApplicantData, applicant_type: str,
             form=form, delivery=delivery, submission_key=submission_key,
         )
     except IntegrityError:  # the same form was submitted twice at the same moment
-        return Application.objects.get(submission_key=submission_key), None
+        existing = Application.objects.get(submission_key=submission_key)
+        return existing, receipt_code(existing)
     Change(application, by=None).record(EventKind.SUBMITTED, on=today)
     return application, code
 
@@ -185,25 +197,65 @@ def receipt_date(*, channel, submitted_on, signed_on=None, confirmed_on=None):
     return confirmed_on
 
 
+def check_received_dates(*, channel, submitted_on, signed_on=None, confirmed_on=None):
+    """Refuse dates no application can have: before the Regulations took effect (2008-05-01,
+    when the first applications could be made) or after today. Each error is put on the field
+    that holds the wrong date, so the clerk sees where to correct it."""
+    fields = {"submitted_on": ("提交日期", submitted_on)}
+    if channel == Channel.POST:
+        fields["signed_on"] = ("签收日期", signed_on)
+    elif channel not in (Channel.IN_PERSON, Channel.PHONE):
+        fields["confirmed_on"] = ("确认收到日期", confirmed_on)
+    today, errors = local_today(), {}
+    for field, (label, value) in fields.items():
+        if value is None:
+            continue
+        if value < deadlines.REGULATIONS_2007:
+            errors[field] = ValidationError(
+                f"{label}（{value:%Y-%m-%d}）早于《中华人民共和国政府信息公开条例》施行之日"
+                "（2008年5月1日），不可能是政府信息公开申请的日期，请按申请材料核对后重新填写。",
+                code="before_regulations")
+        elif value > today:
+            errors[field] = ValidationError(
+                f"{label}（{value:%Y-%m-%d}）晚于今天（{today:%Y-%m-%d}），请填写已经发生的日期。",
+                code="future_date")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def application_register(*, agency, by, channel: str, submitted_on, applicant: ApplicantData,
                          applicant_type: str, description: str, form: str, delivery: str,
                          signed_on=None, confirmed_on=None, document_number: str = "",
-                         purpose: str = "", is_demo: bool = False):
-    """Staff register an application received in person, by post, fax, e-mail or phone."""
+                         purpose: str = "", is_demo: bool = False,
+                         submission_key: str | None = None):
+    """Staff register an application received in person, by post, fax, e-mail or phone.
+    A repeated ``submission_key`` (the register form posted twice) returns the application it
+    already created and its code, never a second one."""
     if by is None or not access.can_access(by, agency):
         raise PermissionDenied("只能为本机构登记申请。")
+    existing = submitted(submission_key)
+    if existing is not None:
+        if not access.can_access(by, existing.agency_id):
+            raise PermissionDenied("只能为本机构登记申请。")
+        return existing, receipt_code(existing)
     if channel not in Channel.values:
         raise ValidationError("申请方式无效。", code="channel")
+    check_received_dates(channel=channel, submitted_on=submitted_on, signed_on=signed_on,
+                         confirmed_on=confirmed_on)
     received_on = receipt_date(channel=channel, submitted_on=submitted_on, signed_on=signed_on,
                                confirmed_on=confirmed_on)
     business_date(received_on, what="收到申请日期")
-    application, code = _create(
-        agency=agency, applicant=applicant, applicant_type=applicant_type, channel=channel,
-        submitted_on=submitted_on, received_on=received_on, description=description,
-        document_number=document_number, purpose=purpose, form=form, delivery=delivery,
-        is_demo=is_demo,
-    )
+    try:
+        application, code = _create(
+            agency=agency, applicant=applicant, applicant_type=applicant_type, channel=channel,
+            submitted_on=submitted_on, received_on=received_on, description=description,
+            document_number=document_number, purpose=purpose, form=form, delivery=delivery,
+            is_demo=is_demo, submission_key=submission_key,
+        )
+    except IntegrityError:  # the register form posted twice at the same moment
+        existing = Application.objects.get(submission_key=submission_key)
+        return existing, receipt_code(existing)
     Change(application, by=by).record(EventKind.REGISTERED, on=received_on,
                                       note=Channel(channel).label)
     return application, code

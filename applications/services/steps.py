@@ -10,7 +10,6 @@ from django.utils import timezone
 from accounts import access, audit
 from accounts.models import AuditEvent
 from applications import deadlines, notices
-from applications.deadlines import checked
 from applications.models import Application, ApplicationEvent, EventKind, Notice, Status
 
 
@@ -67,28 +66,41 @@ def pauses(application):
     return [(p.started_on, p.ended_on or p.until) for p in application.pauses.all()]
 
 
-def due(application):
-    """The stored due date: the correction deadline while waiting for a correction, otherwise
-    the answer deadline with pauses (open ones up to their own deadline) and any extension."""
+def current_extension(application):
+    """The extension of the period now running. An extension is approved for the period then
+    running (Art. 33); after a correction the period restarts (Art. 30), so an extension approved
+    before it does not carry over (``application_receive_correction`` also clears it)."""
+    extended_on = application.extended_on
+    if extended_on is not None and extended_on < application.clock_start:
+        return 0
+    return application.extension_days
+
+
+def due_info(application):
+    """The stored due date and whether it is provisional: the correction deadline while waiting
+    for a correction, otherwise the answer deadline (20, or 15 under the 2007 Regulations) with
+    pauses begun while the period ran (open ones up to their own deadline) and the extension of
+    the current period. A year nobody has entered gives the earliest possible date, provisional."""
     if application.status == Status.CORRECTION:
-        return application.correction_due
-    return checked(
-        deadlines.answer_due,
+        return deadlines.Due(application.correction_due, False)
+    return deadlines.answer_due_provisional(
         clock_start=application.clock_start,
-        extension_days=application.extension_days,
+        extension_days=current_extension(application),
         pauses=pauses(application),
+        answer_days=deadlines.periods(application.received_on).answer,
     )
 
 
-def due_if_known(application):
-    """Receiving an application never fails for want of a calendar (Art. 31): the due date stays
-    empty until the year's schedule is entered, and staff steps then refuse with the message."""
-    try:
-        return due(application)
-    except ValidationError as exc:
-        if getattr(exc, "code", None) != "unknown_calendar_year":
-            raise
-        return None
+def due(application):
+    return due_info(application).date
+
+
+def set_due(application):
+    """Recompute ``due_date`` and ``due_provisional``; True when either changed."""
+    info = due_info(application)
+    changed = (application.due_date, application.due_provisional) != (info.date, info.provisional)
+    application.due_date, application.due_provisional = info.date, info.provisional
+    return changed
 
 
 # The audit event each application event is logged as: every kind named here, once.
@@ -112,6 +124,8 @@ AUDIT_EVENT = {
     EventKind.APPEAL_RECORDED: AuditEvent.Event.APPLICATION_TRANSITION,
     EventKind.APPEAL_DECIDED: AuditEvent.Event.APPLICATION_TRANSITION,
     EventKind.PII_REVEALED: AuditEvent.Event.PII_VIEWED,
+    EventKind.RECALCULATED: AuditEvent.Event.APPLICATION_TRANSITION,
+    EventKind.RECEIPT_MAILED: AuditEvent.Event.APPLICATION_TRANSITION,
 }
 
 
@@ -134,8 +148,8 @@ class Change:
         """Store the step: status, the due date it now has, ``fields``, and the event."""
         application = self.application
         if application.is_open:
-            application.due_date = due(application)
-        application.save(update_fields=["status", "due_date", *fields])
+            set_due(application)
+        application.save(update_fields=["status", "due_date", "due_provisional", *fields])
         return self.record(kind, on=on, note=note)
 
     def record(self, kind, *, on, note="") -> ApplicationEvent:

@@ -96,8 +96,14 @@ def application_receive_correction(*, application, by, on=None) -> Application:
     application.status = Status.REVIEWING
     application.correction_received_on = on
     application.clock_start = on
-    change.save(EventKind.CORRECTION_RECEIVED, on=on,
-                fields=["correction_received_on", "clock_start"])
+    note = ""
+    if application.extension_days:
+        # The extension was approved for the period that ran before the correction (Art. 33);
+        # the restarted period (Art. 30) needs its own approval if it needs one.
+        note = f"此前批准的延期{application.extension_days}个工作日随原期限失效；如需延期，须重新批准"
+        application.extension_days = 0
+    change.save(EventKind.CORRECTION_RECEIVED, on=on, note=note,
+                fields=["correction_received_on", "clock_start", "extension_days"])
     return application
 
 
@@ -116,9 +122,18 @@ def application_pause(*, application, by, kind: str, party: str, on=None) -> App
     pause = ClockPause.objects.create(application=application, kind=kind, party=party.strip(),
                                       started_on=on, until=checked(add_workdays, on, workdays))
     application.status = Status.CONSULTING
-    change.save(EventKind.PAUSED, on=on, note=PauseKind(kind).label)
+    change.save(EventKind.PAUSED, on=on,
+                note=PauseKind(kind).label + _late_pause_note(change.old_due, on))
     draft_notice(application, NoticeKind.CONSULTATION, pause=pause)
     return application
+
+
+def _late_pause_note(due_date, on):
+    """Art. 32/33 exclude the time only while the period runs: a late pause is allowed (the
+    consultation may still be needed) but the application stays overdue, and the row says so."""
+    if deadlines.pause_is_late(due_date=due_date, on=on):
+        return f"（答复期限已于{due_date:%Y-%m-%d}届满，暂停时间不再扣除，仍属逾期）"
+    return ""
 
 
 def _end_pause(application, on):
@@ -158,8 +173,9 @@ def application_extend(*, application, by, days: int, reason: str, on=None) -> A
         raise ValidationError(
             f"当前状态为“{application.get_status_display()}”，不能延期。", code="illegal_transition"
         )
-    if not 1 <= days <= deadlines.MAX_EXTENSION_WORKDAYS:
-        raise field_error("days", "延长的期限最长不得超过20个工作日。", "days")
+    longest = deadlines.periods(application.received_on).max_extension
+    if not 1 <= days <= longest:
+        raise field_error("days", f"延长的期限最长不得超过{longest}个工作日。", "days")
     if not reason.strip():
         raise field_error("reason", "请填写延期理由。", "reason_required")
     if application.due_date and on > application.due_date:
@@ -214,7 +230,8 @@ def application_fee_notice(*, application, by, method: str, pages: int | None = 
     application.status = Status.FEE_PENDING
     application.fee_method, application.fee_units, application.fee_amount = method, units, amount
     application.fee_notified_on = on
-    change.save(EventKind.FEE_NOTIFIED, on=on, note=f"应收{amount}元",
+    change.save(EventKind.FEE_NOTIFIED, on=on,
+                note=f"应收{amount}元" + _late_pause_note(change.old_due, on),
                 fields=["fee_method", "fee_units", "fee_amount", "fee_notified_on"])
     draft_notice(application, NoticeKind.FEE, pause=application.pauses.order_by("-id").first())
     return application

@@ -1,5 +1,6 @@
 """The staff pages: register, workflow steps, notices, appeals; constant queries; reminders."""
 
+import re
 from datetime import date
 from io import StringIO
 
@@ -40,11 +41,14 @@ class StaffWorkflowTests(TestCase):
         }
         response = self.client.post(f"{BASE}register/", data, follow=True)
         application = Application.objects.get()
-        self.assertRedirects(response, f"{BASE}{application.pk}/change/")
+        # Straight to the printable 受理回执, which carries the code: nobody copies it by hand.
+        self.assertRedirects(response, f"{BASE}{application.pk}/receipt/")
         self.assertEqual((application.received_on, application.due_date),
                          (date(2024, 6, 14), date(2024, 7, 12)))
-        self.assertContains(response, "查询码")  # shown once, in the success message
-        self.assertNotContains(self.client.get(f"{BASE}{application.pk}/change/"), "查询码")
+        code = re.search(r'data-testid="query-code">([A-Z0-9-]+)<', response.content.decode())
+        self.assertTrue(services.code_matches(application, code.group(1)))
+        self.assertContains(response, "以本机关签收之日为收到申请之日")
+        self.assertNotContains(self.client.get(f"{BASE}{application.pk}/change/"), code.group(1))
 
     def test_register_keeps_input_and_explains_a_missing_signing_date(self):
         data = {

@@ -11,7 +11,7 @@ from applications import deadlines, fees, services
 from applications.models import ApplicationEvent, Channel, EventKind, PauseKind
 from tests.applications.builders import handling, register
 from tests.factories import make_agency, make_staff
-from workdays.models import CalendarYear
+from workdays.models import CalendarYear, SpecialDay
 
 
 class AnswerDueTests(TestCase):
@@ -19,7 +19,7 @@ class AnswerDueTests(TestCase):
 
     CASES = [
         # (received on, due on, why)
-        (date(2017, 9, 25), date(2017, 10, 27), "DOMAIN example: National Day 2017 and the make-up Saturday 9-30"),
+        (date(2019, 9, 25), date(2019, 10, 28), "National Day 2019 and the make-up Sunday 9-29 and Saturday 10-12"),
         (date(2024, 6, 15), date(2024, 7, 12), "received on a Saturday: counting starts on Monday"),
         (date(2024, 6, 14), date(2024, 7, 12), "…the same as received on the Friday before"),
         (date(2024, 9, 27), date(2024, 10, 30), "across National Day 2024 with make-up Sunday 9-29 and Saturday 10-12"),
@@ -29,6 +29,10 @@ class AnswerDueTests(TestCase):
     def setUp(self):
         self.agency = make_agency()
         self.clerk = make_staff(self.agency, Role.CLERK)
+
+    def test_domain_example_counts_20_working_days_across_national_day_2017(self):
+        # Received 2017-09-25: 10-01…08 off, Saturday 9-30 worked → 2017-10-27.
+        self.assertEqual(deadlines.answer_due(clock_start=date(2017, 9, 25)), date(2017, 10, 27))
 
     def test_due_dates(self):
         for received, due, why in self.CASES:
@@ -117,17 +121,19 @@ class ClockTests(TestCase):
         event = application.events.get(kind=EventKind.EXTENDED)
         self.assertEqual((event.old_due, event.new_due), (date(2024, 7, 12), date(2024, 8, 9)))
 
-    def test_extension_into_a_year_without_calendar_gives_a_clear_message(self):
+    def test_extension_into_a_year_without_calendar_gives_a_provisional_date(self):
         CalendarYear.objects.filter(year=2026).delete()
+        SpecialDay.objects.filter(date__year=2026).delete()  # as before its notice is entered
         application = handling(self.agency, self.clerk, date(2025, 12, 1))
-        self.assertEqual(application.due_date, date(2025, 12, 29))
-        with self.assertRaises(ValidationError) as ctx:
-            services.application_extend(application=application, by=self.head, days=20,
-                                        reason="需调取档案", on=date(2025, 12, 10))
-        self.assertEqual(ctx.exception.code, "unknown_calendar_year")
-        self.assertIn("2026年的节假日安排尚未录入", ctx.exception.messages[0])
-        application.refresh_from_db()
-        self.assertEqual((application.extension_days, application.due_date), (0, date(2025, 12, 29)))
+        # While 2026 is unknown its notice may still make a December 2025 weekend a working day
+        # (as 2018-12-29 was for 元旦 2019), so those count: 20 days → Sunday 12-21, provisional.
+        self.assertEqual((application.due_date, application.due_provisional),
+                         (date(2025, 12, 21), True))
+        application = services.application_extend(application=application, by=self.head, days=20,
+                                                  reason="需调取档案", on=date(2025, 12, 10))
+        # 12-22…12-31 (30), 1-1 off, then every day of 2026 counts: 1-2…1-11 (40).
+        self.assertEqual((application.extension_days, application.due_date,
+                          application.due_provisional), (20, date(2026, 1, 11), True))
 
     def test_fee_period_is_not_counted(self):
         application = handling(self.agency, self.clerk, date(2025, 3, 3))
@@ -155,12 +161,14 @@ class FeeTests(TestCase):
 
 
 class UnknownYearReceiptTests(TestCase):
-    def test_an_application_is_received_even_without_a_calendar_and_staff_get_the_message(self):
+    def test_an_application_is_received_even_without_a_calendar_with_a_provisional_date(self):
         CalendarYear.objects.filter(year=2025).delete()
+        SpecialDay.objects.filter(date__year=2025).delete()
         agency = make_agency()
         clerk = make_staff(agency, Role.CLERK)
         application = register(agency, clerk, date(2024, 12, 20))
-        self.assertIsNone(application.due_date)
-        with self.assertRaises(ValidationError) as ctx:
-            services.application_review(application=application, by=clerk, on=date(2024, 12, 20))
-        self.assertIn("2025年的节假日安排尚未录入", ctx.exception.messages[0])
+        # Every day after 12-20 but 1-1 counts (December weekends too, see above): 2025-01-10
+        # (the true date, with the 2025 schedule, is 2025-01-20).
+        self.assertEqual((application.due_date, application.due_provisional),
+                         (date(2025, 1, 10), True))
+        services.application_review(application=application, by=clerk, on=date(2024, 12, 20))

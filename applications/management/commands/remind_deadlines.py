@@ -26,12 +26,14 @@ class Command(BaseCommand):
     def handle(self, *args, today=None, dry_run=False, **options):
         today = today or timezone.localdate()
         rows = Application.objects.open().filter(due_date__isnull=False).values_list(
-            "pk", "tracking_number", "due_date", "status", "agency_id", "agency__name")
+            "pk", "tracking_number", "due_date", "status", "agency_id", "agency__name",
+            "due_provisional")
         deadlines = [
             (agency_id, Deadline(due=due, kind="依申请公开", title=number,
                                  url=reverse("admin:applications_application_change", args=[pk]),
-                                 agency=agency, status=Status(status).label))
-            for pk, number, due, status, agency_id, agency in rows
+                                 agency=agency, status=Status(status).label,
+                                 provisional=provisional))
+            for pk, number, due, status, agency_id, agency, provisional in rows
         ]
         agency_of = {id(d): agency_id for agency_id, d in deadlines}
         urgent = defaultdict(list)
@@ -74,4 +76,5 @@ class Command(BaseCommand):
             when = "工作日历未录入，无法计算"
         else:
             when = f"剩余{row['workdays']}个工作日"
-        return f"- {d.title}（{d.agency}，{d.status}）期限 {d.due:%Y-%m-%d}，{when}：{d.url}"
+        provisional = "（暂定，放假安排录入后重算）" if d.provisional else ""
+        return f"- {d.title}（{d.agency}，{d.status}）期限 {d.due:%Y-%m-%d}{provisional}，{when}：{d.url}"
