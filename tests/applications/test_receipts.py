@@ -166,6 +166,7 @@ class ErrorSummaryTests(TestCase):
         self.assertIn('tabindex="-1"', html[summary - 200:summary + 200])
         self.assertIn('href="#field-phone"', html)
         self.assertIn('href="#field-description"', html)
+        self.assertNotIn("{#", html)  # no template comment leaks onto the page
 
 
 class StaffReceiptTests(TestCase):
