@@ -5,7 +5,7 @@ An app that has deadlines provides ``<app>/dashboard.py`` with
 using ``accounts.access``, in a constant number of queries); the admin index merges them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from workdays.calendar import UnknownCalendarYear, WorkdayCalendar
@@ -34,13 +34,12 @@ def classify(deadlines, today):
         return []
     first = min(today, *(d.due for d in deadlines))
     last = max(today, *(d.due for d in deadlines))
-    calendar = WorkdayCalendar.load(first, last, provisional=True)
+    guessing = WorkdayCalendar.load(first, last, provisional=True)
+    strict = replace(guessing, provisional=False)  # the same rows, no query
     rows = []
     for deadline in sorted(deadlines, key=lambda d: d.due):
+        calendar = guessing if deadline.provisional else strict
         try:
-            if not deadline.provisional and calendar.touches_unknown_year(
-                    *sorted((deadline.due, today))):
-                raise UnknownCalendarYear(max(deadline.due, today).year)
             if deadline.due < today:
                 state, left = "overdue", calendar.between(deadline.due, today)
             else:

@@ -128,6 +128,9 @@ class Application(models.Model):
             # and outcome: with those columns in the index it is an index-only scan (PostgreSQL).
             models.Index(fields=["agency", "received_on"], include=["applicant_type", "closed_on", "outcome"],
                          name="application_report"),
+            # The few rows still keeping a receipt's code, found by age to erase it (receipts).
+            models.Index(fields=["created_at"], condition=Q(receipt_code__isnull=False),
+                         name="application_code_kept"),
         ]
 
     def __str__(self):

@@ -333,3 +333,20 @@ class RecomputeOnEntryTests(TestCase):
             "year": 2025, "note": "", "holidays_text": HOLIDAYS_2025, "workdays_text": WORKDAYS_2025,
         }, follow=True)
         self.assertContains(response, "已按新日历重算1件的期限")
+
+
+class BoardTests(TestCase):
+    def test_provisional_rows_are_counted_and_other_rows_in_an_unknown_year_are_unknown(self):
+        from workdays.deadlines import Deadline
+
+        forget(2025)
+        row = {"kind": "依申请公开", "title": "t", "url": "/", "agency": "a", "status": "s"}
+        guessed = Deadline(due=date(2025, 1, 10), provisional=True, **row)
+        other = Deadline(due=date(2025, 1, 10), **row)
+        known = Deadline(due=date(2024, 11, 29), **row)
+        with self.assertNumQueries(2):
+            rows = classify([guessed, other, known], date(2024, 11, 22))
+        states = [(r["deadline"].provisional, r["state"], r["workdays"]) for r in rows]
+        # 11-25…11-29 are 5 working days whatever December brings; 暂定 counts them, all 31 days of
+        # December and 1-2…1-10 (45).
+        self.assertEqual(states, [(False, "soon", 5), (True, "ok", 45), (False, "unknown", None)])

@@ -407,7 +407,7 @@ class RegistrationTests(TestCase):
             register(self.agency, self.clerk, RECEIVED, applicant_type="commercial")
         self.assertEqual(set(ctx.exception.error_dict), {"org_name", "credit_code"})
 
-    def test_public_submission_returns_a_code_once_and_repeats_the_same_application(self):
+    def test_public_submission_repeats_the_same_application_and_code_for_the_same_key(self):
         first, code = services.application_submit(
             agency=self.agency, applicant=applicant(), applicant_type="natural_person",
             description="某文件", form="electronic", delivery="online", submission_key="k1")
@@ -415,7 +415,9 @@ class RegistrationTests(TestCase):
         again, code2 = services.application_submit(
             agency=self.agency, applicant=applicant(), applicant_type="natural_person",
             description="某文件", form="electronic", delivery="online", submission_key="k1")
-        self.assertEqual((again.pk, code2), (first.pk, None))
+        # The same submission: the same receipt, code included (issue 14), nothing new.
+        self.assertEqual((again.pk, code2), (first.pk, code))
+        self.assertEqual(Application.objects.count(), 1)
         self.assertTrue(services.code_matches(first, code.lower().replace("-", " ")))
         self.assertFalse(services.code_matches(first, "AAAA-AAAA-AAAA-AAAA"))
         self.assertFalse(services.code_matches(None, code))

@@ -182,6 +182,13 @@ def test_printed_acceptance_receipt_and_provisional_status(page, phone_page, age
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, tmp_path, "acceptance-receipt-390.png")
     page.set_viewport_size({"width": 1280, "height": 900})
+    # Staff see 暂定 wherever the date shows: the register, the case page, the deadline board.
+    for url, name in (("/admin/applications/application/", "admin-list"),
+                      (f"/admin/applications/application/{application.pk}/change/", "admin-case"),
+                      ("/admin/", "deadline-board")):
+        page.goto(url)
+        assert "暂定" in page.locator("#content").inner_text()
+        shot(page, tmp_path, f"provisional-{name}-1280.png", full_page=False)
     phone = phone_page
 
     # The applicant looks the application up: the due date is marked 暂定.
