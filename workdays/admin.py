@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -7,6 +8,7 @@ from django.urls import path
 from workdays.forms import ScheduleEntryForm
 from workdays.models import CalendarYear, ScheduleEntry, Source, SpecialDay
 from workdays.services import schedule_enter
+from workdays.signals import schedule_entered
 
 
 @admin.register(CalendarYear)
@@ -60,7 +62,15 @@ class SpecialDayAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.source = Source.STAFF
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            # A corrected day moves the deadlines that cross it, like a re-entered schedule.
+            schedule_entered.send(sender=SpecialDay, year=obj.date.year, by=request.user)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            schedule_entered.send(sender=SpecialDay, year=obj.date.year, by=request.user)
 
 
 @admin.register(ScheduleEntry)

@@ -350,3 +350,19 @@ class BoardTests(TestCase):
         # 11-25…11-29 are 5 working days whatever December brings; 暂定 counts them, all 31 days of
         # December and 1-2…1-10 (45).
         self.assertEqual(states, [(False, "soon", 5), (True, "ok", 45), (False, "unknown", None)])
+
+
+class SpecialDayCorrectionTests(TestCase):
+    def test_a_day_corrected_in_the_admin_recomputes_the_open_applications(self):
+        agency = make_agency()
+        clerk = make_staff(agency, Role.CLERK)
+        application = handling(agency, clerk, date(2024, 6, 14))
+        self.assertEqual(application.due_date, date(2024, 7, 12))
+        self.client.force_login(make_staff(agency, Role.DISTRICT_ADMIN))
+        response = self.client.post("/admin/workdays/specialday/add/", {
+            "date": "2024-07-01", "kind": "holiday", "name": "测试假日", "source": "staff",
+            "note": "更正"})
+        self.assertEqual(response.status_code, 302)
+        application.refresh_from_db()
+        self.assertEqual(application.due_date, date(2024, 7, 15))
+        self.assertTrue(application.events.filter(kind=EventKind.RECALCULATED).exists())
