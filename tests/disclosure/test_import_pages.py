@@ -257,6 +257,20 @@ class ZipImportTests(TestCase):
             oldsite.read_upload("bomb.zip", buffer.getvalue())
         self.assertIn("压缩炸弹", str(caught.exception))
 
+    def test_a_password_protected_zip_is_refused_with_what_to_do(self):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("page.html", TABLE_PAGE)
+        data = bytearray(buffer.getvalue())
+        # Set the "encrypted" flag bit in the local header and the central directory entry,
+        # as a zip made with a password has it (zipfile cannot write encrypted archives).
+        for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            at = data.index(signature) + offset
+            data[at] |= 0x1
+        with self.assertRaises(importing.ImportFileError) as caught:
+            oldsite.read_upload("locked.zip", bytes(data))
+        self.assertIn("密码保护", str(caught.exception))
+
     def test_a_damaged_zip_gets_a_clear_message(self):
         with self.assertRaises(importing.ImportFileError) as caught:
             oldsite.read_upload("a.zip", b"PK\x03\x04 broken")
