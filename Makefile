@@ -32,6 +32,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -21,7 +21,9 @@ def token(age=10):
     import time
     import uuid
 
-    return signing.dumps({"k": uuid.uuid4().hex, "t": int(time.time()) - age}, salt=views.TOKEN_SALT)
+    return signing.dumps(
+        {"k": uuid.uuid4().hex, "t": int(time.time()) - age}, salt=views.TOKEN_SALT
+    )
 
 
 def receipt_facts(response):
@@ -35,12 +37,22 @@ def receipt_facts(response):
 class FormData:
     def __init__(self, agency, **overrides):
         self.data = {
-            "agency": agency.pk, "applicant_type": "natural_person", "name": "李申请",
-            "id_type": "resident_id", "id_number": ID_NUMBER, "phone": PHONE,
-            "email": "li@example.com", "address": ADDRESS,
-            "description": "2024年度安全生产执法检查计划", "document_number": "",
-            "form": "electronic", "delivery": "online", "purpose": "", "consent": "on",
-            "website": "", "token": token(),
+            "agency": agency.pk,
+            "applicant_type": "natural_person",
+            "name": "李申请",
+            "id_type": "resident_id",
+            "id_number": ID_NUMBER,
+            "phone": PHONE,
+            "email": "li@example.com",
+            "address": ADDRESS,
+            "description": "2024年度安全生产执法检查计划",
+            "document_number": "",
+            "form": "electronic",
+            "delivery": "online",
+            "purpose": "",
+            "consent": "on",
+            "website": "",
+            "token": token(),
         }
         self.data.update(overrides)
 
@@ -64,13 +76,17 @@ class ApplyFormTests(TestCase):
         response = self.client.post(APPLY, FormData(self.agency).data)
         self.assertRedirects(response, reverse("applications:receipt"))
         application = Application.objects.get()
-        self.assertEqual((application.channel, application.received_on.year >= 2024), ("online", True))
+        self.assertEqual(
+            (application.channel, application.received_on.year >= 2024), ("online", True)
+        )
         self.assertEqual(application.privacy_notice_version, services.PRIVACY_NOTICE_VERSION)
         # session read, application with its agency, site header, session save (3 with savepoint)
         with self.assertNumQueries(6):
             response = self.client.get(reverse("applications:receipt"))
         self.assertContains(response, application.tracking_number)
-        code = re.search(r'data-testid="query-code">([A-Z0-9-]+)<', response.content.decode()).group(1)
+        code = re.search(
+            r'data-testid="query-code">([A-Z0-9-]+)<', response.content.decode()
+        ).group(1)
         self.assertTrue(services.code_matches(application, code))
         self.assertNotContains(response, PHONE)
         self.assertNotContains(response, ID_NUMBER)
@@ -86,8 +102,9 @@ class ApplyFormTests(TestCase):
         self.assertTrue(services.code_matches(Application.objects.get(), first[1]))
 
     def test_invalid_id_keeps_what_was_typed(self):
-        data = FormData(self.agency, id_number="110101199003071230",
-                        description="我要的信息：某某文件").data
+        data = FormData(
+            self.agency, id_number="110101199003071230", description="我要的信息：某某文件"
+        ).data
         response = self.client.post(APPLY, data)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "校验位不正确")
@@ -111,8 +128,9 @@ class ApplyFormTests(TestCase):
         self.assertFalse(Application.objects.exists())
 
     def test_a_post_faster_than_a_human_is_refused_but_keeps_the_input(self):
-        response = self.client.post(APPLY, FormData(self.agency, token=token(age=0),
-                                                    description="保留我").data)
+        response = self.client.post(
+            APPLY, FormData(self.agency, token=token(age=0), description="保留我").data
+        )
         self.assertContains(response, "提交过快")
         self.assertContains(response, "保留我")
         self.assertFalse(Application.objects.exists())
@@ -175,7 +193,9 @@ class ApplyFormTests(TestCase):
     def test_the_question_cannot_be_dropped_from_the_token(self):
         for _ in range(views.QUESTION_AFTER):
             self.client.post(APPLY, FormData(self.agency).data)
-        response = self.client.post(APPLY, FormData(self.agency, answer="3").data)  # no question in token
+        response = self.client.post(
+            APPLY, FormData(self.agency, answer="3").data
+        )  # no question in token
         self.assertContains(response, "请回答下面的问题")
         self.assertEqual(Application.objects.count(), views.QUESTION_AFTER)
 
@@ -189,15 +209,31 @@ class StatusTests(TestCase):
         self.agency = make_agency(name="某区应急管理局")
         self.clerk = make_staff(self.agency, Role.CLERK)
         self.application, self.code = services.application_register(
-            agency=self.agency, by=self.clerk, channel="in_person", submitted_on=date(2024, 6, 14),
-            applicant=services.ApplicantData(name="王某", id_type="resident_id", id_number=ID_NUMBER,
-                                             phone=PHONE, address=ADDRESS),
-            applicant_type="natural_person", description="某文件", form="paper", delivery="post",
+            agency=self.agency,
+            by=self.clerk,
+            channel="in_person",
+            submitted_on=date(2024, 6, 14),
+            applicant=services.ApplicantData(
+                name="王某",
+                id_type="resident_id",
+                id_number=ID_NUMBER,
+                phone=PHONE,
+                address=ADDRESS,
+            ),
+            applicant_type="natural_person",
+            description="某文件",
+            form="paper",
+            delivery="post",
         )
 
     def lookup(self, number=None, code=None):
-        return self.client.post(STATUS, {"tracking_number": number or self.application.tracking_number,
-                                         "code": code or self.code})
+        return self.client.post(
+            STATUS,
+            {
+                "tracking_number": number or self.application.tracking_number,
+                "code": code or self.code,
+            },
+        )
 
     def test_status_with_the_right_code_shows_dates_and_no_personal_data(self):
         self.lookup()  # the first hit of a throttle window creates its counter rows
@@ -212,9 +248,15 @@ class StatusTests(TestCase):
             self.assertNotContains(response, secret)
 
     def test_the_reply_notice_appears_once_issued(self):
-        services.application_review(application=self.application, by=self.clerk, on=date(2024, 6, 14))
-        notice = services.application_reply_draft(application=self.application, by=self.clerk,
-                                                  outcome=Outcome.GRANTED, on=date(2024, 6, 20))
+        services.application_review(
+            application=self.application, by=self.clerk, on=date(2024, 6, 14)
+        )
+        notice = services.application_reply_draft(
+            application=self.application,
+            by=self.clerk,
+            outcome=Outcome.GRANTED,
+            on=date(2024, 6, 20),
+        )
         self.assertContains(self.lookup(), "审核中")  # a draft reply answers nothing yet
         self.assertNotContains(self.lookup(), "答复如下")  # a draft is not shown
         services.notice_issue(notice=notice, by=self.clerk, on=date(2024, 6, 20))
@@ -229,14 +271,20 @@ class StatusTests(TestCase):
         unknown = self.lookup(number="YS20240101-000000")
         self.assertEqual(wrong.status_code, unknown.status_code)
         self.assertContains(wrong, "申请编号或查询码不正确")
-        strip = lambda r: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode())  # noqa: E731
-        self.assertEqual(strip(wrong).replace(self.application.tracking_number, "N"),
-                         strip(unknown).replace("YS20240101-000000", "N"))
+
+        def strip(r):
+            return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode())
+
+        self.assertEqual(
+            strip(wrong).replace(self.application.tracking_number, "N"),
+            strip(unknown).replace("YS20240101-000000", "N"),
+        )
         self.assertNotContains(wrong, "已登记")
 
     def test_the_status_page_uses_post_only_for_the_code(self):
-        response = self.client.get(STATUS, {"tracking_number": self.application.tracking_number,
-                                            "code": self.code})
+        response = self.client.get(
+            STATUS, {"tracking_number": self.application.tracking_number, "code": self.code}
+        )
         self.assertNotContains(response, "已登记")
         self.assertContains(response, 'method="post"')
 
@@ -249,13 +297,25 @@ class StatusTests(TestCase):
 
     def test_wrong_codes_for_one_number_are_throttled_across_clients_but_the_owner_gets_in(self):
         for n in range(20):
-            self.client.post(STATUS, {"tracking_number": self.application.tracking_number,
-                                      "code": "AAAA-BBBB-CCCC-DDDD"}, REMOTE_ADDR=f"10.0.{n}.1")
-        guess = self.client.post(STATUS, {"tracking_number": self.application.tracking_number,
-                                          "code": "AAAA-BBBB-CCCC-DDDE"}, REMOTE_ADDR="10.9.9.8")
+            self.client.post(
+                STATUS,
+                {
+                    "tracking_number": self.application.tracking_number,
+                    "code": "AAAA-BBBB-CCCC-DDDD",
+                },
+                REMOTE_ADDR=f"10.0.{n}.1",
+            )
+        guess = self.client.post(
+            STATUS,
+            {"tracking_number": self.application.tracking_number, "code": "AAAA-BBBB-CCCC-DDDE"},
+            REMOTE_ADDR="10.9.9.8",
+        )
         self.assertEqual(guess.status_code, 429)
         # A third party's guesses must not lock the applicant out of their own application.
-        response = self.client.post(STATUS, {"tracking_number": self.application.tracking_number,
-                                             "code": self.code}, REMOTE_ADDR="10.9.9.9")
+        response = self.client.post(
+            STATUS,
+            {"tracking_number": self.application.tracking_number, "code": self.code},
+            REMOTE_ADDR="10.9.9.9",
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "已登记")
