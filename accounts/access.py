@@ -13,7 +13,9 @@ ALL = None  # agency_ids() returns ALL for the break-glass superuser
 @dataclass(frozen=True)
 class _Access:
     roles: dict = field(default_factory=dict)  # agency id -> set of roles held there directly
-    districts: frozenset = frozenset()  # agencies reached as 区级管理员 (the district and its units)
+    districts: frozenset = (
+        frozenset()
+    )  # agencies reached as 区级管理员 (the district and its units)
 
     @property
     def ids(self):
@@ -110,7 +112,9 @@ def may_move(user, agency):
         return True
     access = _access(user)
     agency_id = getattr(agency, "pk", agency)
-    return agency_id in access.districts and Role.DISTRICT_ADMIN not in access.roles.get(agency_id, ())
+    return agency_id in access.districts and Role.DISTRICT_ADMIN not in access.roles.get(
+        agency_id, ()
+    )
 
 
 def move_targets(user):

@@ -105,7 +105,9 @@ class ScopedAgencyAdmin(AgencyScopedAdmin, AgencyAdmin):
         if db_field.name == "parent":
             targets = access.move_targets(request.user)
             queryset = Agency.objects.all()
-            kwargs["queryset"] = queryset if targets is access.ALL else queryset.filter(pk__in=targets)
+            kwargs["queryset"] = (
+                queryset if targets is access.ALL else queryset.filter(pk__in=targets)
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -146,8 +148,11 @@ class MembershipForm(forms.ModelForm):
         cleaned = super().clean()
         agency, role = cleaned.get("agency"), cleaned.get("role")
         actor = self.actor
-        if agency is not None and role and actor is not None and role not in (
-            recovery.grantable_roles(actor, agency)
+        if (
+            agency is not None
+            and role
+            and actor is not None
+            and role not in (recovery.grantable_roles(actor, agency))
         ):
             self.add_error("role", "只能授予不高于您本人在该机构所任的角色。")
         return cleaned
@@ -176,7 +181,9 @@ class MembershipInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agency":
-            kwargs["queryset"] = access.scope(db_field.related_model.objects.all(), request.user, "pk")
+            kwargs["queryset"] = access.scope(
+                db_field.related_model.objects.all(), request.user, "pk"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -186,8 +193,7 @@ class MembershipInline(admin.TabularInline):
 
 
 PASSWORD_HELP = (
-    "密码只由本人设置，管理员看不到也不能指定。忘记密码时，请用本页右上角的"
-    "“发送设置密码链接”。"
+    "密码只由本人设置，管理员看不到也不能指定。忘记密码时，请用本页右上角的“发送设置密码链接”。"
 )
 
 
@@ -225,10 +231,13 @@ class StaffCreationForm(forms.ModelForm):
     """A new account has no password: its holder sets one through a one-time link."""
 
     delivery = forms.ChoiceField(
-        label="设置密码链接", choices=[
+        label="设置密码链接",
+        choices=[
             (Recovery.Delivery.EMAIL, "发送到上面填写的电子邮箱"),
             (Recovery.Delivery.LETTER, "打印交接函（没有电子邮箱时；须一名安全管理员批准）"),
-        ], initial=Recovery.Delivery.EMAIL, widget=forms.RadioSelect,
+        ],
+        initial=Recovery.Delivery.EMAIL,
+        widget=forms.RadioSelect,
     )
 
     class Meta:
@@ -244,8 +253,12 @@ class StaffCreationForm(forms.ModelForm):
 
 class ResetForm(forms.Form):
     delivery = forms.ChoiceField(label="交付方式", widget=forms.RadioSelect)
-    reason = forms.CharField(label="原因", max_length=200, required=False,
-                             help_text="例如：本人来电说忘记密码。不要填写密码或身份证号。")
+    reason = forms.CharField(
+        label="原因",
+        max_length=200,
+        required=False,
+        help_text="例如：本人来电说忘记密码。不要填写密码或身份证号。",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,8 +271,9 @@ class ResetForm(forms.Form):
 
 
 class DeviceRemovalForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=200,
-                             help_text="例如：手机遗失，本人当面申请并出示工作证。")
+    reason = forms.CharField(
+        label="原因", max_length=200, help_text="例如：手机遗失，本人当面申请并出示工作证。"
+    )
 
 
 def _masked_email(address):
@@ -277,7 +291,18 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("name", "email")}),
-        ("状态", {"fields": ("is_active", "is_staff", "last_login", "date_joined", "password_changed_at")}),
+        (
+            "状态",
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "last_login",
+                    "date_joined",
+                    "password_changed_at",
+                )
+            },
+        ),
         ("管理员角色（三权分立，由安全管理员授予）", {"fields": ("groups",)}),
         ("应急权限（仅限运维）", {"fields": ("is_superuser",), "classes": ("collapse",)}),
     )
@@ -293,7 +318,10 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         queryset, distinct = super().get_search_results(request, queryset, search_term)
-        if request.GET.get("model_name") == "membership" and request.GET.get("field_name") == "user":
+        if (
+            request.GET.get("model_name") == "membership"
+            and request.GET.get("field_name") == "user"
+        ):
             # The membership forms' user autocomplete offers only the accounts one may grant to.
             queryset = queryset.filter(pk__in=recovery.grantees(request.user).values("pk"))
         return queryset, distinct
@@ -333,30 +361,45 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         if not change:
             delivery = form.cleaned_data["delivery"]
             recovery.password_reset_request(
-                user=form.instance, by=request.user, delivery=delivery, new_account=True,
+                user=form.instance,
+                by=request.user,
+                delivery=delivery,
+                new_account=True,
                 request=request,
             )
-            messages.info(request, "已向本人的电子邮箱发送设置密码链接。"
-                          if delivery == Recovery.Delivery.EMAIL
-                          else "交接函须一名安全管理员在“重置密码与解绑申请”中批准后才能打印。")
+            messages.info(
+                request,
+                "已向本人的电子邮箱发送设置密码链接。"
+                if delivery == Recovery.Delivery.EMAIL
+                else "交接函须一名安全管理员在“重置密码与解绑申请”中批准后才能打印。",
+            )
 
     def user_change_password(self, request, id, form_url=""):
         """Setting someone's password in the admin is the emergency superuser's alone, audited."""
         if not request.user.is_superuser:
-            raise PermissionDenied("管理员不能设置他人的密码。请用“发送设置密码链接”；"
-                                   "修改自己的密码请用右上角的“修改密码”。")
+            raise PermissionDenied(
+                "管理员不能设置他人的密码。请用“发送设置密码链接”；"
+                "修改自己的密码请用右上角的“修改密码”。"
+            )
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
-            audit.record(event=Event.PASSWORD_ADMIN_SET, request=request,
-                         obj=User.objects.get(pk=id), detail="应急账号直接设置密码")
+            audit.record(
+                event=Event.PASSWORD_ADMIN_SET,
+                request=request,
+                obj=User.objects.get(pk=id),
+                detail="应急账号直接设置密码",
+            )
         return response
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("<id>/reset/", wrap(self.reset_view), name="accounts_user_reset"),
-            path("<id>/device-removal/", wrap(self.device_removal_view),
-                 name="accounts_user_device_removal"),
+            path(
+                "<id>/device-removal/",
+                wrap(self.device_removal_view),
+                name="accounts_user_device_removal",
+            ),
             *super().get_urls(),
         ]
 
@@ -385,15 +428,21 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 done = recovery.password_reset_request(
-                    user=target, by=request.user, delivery=form.cleaned_data["delivery"],
-                    reason=form.cleaned_data["reason"], request=request,
+                    user=target,
+                    by=request.user,
+                    delivery=form.cleaned_data["delivery"],
+                    reason=form.cleaned_data["reason"],
+                    request=request,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 if done.status == Recovery.Status.ISSUED:
-                    messages.success(request, f"已向 {target} 的电子邮箱发送设置密码链接，"
-                                     f"{settings.SET_PASSWORD_LINK_HOURS} 小时内有效。")
+                    messages.success(
+                        request,
+                        f"已向 {target} 的电子邮箱发送设置密码链接，"
+                        f"{settings.SET_PASSWORD_LINK_HOURS} 小时内有效。",
+                    )
                 else:
                     messages.info(request, "已提交。须另一名安全管理员批准后才能打印交接函。")
                 return redirect("admin:accounts_recovery_change", done.pk)
@@ -407,7 +456,9 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 done = recovery.device_removal_request(
-                    user=target, by=request.user, reason=form.cleaned_data["reason"],
+                    user=target,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
                     request=request,
                 )
             except ValidationError as exc:
@@ -419,12 +470,20 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     def _render(self, request, target, form, title, kind):
         context = {
-            **self.admin_site.each_context(request), "title": title, "target": target,
-            "form": form, "kind": kind, "opts": self.opts,
+            **self.admin_site.each_context(request),
+            "title": title,
+            "target": target,
+            "form": form,
+            "kind": kind,
+            "opts": self.opts,
             "link_hours": settings.SET_PASSWORD_LINK_HOURS,
-            "open": target.recoveries.filter(status__in=[
-                Recovery.Status.PENDING, Recovery.Status.APPROVED, Recovery.Status.ISSUED,
-            ]).select_related("requested_by"),
+            "open": target.recoveries.filter(
+                status__in=[
+                    Recovery.Status.PENDING,
+                    Recovery.Status.APPROVED,
+                    Recovery.Status.ISSUED,
+                ]
+            ).select_related("requested_by"),
         }
         return TemplateResponse(request, "admin/accounts/user/recovery_form.html", context)
 
@@ -505,13 +564,34 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 class RecoveryAdmin(admin.ModelAdmin):
     """重置密码与解绑申请: requests, the second administrator's approval, the hand-over letter."""
 
-    list_display = ("user", "kind", "delivery", "status", "requested_by", "requested_at",
-                    "decided_by", "completed_at")
+    list_display = (
+        "user",
+        "kind",
+        "delivery",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "completed_at",
+    )
     list_filter = ("status", "kind")
     list_select_related = ("user", "requested_by", "decided_by")
     search_fields = ("user__username", "user__name")
-    fields = ("user", "kind", "delivery", "status", "reason", "requested_by", "requested_at",
-              "decided_by", "decided_at", "issued_at", "expires_at", "completed_at", "notified_at")
+    fields = (
+        "user",
+        "kind",
+        "delivery",
+        "status",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "issued_at",
+        "expires_at",
+        "completed_at",
+        "notified_at",
+    )
     readonly_fields = fields
     actions = None
     change_form_template = "admin/accounts/recovery/change_form.html"
@@ -569,12 +649,18 @@ class RecoveryAdmin(admin.ModelAdmin):
             return self._back(obj)
         obj, code = recovery.recovery_approve(recovery=obj, by=request.user, request=request)
         if code is None:
-            messages.success(request, f"已批准，{obj.user} 的动态口令认证器已解除绑定；"
-                             "本人下次登录时须重新绑定，并会看到这次解绑的说明。")
+            messages.success(
+                request,
+                f"已批准，{obj.user} 的动态口令认证器已解除绑定；"
+                "本人下次登录时须重新绑定，并会看到这次解绑的说明。",
+            )
             return self._back(obj)
         context = {
-            **self.admin_site.each_context(request), "title": "核对码（只显示这一次）",
-            "recovery": obj, "code": f"{code[:4]} {code[4:]}", "opts": self.opts,
+            **self.admin_site.each_context(request),
+            "title": "核对码（只显示这一次）",
+            "recovery": obj,
+            "code": f"{code[:4]} {code[4:]}",
+            "opts": self.opts,
         }
         return TemplateResponse(request, "admin/accounts/recovery/code.html", context)
 
@@ -597,8 +683,12 @@ class RecoveryAdmin(admin.ModelAdmin):
         obj = self._get(request, pk)
         if not recovery.may_print(request.user, obj):
             raise PermissionDenied("交接函只能由申请人在另一名安全管理员批准后打印一次。")
-        context = {**self.admin_site.each_context(request), "recovery": obj, "opts": self.opts,
-                   "title": f"设置密码交接函：{obj.user}"}
+        context = {
+            **self.admin_site.each_context(request),
+            "recovery": obj,
+            "opts": self.opts,
+            "title": f"设置密码交接函：{obj.user}",
+        }
         if request.method == "POST":
             obj, token = recovery.letter_issue(recovery=obj, by=request.user, request=request)
             context.update(url=recovery.link_url(token, request), recovery=obj)
@@ -618,8 +708,15 @@ class AuditEventAdmin(admin.ModelAdmin):
     actions = None
     change_list_template = "admin/accounts/auditevent/change_list.html"
     export_fields = (
-        "created_at", "event", "outcome", "actor_name", "ip", "object_type", "object_id",
-        "request_id", "detail",
+        "created_at",
+        "event",
+        "outcome",
+        "actor_name",
+        "ip",
+        "object_type",
+        "object_id",
+        "request_id",
+        "detail",
     )
 
     def has_add_permission(self, request):
@@ -661,7 +758,8 @@ class AuditEventAdmin(admin.ModelAdmin):
         queryset = changelist.get_queryset(request).order_by("created_at", "id")
         count = queryset.count()
         audit.record(
-            event=Event.AUDIT_EXPORTED, request=request,
+            event=Event.AUDIT_EXPORTED,
+            request=request,
             detail=f"{count} 条；{_query(request)}"[:300],
         )
         labels = [AuditEvent._meta.get_field(name).verbose_name for name in self.export_fields]

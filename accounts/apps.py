@@ -11,4 +11,6 @@ class AccountsConfig(AppConfig):
         # when the app configs are imported.
         from accounts import admin_audit, audit, checks, recovery, roles, sessions  # noqa: F401
 
-        post_migrate.connect(roles.sync_after_migrate, sender=self, dispatch_uid="accounts-role-groups")
+        post_migrate.connect(
+            roles.sync_after_migrate, sender=self, dispatch_uid="accounts-role-groups"
+        )

@@ -27,8 +27,10 @@ class MembershipBackend(ModelBackend):
         user = super().authenticate(request, username, password, **kwargs)
         if is_refused:
             audit.record(
-                event=AuditEvent.Event.LOGIN_FAILED, actor=username,
-                outcome=AuditEvent.Outcome.DENIED, detail="锁定或限流期间的登录尝试",
+                event=AuditEvent.Event.LOGIN_FAILED,
+                actor=username,
+                outcome=AuditEvent.Outcome.DENIED,
+                detail="锁定或限流期间的登录尝试",
                 request=request,
             )
             return None

@@ -17,8 +17,20 @@ from accounts.models import AdminRole, User
 
 # Names an attacker tries first; 等保 asks for them to be renamed or removed.
 DEFAULT_ACCOUNT_NAMES = {
-    "admin", "administrator", "root", "test", "tester", "guest", "user", "demo", "sa",
-    "system", "sysadmin", "manager", "operator", "superuser",
+    "admin",
+    "administrator",
+    "root",
+    "test",
+    "tester",
+    "guest",
+    "user",
+    "demo",
+    "sa",
+    "system",
+    "sysadmin",
+    "manager",
+    "operator",
+    "superuser",
 }
 MIN_AUDIT_RETENTION_DAYS = 365
 
@@ -43,7 +55,9 @@ def session_limits(app_configs, **kwargs):
     if settings.SESSION_COOKIE_AGE > 30 * 60 or not settings.SESSION_SAVE_EVERY_REQUEST:
         problems.append(Warning("工作人员会话空闲超时应不超过 30 分钟。", id="accounts.W010"))
     if settings.SESSION_ABSOLUTE_SECONDS <= 0:
-        problems.append(Warning("应设置会话最长时间 SESSION_ABSOLUTE_SECONDS。", id="accounts.W011"))
+        problems.append(
+            Warning("应设置会话最长时间 SESSION_ABSOLUTE_SECONDS。", id="accounts.W011")
+        )
     return problems
 
 
@@ -59,39 +73,57 @@ def accounts_hygiene(app_configs, databases=None, **kwargs):
         for username in active.filter(username__in=DEFAULT_ACCOUNT_NAMES).values_list(
             "username", flat=True
         ):
-            problems.append(Warning(
-                f"账号“{username}”使用了常见的默认账号名。", hint="请改名或停用该账号。",
-                id="accounts.W001",
-            ))
+            problems.append(
+                Warning(
+                    f"账号“{username}”使用了常见的默认账号名。",
+                    hint="请改名或停用该账号。",
+                    id="accounts.W001",
+                )
+            )
         dormant = active.filter(
             Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
         ).values_list("username", flat=True)
         for username in dormant:
-            problems.append(Warning(
-                f"账号“{username}”已超过 {dormant_days} 天未登录。", hint="请确认后停用。",
-                id="accounts.W002",
-            ))
+            problems.append(
+                Warning(
+                    f"账号“{username}”已超过 {dormant_days} 天未登录。",
+                    hint="请确认后停用。",
+                    id="accounts.W002",
+                )
+            )
         superusers = list(active.filter(is_superuser=True).values_list("username", flat=True))
         if len(superusers) > 1:
-            problems.append(Warning(
-                f"有 {len(superusers)} 个启用的超级管理员：{'、'.join(superusers)}。",
-                hint="超级管理员只用于应急，平时应只保留一个并停用。", id="accounts.W003",
-            ))
+            problems.append(
+                Warning(
+                    f"有 {len(superusers)} 个启用的超级管理员：{'、'.join(superusers)}。",
+                    hint="超级管理员只用于应急，平时应只保留一个并停用。",
+                    id="accounts.W003",
+                )
+            )
         security = active.filter(groups__name=AdminRole.SECURITY).count()
         if security == 1:
-            problems.append(Warning(
-                "只有一名安全管理员：解除动态口令绑定和打印设置密码交接函须由另一名安全管理员批准。",
-                hint="请再指定一名安全管理员（不能由申请人本人批准）。", id="accounts.W004",
-            ))
+            problems.append(
+                Warning(
+                    "只有一名安全管理员：解除动态口令绑定和打印设置密码交接函须由另一名安全管理员批准。",
+                    hint="请再指定一名安全管理员（不能由申请人本人批准）。",
+                    id="accounts.W004",
+                )
+            )
         for first, second in INCOMPATIBLE:
-            both = active.annotate(
-                n=Count("groups", filter=Q(groups__name__in=[first, second]), distinct=True)
-            ).filter(n=2).values_list("username", flat=True)
+            both = (
+                active.annotate(
+                    n=Count("groups", filter=Q(groups__name__in=[first, second]), distinct=True)
+                )
+                .filter(n=2)
+                .values_list("username", flat=True)
+            )
             for username in both:
-                problems.append(Error(
-                    f"账号“{username}”同时担任{first.label}和{second.label}。",
-                    id="accounts.E002",
-                ))
+                problems.append(
+                    Error(
+                        f"账号“{username}”同时担任{first.label}和{second.label}。",
+                        id="accounts.E002",
+                    )
+                )
     except DatabaseError:  # not migrated yet: nothing to check
         return []
     return problems

@@ -24,15 +24,30 @@ def seed(ctx):
     district, agency = ctx.district, ctx.agency
     password = DEMO_PASSWORD if ctx.demo_mode else None
     users = {
-        Role.CLERK: staff_create(username="ajj_clerk", name="王信息（演示）", password=password,
-                                 memberships=[(agency, Role.CLERK)]),
-        Role.REVIEWER: staff_create(username="ajj_reviewer", name="李审核（演示）", password=password,
-                                    memberships=[(agency, Role.REVIEWER)]),
-        Role.HEAD: staff_create(username="ajj_head", name="朱负责（演示）", password=password,
-                                memberships=[(agency, Role.HEAD), (agency, Role.REVIEWER)]),
-        Role.DISTRICT_ADMIN: staff_create(username="ltq_admin", name="区政务公开办（演示）",
-                                          password=password,
-                                          memberships=[(district, Role.DISTRICT_ADMIN)]),
+        Role.CLERK: staff_create(
+            username="ajj_clerk",
+            name="王信息（演示）",
+            password=password,
+            memberships=[(agency, Role.CLERK)],
+        ),
+        Role.REVIEWER: staff_create(
+            username="ajj_reviewer",
+            name="李审核（演示）",
+            password=password,
+            memberships=[(agency, Role.REVIEWER)],
+        ),
+        Role.HEAD: staff_create(
+            username="ajj_head",
+            name="朱负责（演示）",
+            password=password,
+            memberships=[(agency, Role.HEAD), (agency, Role.REVIEWER)],
+        ),
+        Role.DISTRICT_ADMIN: staff_create(
+            username="ltq_admin",
+            name="区政务公开办（演示）",
+            password=password,
+            memberships=[(district, Role.DISTRICT_ADMIN)],
+        ),
     }
     ctx.users = users
     ctx.logins.extend((user.username, Role(role).label) for role, user in users.items())

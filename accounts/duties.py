@@ -24,7 +24,8 @@ def duties_validate(group_names):
         if first in names and second in names:
             raise ValidationError(
                 "同一人不能同时担任%(a)s和%(b)s（三权分立）。",
-                code="duties_conflict", params={"a": first.label, "b": second.label},
+                code="duties_conflict",
+                params={"a": first.label, "b": second.label},
             )
 
 

@@ -29,7 +29,9 @@ def refused(*, username, ip, now=None):
     """True while the username+IP pair is locked."""
     now = now or timezone.now()
     return AuditEvent.objects.filter(
-        event=Event.LOCKED_OUT, actor_name=audit.actor_label(username), ip=ip,
+        event=Event.LOCKED_OUT,
+        actor_name=audit.actor_label(username),
+        ip=ip,
         created_at__gte=now - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS),
     ).exists()
 
@@ -42,16 +44,22 @@ def failure_register(*, username, ip, request, now=None):
     # Count since the window start, the last success and the last lock, whichever is latest.
     since = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     last = AuditEvent.objects.filter(
-        event__in=[Event.LOGIN, Event.LOCKED_OUT], actor_name=label, ip=ip,
+        event__in=[Event.LOGIN, Event.LOCKED_OUT],
+        actor_name=label,
+        ip=ip,
     ).aggregate(at=Max("created_at"))["at"]
     if last and last > since:
         since = last
-    failures = AuditEvent.objects.login_failures(since=since, ip=ip, username=label).filter(
-        outcome=Outcome.FAILURE
-    ).count()
+    failures = (
+        AuditEvent.objects.login_failures(since=since, ip=ip, username=label)
+        .filter(outcome=Outcome.FAILURE)
+        .count()
+    )
     if failures >= settings.LOGIN_FAILURE_LIMIT:
         audit.record(
-            event=Event.LOCKED_OUT, actor=label, outcome=Outcome.DENIED,
+            event=Event.LOCKED_OUT,
+            actor=label,
+            outcome=Outcome.DENIED,
             detail=f"连续 {failures} 次密码错误，锁定 {settings.LOGIN_LOCKOUT_SECONDS // 60} 分钟",
             request=request,
         )

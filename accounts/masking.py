@@ -32,7 +32,7 @@ def mask_id_number(value):
         head, tail = 1, 2
     else:
         head = tail = 0
-    return value[:head] + "*" * (length - head - tail) + value[length - tail:]
+    return value[:head] + "*" * (length - head - tail) + value[length - tail :]
 
 
 def mask_phone(value):

@@ -9,12 +9,19 @@ class User(AbstractUser):
 
     name = models.CharField("姓名", max_length=50, blank=True)
     password_changed_at = models.DateTimeField(
-        "密码修改时间", null=True, blank=True,
+        "密码修改时间",
+        null=True,
+        blank=True,
         help_text="超过 PASSWORD_MAX_AGE_DAYS 天未修改时，登录后须先修改密码。",
     )
     created_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="创建人", help_text="区级管理员可管理本人创建、尚未任职的账号。",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="创建人",
+        help_text="区级管理员可管理本人创建、尚未任职的账号。",
     )
 
     class Meta:
@@ -58,11 +65,15 @@ class AdminRole(models.TextChoices):
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name="用户",
     )
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.CASCADE, related_name="memberships",
+        "agencies.Agency",
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name="机构",
         help_text="区级管理员在区级机构上任职时，可管理该区的全部下属机构。",
     )
@@ -92,9 +103,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("审计日志只能追加，不能删除。")
 
     def login_failures(self, *, since, ip, username=None):
-        qs = self.filter(
-            event=AuditEvent.Event.LOGIN_FAILED, ip=ip, created_at__gte=since
-        )
+        qs = self.filter(event=AuditEvent.Event.LOGIN_FAILED, ip=ip, created_at__gte=since)
         if username is not None:
             qs = qs.filter(actor_name=username)
         return qs
@@ -162,11 +171,18 @@ class AuditEvent(models.Model):
     # No database constraint: the row must outlive the account (users are deactivated, and the
     # name is kept next to the id so the log stays readable either way).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
-        null=True, blank=True, related_name="+", verbose_name="操作人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
     )
     actor_name = models.CharField(
-        "操作人账号", max_length=150, blank=True,
+        "操作人账号",
+        max_length=150,
+        blank=True,
         help_text="操作时的账号名；登录失败时为尝试的账号名。",
     )
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
@@ -230,7 +246,9 @@ class Recovery(models.Model):
         CANCELLED = "cancelled", "已作废"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recoveries",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recoveries",
         verbose_name="账号",
     )
     kind = models.CharField("事项", max_length=20, choices=Kind.choices)
@@ -238,13 +256,20 @@ class Recovery(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices)
     reason = models.CharField("原因", max_length=200, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name="申请人",
     )
     requested_at = models.DateTimeField("申请时间", default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name="批准（驳回）人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="批准（驳回）人",
     )
     decided_at = models.DateTimeField("批准（驳回）时间", null=True, blank=True)
     # The link's secret and the letter's check code are stored as SHA-256 digests only.

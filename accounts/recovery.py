@@ -49,6 +49,7 @@ ROLE_RANK = {Role.CLERK: 1, Role.REVIEWER: 2, Role.HEAD: 3, Role.DISTRICT_ADMIN:
 
 # Who may do what -----------------------------------------------------------------------------
 
+
 def _district_ids(actor):
     """The agencies the actor reaches as 区级管理员 (empty for everyone else)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
@@ -65,8 +66,10 @@ def _district_reach(actor, queryset):
     outside = Membership.objects.filter(user=OuterRef("pk")).exclude(agency_id__in=ids)
     inside = Membership.objects.filter(user=OuterRef("pk"), agency_id__in=ids)
     return queryset.filter(
-        Q(Exists(inside)) | Q(created_by=actor), ~Exists(outside),
-        is_superuser=False, groups__isnull=True,
+        Q(Exists(inside)) | Q(created_by=actor),
+        ~Exists(outside),
+        is_superuser=False,
+        groups__isnull=True,
     )
 
 
@@ -113,8 +116,10 @@ def is_approver(actor):
 
 
 def may_request_device_removal(actor, target):
-    return is_approver(actor) and target.pk != actor.pk and (
-        actor.is_superuser or not target.is_superuser
+    return (
+        is_approver(actor)
+        and target.pk != actor.pk
+        and (actor.is_superuser or not target.is_superuser)
     )
 
 
@@ -145,9 +150,11 @@ def grantable_roles(actor, agency=None):
     """The roles the actor may grant (at or below the highest the actor holds; all for superuser)."""
     if actor.is_superuser:
         return list(Role)
-    held = access.roles_in(actor, agency) if agency is not None else {
-        role for roles in access._access(actor).roles.values() for role in roles
-    }
+    held = (
+        access.roles_in(actor, agency)
+        if agency is not None
+        else {role for roles in access._access(actor).roles.values() for role in roles}
+    )
     if _district_ids(actor) and agency is None:
         held.add(Role.DISTRICT_ADMIN)
     top = max((ROLE_RANK[Role(r)] for r in held), default=0)
@@ -155,6 +162,7 @@ def grantable_roles(actor, agency=None):
 
 
 # Services ------------------------------------------------------------------------------------
+
 
 def _digest(text):
     return hashlib.sha256(text.encode()).hexdigest()
@@ -170,14 +178,24 @@ def _who(user):
 
 
 def _cancel_open(user, kinds, by, request):
-    for old in user.recoveries.filter(kind__in=kinds, status__in=[
-        Status.PENDING, Status.APPROVED, Status.ISSUED,
-    ]):
+    for old in user.recoveries.filter(
+        kind__in=kinds,
+        status__in=[
+            Status.PENDING,
+            Status.APPROVED,
+            Status.ISSUED,
+        ],
+    ):
         old.status = Status.CANCELLED
         old.token_hash = ""
         old.save(update_fields=["status", "token_hash"])
-        audit.record(event=Event.RECOVERY_CANCELLED, actor=by, obj=user, request=request,
-                     detail=f"申请 #{old.pk}：被新的申请取代")
+        audit.record(
+            event=Event.RECOVERY_CANCELLED,
+            actor=by,
+            obj=user,
+            request=request,
+            detail=f"申请 #{old.pk}：被新的申请取代",
+        )
 
 
 @transaction.atomic
@@ -186,19 +204,29 @@ def password_reset_request(*, user, by, delivery, reason="", request=None, new_a
     if not (may_reset(by, user) or (new_account and user.created_by_id == by.pk)):
         raise PermissionDenied("您不能为该账号重置密码。")
     if delivery == Delivery.EMAIL and not user.email:
-        raise ValidationError("该账号没有登记电子邮箱，只能打印交接函（须另一名管理员批准）。",
-                              code="no_email")
+        raise ValidationError(
+            "该账号没有登记电子邮箱，只能打印交接函（须另一名管理员批准）。", code="no_email"
+        )
     if delivery not in (Delivery.EMAIL, Delivery.LETTER):
         raise ValidationError("请选择交付方式。", code="delivery")
     kind = Kind.NEW_ACCOUNT if new_account else Kind.PASSWORD
     _cancel_open(user, [Kind.PASSWORD, Kind.NEW_ACCOUNT], by, request)
     recovery = Recovery.objects.create(
-        user=user, kind=kind, delivery=delivery, status=Status.PENDING,
-        reason=reason[:200], requested_by=by,
+        user=user,
+        kind=kind,
+        delivery=delivery,
+        status=Status.PENDING,
+        reason=reason[:200],
+        requested_by=by,
     )
-    audit.record(event=Event.RECOVERY_REQUESTED, actor=by, obj=user, request=request,
-                 detail=f"申请 #{recovery.pk}：{recovery.get_kind_display()}，"
-                        f"{recovery.get_delivery_display()}")
+    audit.record(
+        event=Event.RECOVERY_REQUESTED,
+        actor=by,
+        obj=user,
+        request=request,
+        detail=f"申请 #{recovery.pk}：{recovery.get_kind_display()}，"
+        f"{recovery.get_delivery_display()}",
+    )
     if delivery == Delivery.EMAIL:
         token = _issue(recovery, by=by, request=request)
         url = link_url(token, request)
@@ -215,8 +243,13 @@ def _issue(recovery, *, by, request):
     recovery.expires_at = now + timedelta(hours=settings.SET_PASSWORD_LINK_HOURS)
     recovery.status = Status.ISSUED
     recovery.save()
-    audit.record(event=Event.LINK_ISSUED, actor=by, obj=recovery.user, request=request,
-                 detail=f"申请 #{recovery.pk}：{recovery.get_delivery_display()}")
+    audit.record(
+        event=Event.LINK_ISSUED,
+        actor=by,
+        obj=recovery.user,
+        request=request,
+        detail=f"申请 #{recovery.pk}：{recovery.get_delivery_display()}",
+    )
     return token
 
 
@@ -237,7 +270,8 @@ def _mail_link(recovery, url):
         f"由您本人设置密码（链接只能使用一次）：\n\n{url}\n\n"
         "管理员看不到这个链接，也看不到您的密码。登录时仍须输入手机认证器上的动态口令。\n"
         "如果这不是您本人要求的，请不要打开链接，并立即联系本单位的安全管理员。\n",
-        None, [user.email],
+        None,
+        [user.email],
     )
 
 
@@ -251,11 +285,19 @@ def device_removal_request(*, user, by, reason, request=None):
         raise ValidationError("该账号没有绑定动态口令认证器。", code="no_device")
     _cancel_open(user, [Kind.DEVICE], by, request)
     recovery = Recovery.objects.create(
-        user=user, kind=Kind.DEVICE, status=Status.PENDING, reason=reason.strip()[:200],
+        user=user,
+        kind=Kind.DEVICE,
+        status=Status.PENDING,
+        reason=reason.strip()[:200],
         requested_by=by,
     )
-    audit.record(event=Event.RECOVERY_REQUESTED, actor=by, obj=user, request=request,
-                 detail=f"申请 #{recovery.pk}：解除动态口令绑定")
+    audit.record(
+        event=Event.RECOVERY_REQUESTED,
+        actor=by,
+        obj=user,
+        request=request,
+        detail=f"申请 #{recovery.pk}：解除动态口令绑定",
+    )
     return recovery
 
 
@@ -275,17 +317,32 @@ def recovery_approve(*, recovery, by, request=None):
     if recovery.kind == Kind.DEVICE:
         removed, _ = TOTPDevice.objects.filter(user=recovery.user).delete()
         recovery.status, recovery.completed_at = Status.DONE, now
-        audit.record(event=Event.RECOVERY_APPROVED, actor=by, obj=recovery.user, request=request,
-                     detail=f"申请 #{recovery.pk}：解除动态口令绑定")
-        audit.record(event=Event.OTP_REMOVED, actor=by, obj=recovery.user, request=request,
-                     detail=f"申请 #{recovery.pk}，申请人 {recovery.requested_by.get_username()}，"
-                            f"{removed} 个认证器")
+        audit.record(
+            event=Event.RECOVERY_APPROVED,
+            actor=by,
+            obj=recovery.user,
+            request=request,
+            detail=f"申请 #{recovery.pk}：解除动态口令绑定",
+        )
+        audit.record(
+            event=Event.OTP_REMOVED,
+            actor=by,
+            obj=recovery.user,
+            request=request,
+            detail=f"申请 #{recovery.pk}，申请人 {recovery.requested_by.get_username()}，"
+            f"{removed} 个认证器",
+        )
     else:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         recovery.code_hash = _digest(code)
         recovery.status = Status.APPROVED
-        audit.record(event=Event.RECOVERY_APPROVED, actor=by, obj=recovery.user, request=request,
-                     detail=f"申请 #{recovery.pk}：交接函，核对码已告知批准人")
+        audit.record(
+            event=Event.RECOVERY_APPROVED,
+            actor=by,
+            obj=recovery.user,
+            request=request,
+            detail=f"申请 #{recovery.pk}：交接函，核对码已告知批准人",
+        )
     recovery.save()
     return recovery, code
 
@@ -297,8 +354,13 @@ def recovery_refuse(*, recovery, by, request=None):
         raise PermissionDenied("您不能驳回这项申请。")
     recovery.status, recovery.decided_by, recovery.decided_at = Status.REFUSED, by, timezone.now()
     recovery.save()
-    audit.record(event=Event.RECOVERY_REFUSED, actor=by, obj=recovery.user, request=request,
-                 detail=f"申请 #{recovery.pk}")
+    audit.record(
+        event=Event.RECOVERY_REFUSED,
+        actor=by,
+        obj=recovery.user,
+        request=request,
+        detail=f"申请 #{recovery.pk}",
+    )
     return recovery
 
 
@@ -309,8 +371,13 @@ def recovery_cancel(*, recovery, by, request=None):
         raise PermissionDenied("只有申请人可以作废这项申请。")
     recovery.status, recovery.token_hash = Status.CANCELLED, ""
     recovery.save()
-    audit.record(event=Event.RECOVERY_CANCELLED, actor=by, obj=recovery.user, request=request,
-                 detail=f"申请 #{recovery.pk}")
+    audit.record(
+        event=Event.RECOVERY_CANCELLED,
+        actor=by,
+        obj=recovery.user,
+        request=request,
+        detail=f"申请 #{recovery.pk}",
+    )
     return recovery
 
 
@@ -330,7 +397,8 @@ def link_find(token):
         return None
     recovery = (
         Recovery.objects.select_related("user", "requested_by", "decided_by")
-        .filter(token_hash=_digest(token), status=Status.ISSUED).first()
+        .filter(token_hash=_digest(token), status=Status.ISSUED)
+        .first()
     )
     if recovery is None or not _still_valid(recovery):
         return None
@@ -357,8 +425,12 @@ def password_set_by_link(*, token, password, code="", request=None):
         if recovery is not None:
             recovery = _locked(recovery)
         if recovery is None or recovery.status != Status.ISSUED or not _still_valid(recovery):
-            audit.record(event=Event.LINK_REFUSED, outcome=AuditEvent.Outcome.DENIED,
-                         request=request, detail="链接无效、已使用或已过期")
+            audit.record(
+                event=Event.LINK_REFUSED,
+                outcome=AuditEvent.Outcome.DENIED,
+                request=request,
+                detail="链接无效、已使用或已过期",
+            )
             failed = "invalid"
         elif recovery.code_hash and not constant_time_compare(
             _digest(code.strip().upper().replace(" ", "")), recovery.code_hash
@@ -368,15 +440,21 @@ def password_set_by_link(*, token, password, code="", request=None):
             if recovery.code_failures >= MAX_CODE_FAILURES:
                 recovery.status, recovery.token_hash, failed = Status.CANCELLED, "", "locked"
             recovery.save(update_fields=["code_failures", "status", "token_hash"])
-            audit.record(event=Event.LINK_REFUSED, actor=recovery.user, obj=recovery.user,
-                         request=request, outcome=AuditEvent.Outcome.FAILURE,
-                         detail=f"申请 #{recovery.pk}：核对码错误 {recovery.code_failures} 次")
+            audit.record(
+                event=Event.LINK_REFUSED,
+                actor=recovery.user,
+                obj=recovery.user,
+                request=request,
+                outcome=AuditEvent.Outcome.FAILURE,
+                detail=f"申请 #{recovery.pk}：核对码错误 {recovery.code_failures} 次",
+            )
     # Raised after the block so that the refusal and the failure count are kept.
     if failed == "invalid":
         raise ValidationError(LINK_INVALID, code="link_invalid")
     if failed == "locked":
-        raise ValidationError("核对码错误次数过多，此链接已作废。请联系管理员重新办理。",
-                              code="code_locked")
+        raise ValidationError(
+            "核对码错误次数过多，此链接已作废。请联系管理员重新办理。", code="code_locked"
+        )
     if failed == "code":
         raise ValidationError("核对码不正确。请核对批准人告知您的 8 位核对码。", code="code")
     user = recovery.user
@@ -388,11 +466,18 @@ def password_set_by_link(*, token, password, code="", request=None):
         user.set_password(password)
         user.save()
         recovery.status, recovery.completed_at, recovery.token_hash = (
-            Status.DONE, timezone.now(), ""
+            Status.DONE,
+            timezone.now(),
+            "",
         )
         recovery.save()
-        audit.record(event=Event.LINK_USED, actor=user, obj=user, request=request,
-                     detail=f"申请 #{recovery.pk}：{recovery.get_kind_display()}")
+        audit.record(
+            event=Event.LINK_USED,
+            actor=user,
+            obj=user,
+            request=request,
+            detail=f"申请 #{recovery.pk}：{recovery.get_kind_display()}",
+        )
     return recovery
 
 
@@ -404,12 +489,18 @@ def email_change_own(*, user, email, password, request=None):
     old = user.email
     user.email = email
     user.save(update_fields=["email"])
-    audit.record(event=Event.USER_CHANGED, actor=user, obj=user, request=request,
-                 detail="本人修改电子邮箱" if old else "本人登记电子邮箱")
+    audit.record(
+        event=Event.USER_CHANGED,
+        actor=user,
+        obj=user,
+        request=request,
+        detail="本人修改电子邮箱" if old else "本人登记电子邮箱",
+    )
     return user
 
 
 # The notice at the member's next login ---------------------------------------------------------
+
 
 def _when(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
@@ -437,13 +528,19 @@ def notices_for_login(user, request=None):
     """The completed resets and removals the member has not been told about; marks them told."""
     rows = list(
         user.recoveries.select_related("requested_by", "decided_by")
-        .filter(status=Status.DONE, notified_at__isnull=True).order_by("completed_at")
+        .filter(status=Status.DONE, notified_at__isnull=True)
+        .order_by("completed_at")
     )
     texts = [notice_text(row) for row in rows]
     if rows:
         Recovery.objects.filter(pk__in=[row.pk for row in rows]).update(notified_at=timezone.now())
-        audit.record(event=Event.ACCOUNT_NOTICE, actor=user, obj=user, request=request,
-                     detail="申请 " + "、".join(f"#{row.pk}" for row in rows))
+        audit.record(
+            event=Event.ACCOUNT_NOTICE,
+            actor=user,
+            obj=user,
+            request=request,
+            detail="申请 " + "、".join(f"#{row.pk}" for row in rows),
+        )
     return texts
 
 

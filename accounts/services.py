@@ -29,7 +29,9 @@ def membership_grant(*, user, agency, role, by=None):
     membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
     if created:
         audit.record(
-            event=AuditEvent.Event.ROLE_GRANTED, actor=by, obj=user,
+            event=AuditEvent.Event.ROLE_GRANTED,
+            actor=by,
+            obj=user,
             detail=f"{membership.get_role_display()}（机构 {agency.pk}）",
         )
     if not user.is_staff:
@@ -49,6 +51,8 @@ def agency_set_self_review(*, agency, by, allowed) -> None:
     agency.self_review_allowed = allowed
     agency.save(update_fields=["self_review_allowed"])
     audit.record(
-        event=AuditEvent.Event.SETTINGS_CHANGED, actor=by, obj=agency,
+        event=AuditEvent.Event.SETTINGS_CHANGED,
+        actor=by,
+        obj=agency,
         detail="允许本人审核本人起草的信息（双人审核关闭）" if allowed else "恢复双人审核",
     )

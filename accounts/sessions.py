@@ -82,7 +82,9 @@ class StaffSecurityMiddleware:
             expired = self._session_expired(request)
             if expired:
                 audit.record(
-                    event=AuditEvent.Event.SESSION_EXPIRED, actor=user, detail=expired,
+                    event=AuditEvent.Event.SESSION_EXPIRED,
+                    actor=user,
+                    detail=expired,
                     request=request,
                 )
                 logout(request)
@@ -92,8 +94,11 @@ class StaffSecurityMiddleware:
             request.session[SEEN_AT] = time.time()
             step = self._pending_step(request, user)
             if staff_path:
-                if step and user.is_staff and request.path != step and (
-                    request.path not in self._always_open()
+                if (
+                    step
+                    and user.is_staff
+                    and request.path != step
+                    and (request.path not in self._always_open())
                 ):
                     return redirect(f"{step}?{urlencode({'next': request.get_full_path()})}")
             elif step or not allowed_network:

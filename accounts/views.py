@@ -22,7 +22,9 @@ from accounts.models import AuditEvent
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label="动态口令", regex=r"^\s*\d{6}\s*$", max_length=12,
+        label="动态口令",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
         error_messages={"invalid": "请输入认证器上显示的 6 位数字。"},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -60,7 +62,9 @@ def otp(request):
                 otp_login(request, device)
             return redirect(_next_url(request))
         audit.record(
-            event=AuditEvent.Event.OTP_FAILED, actor=user, outcome=AuditEvent.Outcome.FAILURE,
+            event=AuditEvent.Event.OTP_FAILED,
+            actor=user,
+            outcome=AuditEvent.Outcome.FAILURE,
             request=request,
         )
         form.add_error("token", "动态口令不正确或已过期，请等待下一个口令后重试。")
@@ -84,17 +88,21 @@ def _base32(key):
 
 class SetPasswordForm(forms.Form):
     code = forms.CharField(
-        label="核对码", max_length=20, required=False,
+        label="核对码",
+        max_length=20,
+        required=False,
         help_text="交接函上没有核对码：请向批准人当面或电话索取 8 位核对码。",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     new_password1 = forms.CharField(
-        label="新密码", strip=False,
+        label="新密码",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     new_password2 = forms.CharField(
-        label="再次输入新密码", strip=False,
+        label="再次输入新密码",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -128,8 +136,10 @@ def set_password(request, token):
     if request.method == "POST" and form.is_valid():
         try:
             recovery.password_set_by_link(
-                token=token, password=form.cleaned_data["new_password1"],
-                code=form.cleaned_data.get("code", ""), request=request,
+                token=token,
+                password=form.cleaned_data["new_password1"],
+                code=form.cleaned_data.get("code", ""),
+                request=request,
             )
         except ValidationError as exc:
             if exc.code in ("link_invalid", "code_locked"):
@@ -139,8 +149,11 @@ def set_password(request, token):
         else:
             if request.user.is_authenticated:
                 logout(request)
-            messages.success(request, "密码已设置。请用账号和新密码登录"
-                             + ("，再输入手机认证器上的动态口令。" if recovery_needs_otp() else "。"))
+            messages.success(
+                request,
+                "密码已设置。请用账号和新密码登录"
+                + ("，再输入手机认证器上的动态口令。" if recovery_needs_otp() else "。"),
+            )
             return redirect("admin:login")
     context.update(form=form, member=found.user, needs_code=needs_code, recovery=found)
     return render(request, "admin/accounts/set_password.html", context)
@@ -152,12 +165,14 @@ def recovery_needs_otp():
 
 class OwnEmailForm(forms.Form):
     email = forms.EmailField(
-        label="电子邮箱", required=False,
+        label="电子邮箱",
+        required=False,
         help_text="忘记密码时，设置密码链接只发到这个邮箱。请填写只有您本人能收信的邮箱。",
         error_messages={"invalid": "请输入有效的电子邮箱地址，例如 zhangsan@example.gov.cn。"},
     )
     password = forms.CharField(
-        label="当前密码", strip=False,
+        label="当前密码",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -171,8 +186,10 @@ def own_email(request):
     if request.method == "POST" and form.is_valid():
         try:
             recovery.email_change_own(
-                user=request.user, email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"], request=request,
+                user=request.user,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                request=request,
             )
         except ValidationError as exc:
             form.add_error("password", exc)

@@ -18,12 +18,24 @@ class AgencyAdmin(admin.ModelAdmin):
         ("索引号", {"fields": ("code", "index_pattern")}),
         (
             "公开指南信息",
-            {"fields": ("ogi_office", "address", "postcode", "office_hours", "phone", "fax",
-                        "email", "guide_notes")},
+            {
+                "fields": (
+                    "ogi_office",
+                    "address",
+                    "postcode",
+                    "office_hours",
+                    "phone",
+                    "fax",
+                    "email",
+                    "guide_notes",
+                )
+            },
         ),
         ("公开制度", {"fields": ("rules_text",)}),
-        ("依申请公开告知书", {"fields": ("reconsideration_body", "litigation_court",
-                                    "notice_number_pattern")}),
+        (
+            "依申请公开告知书",
+            {"fields": ("reconsideration_body", "litigation_court", "notice_number_pattern")},
+        ),
         ("年度报告", {"fields": ("kind", "report_deadline", "handles_proposals")}),
         ("双人审核", {"fields": ("self_review_allowed",)}),
     )

@@ -29,7 +29,9 @@ def render_index_number(pattern, *, code, year, seq):
 def validate_pattern_length(pattern):
     """Refuse a pattern whose longest index number would not fit in the column."""
     if _WIDE_FIELD.search(pattern or ""):  # {seq:0999d} would render a huge string first
-        raise ValidationError("索引号格式的占位符宽度过大，请使用如 {seq:05d} 的写法。", code="too_long")
+        raise ValidationError(
+            "索引号格式的占位符宽度过大，请使用如 {seq:05d} 的写法。", code="too_long"
+        )
     try:
         longest = len(render_index_number(pattern, **WORST_CASE))
     except (KeyError, IndexError, ValueError):
@@ -65,8 +67,9 @@ def validate_notice_number_pattern(pattern):
             code="invalid_pattern",
         ) from exc
     if "{seq" not in pattern or "{year" not in pattern:
-        raise ValidationError("告知书文号格式必须包含年份 {year} 和流水号 {seq}。",
-                              code="missing_seq")
+        raise ValidationError(
+            "告知书文号格式必须包含年份 {year} 和流水号 {seq}。", code="missing_seq"
+        )
 
 
 def validate_month_day(value):
@@ -96,7 +99,7 @@ REPORT_DEADLINES = {
 REPORT_DEADLINE_RULES = {
     AgencyKind.GOVERNMENT: "县级以上人民政府：每年3月31日前向社会公布本级政府上一年度的年度报告（《条例》第四十九条）。",
     AgencyKind.DEPARTMENT: "政府部门：每年1月31日前向本级政府信息公开工作主管部门提交本部门上一年度的年度报告，"
-                           "并向社会公布（《条例》第四十九条）。",
+    "并向社会公布（《条例》第四十九条）。",
     AgencyKind.TOWNSHIP: "乡镇人民政府、街道办事处：按本省规定的期限公布；默认每年1月31日前，与政府部门相同。",
 }
 
@@ -116,21 +119,31 @@ class Agency(models.Model):
     name = models.CharField("机构名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=30, blank=True)
     slug = models.SlugField(
-        "网址标识", max_length=60, unique=True,
+        "网址标识",
+        max_length=60,
+        unique=True,
         help_text="用于网址的英文标识，例如 ltq-ajj；公开后请勿修改。",
     )
     code = models.CharField(
-        "机构代码", max_length=18,
+        "机构代码",
+        max_length=18,
         help_text="统一社会信用代码（18位）或组织机构代码（9位），用于生成索引号。",
     )
     index_pattern = models.CharField(
-        "索引号格式", max_length=60, default="{code}/{year}-{seq:05d}",
+        "索引号格式",
+        max_length=60,
+        default="{code}/{year}-{seq:05d}",
         validators=[validate_index_pattern],
         help_text="占位符：{code} 机构代码，{year} 年份，{seq:05d} 当年流水号（五位补零）。",
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-        verbose_name="上级机构", help_text="区政府的组成部门填所属区政府；区政府本身留空。",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级机构",
+        help_text="区政府的组成部门填所属区政府；区政府本身留空。",
     )
     ogi_office = models.CharField(
         "政府信息公开工作机构", max_length=100, blank=True, help_text="例如：局办公室。"
@@ -147,44 +160,59 @@ class Agency(models.Model):
         "公开指南补充说明", blank=True, help_text="显示在公开指南末尾，例如查阅点位置、乘车路线。"
     )
     rules_text = models.TextField(
-        "政府信息公开制度", blank=True,
+        "政府信息公开制度",
+        blank=True,
         help_text="本机构的公开工作制度（保密审查、考核、责任追究等），每段一行，显示在「公开制度」页面。",
     )
     kind = models.CharField(
-        "机构类型", max_length=12, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT,
+        "机构类型",
+        max_length=12,
+        choices=AgencyKind.choices,
+        default=AgencyKind.DEPARTMENT,
         help_text="决定年度报告的发布期限：县级以上人民政府3月31日前，政府部门1月31日前，乡镇（街道）按本省规定。",
     )
     report_deadline = models.CharField(
-        "年报发布截止日", max_length=5, blank=True, validators=[validate_month_day],
+        "年报发布截止日",
+        max_length=5,
+        blank=True,
+        validators=[validate_month_day],
         help_text="次年的月-日，例如 01-31。留空则按机构类型；本省另有规定时填写。",
     )
     handles_proposals = models.BooleanField(
-        "承办建议提案", default=True,
+        "承办建议提案",
+        default=True,
         help_text="承办人大代表建议和政协提案的机构勾选；不勾选的，年度报告（2018年及以前格式）不设建议提案部分。",
     )
     sort_order = models.PositiveIntegerField("排序", default=100)
     # What every notice (告知书) of an application needs: its remedy clause and its number.
     reconsideration_body = models.CharField(
-        "行政复议机关", max_length=100, blank=True,
+        "行政复议机关",
+        max_length=100,
+        blank=True,
         help_text="写入告知书的救济条款。依2024年1月1日起施行的行政复议法，县级人民政府工作部门的"
-                  "行政复议机关一般为本级人民政府，例如：吴忠市利通区人民政府。未填写时告知书写作"
-                  "“行政复议机关”，并提示补填。",
+        "行政复议机关一般为本级人民政府，例如：吴忠市利通区人民政府。未填写时告知书写作"
+        "“行政复议机关”，并提示补填。",
     )
     litigation_court = models.CharField(
-        "行政诉讼管辖法院", max_length=100, blank=True,
+        "行政诉讼管辖法院",
+        max_length=100,
+        blank=True,
         help_text="写入告知书的救济条款；行政案件实行集中管辖的，填集中管辖的法院。未填写时写作"
-                  "“有管辖权的人民法院”。",
+        "“有管辖权的人民法院”。",
     )
     notice_number_pattern = models.CharField(
-        "告知书文号格式", max_length=60, default="公开〔{year}〕第{seq}号",
+        "告知书文号格式",
+        max_length=60,
+        default="公开〔{year}〕第{seq}号",
         validators=[validate_notice_number_pattern],
         help_text="告知书出具时按本格式顺序编号，每年从1开始，不跳号。占位符：{year} 年份，"
-                  "{seq} 流水号。例如：吴利安公开〔{year}〕第{seq}号。",
+        "{seq} 流水号。例如：吴利安公开〔{year}〕第{seq}号。",
     )
     self_review_allowed = models.BooleanField(
-        "允许本人审核", default=False,
+        "允许本人审核",
+        default=False,
         help_text="默认实行双人审核：起草或修改信息的人不能对同一条信息作出同意公开的保密审查。"
-                  "只有一名公开工作人员的机构可由负责人开启本项；开启后每次本人审核都记入审计日志。",
+        "只有一名公开工作人员的机构可由负责人开启本项；开启后每次本人审核都记入审计日志。",
     )
     is_demo = models.BooleanField("演示数据", default=False, editable=False)
 

@@ -54,39 +54,91 @@ class Step:
 
 STEPS = {
     "review": Step("转入审核", forms.OnForm, services.application_review, (Status.REGISTERED,)),
-    "accept": Step("受理办理", forms.OnForm, services.application_accept, (Status.REVIEWING,),
-                   "申请内容明确，转入办理。"),
-    "correction": Step("告知补正", forms.CorrectionForm, services.application_request_correction,
-                       (Status.REVIEWING, Status.HANDLING),
-                       "条例第三十条：收到申请之日起7个工作日内一次性告知；答复期限自收到补正之日起重新计算。"),
-    "receive_correction": Step("收到补正", forms.OnForm, services.application_receive_correction,
-                               (Status.CORRECTION,), "答复期限自收到补正申请之日起重新计算。"),
-    "pause": Step("征求意见（暂停计时）", forms.PauseForm, services.application_pause,
-                  (Status.HANDLING,), "条例第三十二、三十四条：征求意见所需时间不计算在答复期限内。"),
-    "resume": Step("恢复计时", forms.OnForm, services.application_resume, (Status.CONSULTING,),
-                   "对方已回复或答复期限已届满。"),
-    "extend": Step("延期答复（负责人）", forms.ExtendForm, services.application_extend,
-                   (Status.REVIEWING, Status.HANDLING, Status.CONSULTING, Status.FEE_PENDING),
-                   "条例第三十三条：经政府信息公开工作机构负责人同意，延长不超过20个工作日，只能延长一次。"),
-    "fee_notice": Step("收费通知", forms.FeeNoticeForm, services.application_fee_notice,
-                       (Status.HANDLING,), "国办函〔2020〕109号：按件或按量计收，只能选一种。"),
-    "fee_paid": Step("收到缴费", forms.FeePaidForm, services.application_fee_paid,
-                     (Status.FEE_PENDING,)),
+    "accept": Step(
+        "受理办理",
+        forms.OnForm,
+        services.application_accept,
+        (Status.REVIEWING,),
+        "申请内容明确，转入办理。",
+    ),
+    "correction": Step(
+        "告知补正",
+        forms.CorrectionForm,
+        services.application_request_correction,
+        (Status.REVIEWING, Status.HANDLING),
+        "条例第三十条：收到申请之日起7个工作日内一次性告知；答复期限自收到补正之日起重新计算。",
+    ),
+    "receive_correction": Step(
+        "收到补正",
+        forms.OnForm,
+        services.application_receive_correction,
+        (Status.CORRECTION,),
+        "答复期限自收到补正申请之日起重新计算。",
+    ),
+    "pause": Step(
+        "征求意见（暂停计时）",
+        forms.PauseForm,
+        services.application_pause,
+        (Status.HANDLING,),
+        "条例第三十二、三十四条：征求意见所需时间不计算在答复期限内。",
+    ),
+    "resume": Step(
+        "恢复计时",
+        forms.OnForm,
+        services.application_resume,
+        (Status.CONSULTING,),
+        "对方已回复或答复期限已届满。",
+    ),
+    "extend": Step(
+        "延期答复（负责人）",
+        forms.ExtendForm,
+        services.application_extend,
+        (Status.REVIEWING, Status.HANDLING, Status.CONSULTING, Status.FEE_PENDING),
+        "条例第三十三条：经政府信息公开工作机构负责人同意，延长不超过20个工作日，只能延长一次。",
+    ),
+    "fee_notice": Step(
+        "收费通知",
+        forms.FeeNoticeForm,
+        services.application_fee_notice,
+        (Status.HANDLING,),
+        "国办函〔2020〕109号：按件或按量计收，只能选一种。",
+    ),
+    "fee_paid": Step(
+        "收到缴费", forms.FeePaidForm, services.application_fee_paid, (Status.FEE_PENDING,)
+    ),
     # Not a plain step: the reply has its own page (choose, preview, issue).
-    "reply": Step("答复", forms.ReplyForm, None,
-                  (Status.REVIEWING, Status.HANDLING, Status.CORRECTION, Status.FEE_PENDING),
-                  "选择一项办理结果，填写理由，预览答复书，核对后出具。"),
-    "withdraw": Step("申请人撤回", forms.WithdrawForm, services.application_withdraw,
-                     tuple(OPEN_STATUSES), "撤回的申请在年度报告中计入“其他处理 3.其他”。"),
-    "archive": Step("归档", forms.OnForm, services.application_archive,
-                    (Status.REPLIED, Status.WITHDRAWN)),
+    "reply": Step(
+        "答复",
+        forms.ReplyForm,
+        None,
+        (Status.REVIEWING, Status.HANDLING, Status.CORRECTION, Status.FEE_PENDING),
+        "选择一项办理结果，填写理由，预览答复书，核对后出具。",
+    ),
+    "withdraw": Step(
+        "申请人撤回",
+        forms.WithdrawForm,
+        services.application_withdraw,
+        tuple(OPEN_STATUSES),
+        "撤回的申请在年度报告中计入“其他处理 3.其他”。",
+    ),
+    "archive": Step(
+        "归档", forms.OnForm, services.application_archive, (Status.REPLIED, Status.WITHDRAWN)
+    ),
 }
 
 
 @admin.register(Application)
 class ApplicationAdmin(AgencyScopedAdmin):
-    list_display = ("tracking_number", "agency_name", "applicant_type", "channel",
-                    "received_on", "status", "due_display", "outcome_short")
+    list_display = (
+        "tracking_number",
+        "agency_name",
+        "applicant_type",
+        "channel",
+        "received_on",
+        "status",
+        "due_display",
+        "outcome_short",
+    )
     list_filter = ("status", "applicant_type", "channel", "outcome", "agency")
     list_select_related = ("agency",)
     date_hierarchy = "received_on"
@@ -103,20 +155,43 @@ class ApplicationAdmin(AgencyScopedAdmin):
         response["Content-Disposition"] = 'attachment; filename="applications.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
         writer = spreadsheets.writer(response)  # no cell may start a formula
-        writer.writerow(["申请编号", "受理机构", "申请人类型", "申请人", "证件号码", "联系电话",
-                         "申请方式", "收到申请日期", "状态", "期限", "办理结果", "办结日期"])
+        writer.writerow(
+            [
+                "申请编号",
+                "受理机构",
+                "申请人类型",
+                "申请人",
+                "证件号码",
+                "联系电话",
+                "申请方式",
+                "收到申请日期",
+                "状态",
+                "期限",
+                "办理结果",
+                "办结日期",
+            ]
+        )
         rows = queryset.select_related("agency", "applicant").order_by("received_on", "id")
         for a in rows:
             person = getattr(a, "applicant", None)
-            writer.writerow([
-                a.tracking_number, a.agency.name, a.get_applicant_type_display(),
-                person.masked_name if person else "", person.id_number_masked if person else "",
-                person.phone_masked if person else "", a.get_channel_display(),
-                a.received_on.isoformat(), a.get_status_display(),
-                (a.due_date.isoformat() + ("（暂定）" if a.due_provisional else "")) if a.due_date else "",
-                a.get_outcome_display(),
-                a.closed_on.isoformat() if a.closed_on else "",
-            ])
+            writer.writerow(
+                [
+                    a.tracking_number,
+                    a.agency.name,
+                    a.get_applicant_type_display(),
+                    person.masked_name if person else "",
+                    person.id_number_masked if person else "",
+                    person.phone_masked if person else "",
+                    a.get_channel_display(),
+                    a.received_on.isoformat(),
+                    a.get_status_display(),
+                    (a.due_date.isoformat() + ("（暂定）" if a.due_provisional else ""))
+                    if a.due_date
+                    else "",
+                    a.get_outcome_display(),
+                    a.closed_on.isoformat() if a.closed_on else "",
+                ]
+            )
         services.record_export(by=request.user, count=len(rows))
         return response
 
@@ -128,7 +203,11 @@ class ApplicationAdmin(AgencyScopedAdmin):
     def due_display(self, obj):
         if obj.due_date is None:
             return "—"
-        return f"{obj.due_date:%Y-%m-%d}（暂定）" if obj.due_provisional else f"{obj.due_date:%Y-%m-%d}"
+        return (
+            f"{obj.due_date:%Y-%m-%d}（暂定）"
+            if obj.due_provisional
+            else f"{obj.due_date:%Y-%m-%d}"
+        )
 
     @admin.display(description="办理结果", ordering="outcome")
     def outcome_short(self, obj):
@@ -140,8 +219,7 @@ class ApplicationAdmin(AgencyScopedAdmin):
         term = search_term.strip()
         if len(term) >= 8:
             # Exact match through the blind index: the ID number itself is never queried or stored.
-            results |= queryset.filter(
-                applicant__id_index=pii.blind_index(term, field="id_number"))
+            results |= queryset.filter(applicant__id_index=pii.blind_index(term, field="id_number"))
         return results, duplicates
 
     def get_readonly_fields(self, request, obj=None):
@@ -154,24 +232,44 @@ class ApplicationAdmin(AgencyScopedAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("register/", wrap(self.register_view), name="applications_application_register"),
-            path("<int:pk>/step/<slug:step>/", wrap(self.step_view),
-                 name="applications_application_step"),
+            path(
+                "<int:pk>/step/<slug:step>/",
+                wrap(self.step_view),
+                name="applications_application_step",
+            ),
             path("<int:pk>/reply/", wrap(self.reply_view), name="applications_application_reply"),
-            path("<int:pk>/acknowledge/", wrap(self.acknowledge_view),
-                 name="applications_application_acknowledge"),
-            path("<int:pk>/reveal/", wrap(self.reveal_view),
-                 name="applications_application_reveal"),
-            path("<int:pk>/appeal/", wrap(self.appeal_view),
-                 name="applications_application_appeal"),
-            path("appeal/<int:pk>/decide/", wrap(self.appeal_decide_view),
-                 name="applications_appeal_decide"),
-            path("<int:pk>/receipt/", wrap(self.receipt_view),
-                 name="applications_application_receipt"),
-            path("<int:pk>/receipt/mail/", wrap(self.receipt_mail_view),
-                 name="applications_application_receipt_mail"),
+            path(
+                "<int:pk>/acknowledge/",
+                wrap(self.acknowledge_view),
+                name="applications_application_acknowledge",
+            ),
+            path(
+                "<int:pk>/reveal/", wrap(self.reveal_view), name="applications_application_reveal"
+            ),
+            path(
+                "<int:pk>/appeal/", wrap(self.appeal_view), name="applications_application_appeal"
+            ),
+            path(
+                "appeal/<int:pk>/decide/",
+                wrap(self.appeal_decide_view),
+                name="applications_appeal_decide",
+            ),
+            path(
+                "<int:pk>/receipt/",
+                wrap(self.receipt_view),
+                name="applications_application_receipt",
+            ),
+            path(
+                "<int:pk>/receipt/mail/",
+                wrap(self.receipt_mail_view),
+                name="applications_application_receipt_mail",
+            ),
             path("notice/<int:pk>/", wrap(self.notice_view), name="applications_notice_edit"),
-            path("notice/<int:pk>/print/", wrap(self.notice_print_view),
-                 name="applications_notice_print"),
+            path(
+                "notice/<int:pk>/print/",
+                wrap(self.notice_print_view),
+                name="applications_notice_print",
+            ),
             *super().get_urls(),
         ]
 
@@ -179,17 +277,23 @@ class ApplicationAdmin(AgencyScopedAdmin):
 
     def _get(self, request, pk, *, change=False):
         application = get_object_or_404(
-            Application.objects.select_related("agency", "applicant"), pk=pk)
-        allowed = (self.has_change_permission(request, application) if change
-                   else self.has_view_permission(request, application))
+            Application.objects.select_related("agency", "applicant"), pk=pk
+        )
+        allowed = (
+            self.has_change_permission(request, application)
+            if change
+            else self.has_view_permission(request, application)
+        )
         if not allowed:
             raise PermissionDenied("只能查看和办理本机构的申请。")
         return application
 
     def _context(self, request, application=None, **extra):
         return {
-            **self.admin_site.each_context(request), "opts": self.model._meta,
-            "application": application, **extra,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "application": application,
+            **extra,
         }
 
     def _case_url(self, application):
@@ -209,10 +313,14 @@ class ApplicationAdmin(AgencyScopedAdmin):
             d = form.cleaned_data
             try:
                 application, _code = services.application_register(
-                    agency=d["agency"], by=request.user, channel=d["channel"],
-                    submitted_on=d["submitted_on"], signed_on=d.get("signed_on"),
+                    agency=d["agency"],
+                    by=request.user,
+                    channel=d["channel"],
+                    submitted_on=d["submitted_on"],
+                    signed_on=d.get("signed_on"),
                     confirmed_on=d.get("confirmed_on"),
-                    submission_key=d.get("submission_key") or None, **form.application_fields(),
+                    submission_key=d.get("submission_key") or None,
+                    **form.application_fields(),
                 )
             except ValidationError as exc:
                 form_errors_from(form, exc)
@@ -223,32 +331,46 @@ class ApplicationAdmin(AgencyScopedAdmin):
                     "（或寄给）申请人：查询码只印在回执上，不必手写。",
                 )
                 return redirect("admin:applications_application_receipt", pk=application.pk)
-        return TemplateResponse(request, "admin/applications/application/register.html",
-                                self._context(request, form=form, title="登记政府信息公开申请"))
+        return TemplateResponse(
+            request,
+            "admin/applications/application/register.html",
+            self._context(request, form=form, title="登记政府信息公开申请"),
+        )
 
     @method_decorator(never_cache)
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self._get(request, object_id)
         can_change = self.has_change_permission(request, application)
-        steps = [(key, step, step.form is forms.OnForm) for key, step in STEPS.items()
-                 if can_change and application.status in step.statuses]
+        steps = [
+            (key, step, step.form is forms.OnForm)
+            for key, step in STEPS.items()
+            if can_change and application.status in step.statuses
+        ]
         notice_list = list(application.notices.all())
-        return TemplateResponse(request, "admin/applications/application/case.html", self._context(
-            request, application,
-            title=f"申请 {application.tracking_number}",
-            steps=steps, can_change=can_change,
-            can_reveal=services.can_reveal(request.user, application),
-            pauses=list(application.pauses.all()),
-            notices=notice_list,
-            draft_reply=next((n for n in notice_list
-                              if n.kind == NoticeKind.REPLY and not n.is_issued), None),
-            acknowledgeable=can_change and application.channel in ACKNOWLEDGED_CHANNELS
-            and not any(n.kind == NoticeKind.ACKNOWLEDGEMENT for n in notice_list),
-            missing_settings=notices.missing_settings(application.agency),
-            appeals=list(application.appeals.all()),
-            events=list(application.events.select_related("actor")),
-            today=timezone.localdate(),
-        ))
+        return TemplateResponse(
+            request,
+            "admin/applications/application/case.html",
+            self._context(
+                request,
+                application,
+                title=f"申请 {application.tracking_number}",
+                steps=steps,
+                can_change=can_change,
+                can_reveal=services.can_reveal(request.user, application),
+                pauses=list(application.pauses.all()),
+                notices=notice_list,
+                draft_reply=next(
+                    (n for n in notice_list if n.kind == NoticeKind.REPLY and not n.is_issued), None
+                ),
+                acknowledgeable=can_change
+                and application.channel in ACKNOWLEDGED_CHANNELS
+                and not any(n.kind == NoticeKind.ACKNOWLEDGEMENT for n in notice_list),
+                missing_settings=notices.missing_settings(application.agency),
+                appeals=list(application.appeals.all()),
+                events=list(application.events.select_related("actor")),
+                today=timezone.localdate(),
+            ),
+        )
 
     def step_view(self, request, pk, step):
         application = self._get(request, pk, change=True)
@@ -268,9 +390,17 @@ class ApplicationAdmin(AgencyScopedAdmin):
             else:
                 messages.success(request, f"已办理：{spec.label}。")
                 return redirect(self._case_url(application))
-        return TemplateResponse(request, "admin/applications/application/step.html", self._context(
-            request, application, form=form, step=spec, title=f"{spec.label} · {application}",
-        ))
+        return TemplateResponse(
+            request,
+            "admin/applications/application/step.html",
+            self._context(
+                request,
+                application,
+                form=form,
+                step=spec,
+                title=f"{spec.label} · {application}",
+            ),
+        )
 
     @method_decorator(never_cache)
     def reveal_view(self, request, pk):
@@ -280,7 +410,8 @@ class ApplicationAdmin(AgencyScopedAdmin):
             return redirect(self._case_url(application))
         values = services.applicant_reveal(application=application, by=request.user)
         response = TemplateResponse(
-            request, "admin/applications/application/reveal.html",
+            request,
+            "admin/applications/application/reveal.html",
             self._context(request, application, values=values, title="申请人完整信息"),
         )
         response["Cache-Control"] = "no-store"
@@ -291,17 +422,25 @@ class ApplicationAdmin(AgencyScopedAdmin):
         form = forms.AppealForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.appeal_record(application=application, by=request.user,
-                                       **form.cleaned_data)
+                services.appeal_record(
+                    application=application, by=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
                 messages.success(request, "已登记行政复议/行政诉讼。")
                 return redirect(self._case_url(application))
-        return TemplateResponse(request, "admin/applications/application/step.html", self._context(
-            request, application, form=form, title="登记行政复议、行政诉讼",
-            step=Step("登记行政复议、行政诉讼", forms.AppealForm, None, ()),
-        ))
+        return TemplateResponse(
+            request,
+            "admin/applications/application/step.html",
+            self._context(
+                request,
+                application,
+                form=form,
+                title="登记行政复议、行政诉讼",
+                step=Step("登记行政复议、行政诉讼", forms.AppealForm, None, ()),
+            ),
+        )
 
     def appeal_decide_view(self, request, pk):
         appeal = get_object_or_404(Appeal.objects.select_related("application"), pk=pk)
@@ -315,16 +454,25 @@ class ApplicationAdmin(AgencyScopedAdmin):
             else:
                 messages.success(request, "已记录审结结果。")
                 return redirect(self._case_url(application))
-        return TemplateResponse(request, "admin/applications/application/step.html", self._context(
-            request, application, form=form, title=f"审结：{appeal.get_kind_display()}",
-            step=Step("记录审结结果", forms.AppealDecideForm, None, ()),
-        ))
+        return TemplateResponse(
+            request,
+            "admin/applications/application/step.html",
+            self._context(
+                request,
+                application,
+                form=form,
+                title=f"审结：{appeal.get_kind_display()}",
+                step=Step("记录审结结果", forms.AppealDecideForm, None, ()),
+            ),
+        )
 
     def reply_view(self, request, pk):
         """The one 答复 page: choose the outcome, give the reason, preview, issue."""
         application = self._get(request, pk, change=True)
         if application.status not in STEPS["reply"].statuses:
-            messages.error(request, f"当前状态为“{application.get_status_display()}”，不能作出答复。")
+            messages.error(
+                request, f"当前状态为“{application.get_status_display()}”，不能作出答复。"
+            )
             return redirect(self._case_url(application))
         draft = application.notices.filter(kind=NoticeKind.REPLY, status=NoticeStatus.DRAFT).first()
         initial = {"outcome": draft.outcome, **draft.details} if draft else {}
@@ -349,8 +497,11 @@ class ApplicationAdmin(AgencyScopedAdmin):
             if form.is_valid():
                 try:
                     draft = services.application_reply_draft(
-                        application=application, by=request.user, on=form.cleaned_data["on"],
-                        **form.service_fields())
+                        application=application,
+                        by=request.user,
+                        on=form.cleaned_data["on"],
+                        **form.service_fields(),
+                    )
                 except ValidationError as exc:
                     form_errors_from(form, exc)
                 else:
@@ -358,16 +509,29 @@ class ApplicationAdmin(AgencyScopedAdmin):
                     return redirect(f"{request.path}?on={form.cleaned_data['on']:%Y-%m-%d}#preview")
         on = request.GET.get("on") or timezone.localdate().isoformat()
         if draft is not None:
-            issue_form = forms.IssueForm(initial={"notice": draft.pk, "digest": digest(draft.body),
-                                                  "on": on})
-        hand_edited = draft is not None and draft.outcome and draft.body != notices.reply_body(
-            application, draft.outcome, draft.details)
-        return TemplateResponse(request, "admin/applications/application/reply.html", self._context(
-            request, application, form=form, draft=draft, issue_form=issue_form, issue_on=on,
-            hand_edited=hand_edited,
-            missing_settings=notices.missing_settings(application.agency),
-            title=f"答复 · {application}",
-        ))
+            issue_form = forms.IssueForm(
+                initial={"notice": draft.pk, "digest": digest(draft.body), "on": on}
+            )
+        hand_edited = (
+            draft is not None
+            and draft.outcome
+            and draft.body != notices.reply_body(application, draft.outcome, draft.details)
+        )
+        return TemplateResponse(
+            request,
+            "admin/applications/application/reply.html",
+            self._context(
+                request,
+                application,
+                form=form,
+                draft=draft,
+                issue_form=issue_form,
+                issue_on=on,
+                hand_edited=hand_edited,
+                missing_settings=notices.missing_settings(application.agency),
+                title=f"答复 · {application}",
+            ),
+        )
 
     def acknowledge_view(self, request, pk):
         application = self._get(request, pk, change=True)
@@ -387,8 +551,9 @@ class ApplicationAdmin(AgencyScopedAdmin):
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    notice = services.notice_update(notice=notice, by=request.user,
-                                                    **form.cleaned_data)
+                    notice = services.notice_update(
+                        notice=notice, by=request.user, **form.cleaned_data
+                    )
                     if "issue" in request.POST:
                         notice = services.notice_issue(notice=notice, by=request.user)
                         messages.success(request, f"告知书已出具（{notice.number}），内容已冻结。")
@@ -398,11 +563,19 @@ class ApplicationAdmin(AgencyScopedAdmin):
                     form_errors_from(form, exc)
                 else:
                     return redirect("admin:applications_notice_edit", pk=notice.pk)
-        return TemplateResponse(request, "admin/applications/application/notice.html",
-                                self._context(request, application, notice=notice, form=form,
-                                              can_change=can_change, title=notice.title,
-                                              missing_settings=notices.missing_settings(
-                                                  application.agency)))
+        return TemplateResponse(
+            request,
+            "admin/applications/application/notice.html",
+            self._context(
+                request,
+                application,
+                notice=notice,
+                form=form,
+                can_change=can_change,
+                title=notice.title,
+                missing_settings=notices.missing_settings(application.agency),
+            ),
+        )
 
     @method_decorator(never_cache)
     def receipt_view(self, request, pk):
@@ -410,15 +583,22 @@ class ApplicationAdmin(AgencyScopedAdmin):
         code is kept (``services.receipts``): printed right after registering."""
         application = self._get(request, pk)
         code = services.receipt_code(application)
-        response = render(request, "applications/acceptance_receipt.html", {
-            **services.receipt_context(
-                application, code, request.build_absolute_uri(reverse("applications:status"))),
-            "applicant": application.applicant, "today": timezone.localdate(),
-            "can_mail": code is not None and services.can_mail(application)
-            and self.has_change_permission(request, application),
-            "masked_email": pii.mask_email(application.applicant.email),
-            "case_url": self._case_url(application),
-        })
+        response = render(
+            request,
+            "applications/acceptance_receipt.html",
+            {
+                **services.receipt_context(
+                    application, code, request.build_absolute_uri(reverse("applications:status"))
+                ),
+                "applicant": application.applicant,
+                "today": timezone.localdate(),
+                "can_mail": code is not None
+                and services.can_mail(application)
+                and self.has_change_permission(request, application),
+                "masked_email": pii.mask_email(application.applicant.email),
+                "case_url": self._case_url(application),
+            },
+        )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -427,8 +607,10 @@ class ApplicationAdmin(AgencyScopedAdmin):
         if request.method == "POST":
             try:
                 masked = services.receipt_mail(
-                    application=application, by=request.user,
-                    status_url=request.build_absolute_uri(reverse("applications:status")))
+                    application=application,
+                    by=request.user,
+                    status_url=request.build_absolute_uri(reverse("applications:status")),
+                )
             except ValidationError as exc:
                 messages.error(request, exc.messages[0])
             else:
@@ -438,7 +620,13 @@ class ApplicationAdmin(AgencyScopedAdmin):
     def notice_print_view(self, request, pk):
         notice = get_object_or_404(Notice, pk=pk)
         application = self._get(request, notice.application_id)
-        return render(request, "applications/notice_detail.html",
-                      {"notice": notice, "application": application, "agency": application.agency,
-                       "bare": True})
-
+        return render(
+            request,
+            "applications/notice_detail.html",
+            {
+                "notice": notice,
+                "application": application,
+                "agency": application.agency,
+                "bare": True,
+            },
+        )

@@ -42,7 +42,9 @@ class Periods:
 def periods(received_on):
     """The answer period and the longest extension for an application received on that day."""
     if received_on < REGULATIONS_2019:
-        return Periods(ANSWER_WORKDAYS_2007, MAX_EXTENSION_WORKDAYS_2007, "2007年《条例》第二十四条")
+        return Periods(
+            ANSWER_WORKDAYS_2007, MAX_EXTENSION_WORKDAYS_2007, "2007年《条例》第二十四条"
+        )
     return Periods(ANSWER_WORKDAYS, MAX_EXTENSION_WORKDAYS, "《条例》第三十三条")
 
 
@@ -96,8 +98,9 @@ def answer_due(*, clock_start, extension_days=0, pauses=(), answer_days=ANSWER_W
     return walk(_calendar(clock_start, n, pauses, False), clock_start, n, pauses)
 
 
-def answer_due_provisional(*, clock_start, extension_days=0, pauses=(),
-                           answer_days=ANSWER_WORKDAYS) -> Due:
+def answer_due_provisional(
+    *, clock_start, extension_days=0, pauses=(), answer_days=ANSWER_WORKDAYS
+) -> Due:
     """As ``answer_due``, but never refused: through a year nobody has entered the date is the
     earliest the true one can be (``workdays.calendar``, PROVISIONAL_RULE) and marked provisional.
     Pauses keep that property: a day skipped by a pause is skipped in both calendars, so the

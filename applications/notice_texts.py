@@ -22,7 +22,9 @@ class Leaf:
 
     basis: str  # for the notice's 法律依据 field (short form)
     decision: str
-    review_first: bool = False  # 行政复议法 Art. 23(1)(4): refusing disclosure → reconsideration first
+    review_first: bool = (
+        False  # 行政复议法 Art. 23(1)(4): refusing disclosure → reconsideration first
+    )
 
 
 # Refusal grounds shared by the 不予公开 leaves and by the withheld part of a 部分公开 reply:
@@ -33,7 +35,10 @@ GROUNDS = {
     "denied.three_safeties": ("公开后可能危及国家安全、公共安全、经济安全、社会稳定", "第十四条"),
     "denied.third_party": ("涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害", "第十五条"),
     "denied.internal_affairs": ("属于行政机关的内部事务信息", "第十六条第一款"),
-    "denied.process_info": ("属于行政机关在履行行政管理职能过程中形成的过程性信息", "第十六条第二款"),
+    "denied.process_info": (
+        "属于行政机关在履行行政管理职能过程中形成的过程性信息",
+        "第十六条第二款",
+    ),
     "denied.enforcement_file": ("属于行政执法案卷信息", "第十六条第二款"),
     "not_government_information": ("不属于《条例》第二条规定的政府信息", "第二条、第三十七条"),
 }
@@ -93,11 +98,13 @@ LEAVES = {
     "denied.three_safeties": _refusal(*GROUNDS["denied.three_safeties"]),
     "denied.third_party": _refusal(*GROUNDS["denied.third_party"], extra="{consulted}"),
     "denied.internal_affairs": _refusal(
-        "属于本机关的内部事务信息（人事管理、后勤管理、内部工作流程等方面的信息）",
-        "第十六条第一款"),
+        "属于本机关的内部事务信息（人事管理、后勤管理、内部工作流程等方面的信息）", "第十六条第一款"
+    ),
     "denied.process_info": _refusal(
         "属于本机关在履行行政管理职能过程中形成的过程性信息（讨论记录、过程稿、磋商信函、"
-        "请示报告等）", "第十六条第二款"),
+        "请示报告等）",
+        "第十六条第二款",
+    ),
     "denied.enforcement_file": _refusal(*GROUNDS["denied.enforcement_file"]),
     "denied.inquiry": Leaf(
         basis="《条例》第三十六条第（七）项",

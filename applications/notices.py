@@ -26,8 +26,12 @@ CONSULTATION_TITLES = {
     PauseKind.AGENCY: "政府信息公开征求意见函",
 }
 SELF_NAMES = {
-    NoticeKind.REPLY: "答复书", NoticeKind.CORRECTION: "告知书", NoticeKind.EXTENSION: "告知书",
-    NoticeKind.FEE: "通知书", NoticeKind.CONSULTATION: "函", NoticeKind.ACKNOWLEDGEMENT: "回执",
+    NoticeKind.REPLY: "答复书",
+    NoticeKind.CORRECTION: "告知书",
+    NoticeKind.EXTENSION: "告知书",
+    NoticeKind.FEE: "通知书",
+    NoticeKind.CONSULTATION: "函",
+    NoticeKind.ACKNOWLEDGEMENT: "回执",
 }
 BASIS = {
     NoticeKind.CORRECTION: "《条例》第三十条",
@@ -35,7 +39,10 @@ BASIS = {
     NoticeKind.FEE: "《条例》第四十二条、《政府信息公开信息处理费管理办法》",
     NoticeKind.ACKNOWLEDGEMENT: "《条例》第三十一条、第三十三条",
 }
-CONSULTATION_BASIS = {PauseKind.THIRD_PARTY: "《条例》第三十二条", PauseKind.AGENCY: "《条例》第三十四条"}
+CONSULTATION_BASIS = {
+    PauseKind.THIRD_PARTY: "《条例》第三十二条",
+    PauseKind.AGENCY: "《条例》第三十四条",
+}
 
 # Outcomes whose reply must carry the clerk's reason (the Regulations require reasons for a
 # refusal, Art. 36(3), and a lawyer gives them for every answer that does not provide).
@@ -49,8 +56,10 @@ _SPACES = re.compile(r"[ \t\u3000]+")
 
 def _straight_quotes(text, opening, closing):
     parts = text.split('"')
-    return "".join(part + ((opening if i % 2 == 0 else closing) if i < len(parts) - 1 else "")
-                   for i, part in enumerate(parts))
+    return "".join(
+        part + ((opening if i % 2 == 0 else closing) if i < len(parts) - 1 else "")
+        for i, part in enumerate(parts)
+    )
 
 
 def balance(text):
@@ -212,7 +221,8 @@ def _reply_values(application, details):
         "fee_notified_on": cn_date(application.fee_notified_on),
         "fee_amount": yuan(application.fee_amount),
         "fee_until": "",
-        "ground": "", "ground_article": "",
+        "ground": "",
+        "ground_article": "",
     }
     organ_contact = clause(details.get("organ_contact", ""))
     if organ_contact:
@@ -236,8 +246,14 @@ def reply_body(application, outcome, details):
     leaf = texts.LEAVES[reply_template(outcome, details)]
     values = {**_common(application), **_reply_values(application, details)}
     paragraphs = [fill(texts.OPENING, **values), "现答复如下：", fill(leaf.decision, **values)]
-    paragraphs.append(remedy(application.agency, self_name=SELF_NAMES[NoticeKind.REPLY],
-                             review_first=leaf.review_first, partial=outcome == Outcome.PARTIAL))
+    paragraphs.append(
+        remedy(
+            application.agency,
+            self_name=SELF_NAMES[NoticeKind.REPLY],
+            review_first=leaf.review_first,
+            partial=outcome == Outcome.PARTIAL,
+        )
+    )
     if contact(application.agency):
         paragraphs.append(contact(application.agency))
     return _join(paragraphs)
@@ -263,7 +279,7 @@ def name_the_regulations(text):
         return text
     again = text.find(SHORT, first + len(SHORT)) >= 0
     full = f"{FULL}（以下简称{SHORT}）" if again else FULL
-    return text[:first] + full + text[first + len(SHORT):]
+    return text[:first] + full + text[first + len(SHORT) :]
 
 
 def _procedural_body(application, kind, extra):
@@ -271,19 +287,35 @@ def _procedural_body(application, kind, extra):
     if kind == NoticeKind.CORRECTION:
         items = [sentence(line) for line in (extra.get("items") or "").splitlines()]
         items = [item for item in items if item]
-        numbered = "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1)) if len(items) > 1 \
+        numbered = (
+            "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
+            if len(items) > 1
             else "".join(items)
-        body = fill(texts.CORRECTION, items=numbered,
-                    correction_due=cn_date(application.correction_due), **values)
+        )
+        body = fill(
+            texts.CORRECTION,
+            items=numbered,
+            correction_due=cn_date(application.correction_due),
+            **values,
+        )
     elif kind == NoticeKind.EXTENSION:
         reason = re.sub(r"^(因为|因|由于)", "", clause(application.extension_reason))
-        body = fill(texts.EXTENSION, reason_clause=reason, days=application.extension_days,
-                    due_date=cn_date(application.due_date), **values)
+        body = fill(
+            texts.EXTENSION,
+            reason_clause=reason,
+            days=application.extension_days,
+            due_date=cn_date(application.due_date),
+            **values,
+        )
     elif kind == NoticeKind.FEE:
         unit = "件（本自然月累计）" if application.fee_method == "by_count" else "页"
-        body = fill(texts.FEE, fee_method=application.get_fee_method_display().split("（")[0],
-                    fee_units=f"{application.fee_units}{unit}",
-                    fee_amount=yuan(application.fee_amount), **values)
+        body = fill(
+            texts.FEE,
+            fee_method=application.get_fee_method_display().split("（")[0],
+            fee_units=f"{application.fee_units}{unit}",
+            fee_amount=yuan(application.fee_amount),
+            **values,
+        )
     elif kind == NoticeKind.ACKNOWLEDGEMENT:
         due_phrase = f"（即{cn_date(application.due_date)}前）" if application.due_date else ""
         body = fill(texts.ACKNOWLEDGEMENT, due_phrase=due_phrase, **values)
@@ -298,10 +330,16 @@ def _procedural_body(application, kind, extra):
 
 def _consultation_body(application, pause):
     values = {**_common(application), "until": cn_date(pause.until)}
-    template = (texts.CONSULT_THIRD_PARTY if pause.kind == PauseKind.THIRD_PARTY
-                else texts.CONSULT_AGENCY)
-    return _join([fill(texts.CONSULTATION_OPENING, **values), fill(template, **values),
-                  contact(application.agency)])
+    template = (
+        texts.CONSULT_THIRD_PARTY if pause.kind == PauseKind.THIRD_PARTY else texts.CONSULT_AGENCY
+    )
+    return _join(
+        [
+            fill(texts.CONSULTATION_OPENING, **values),
+            fill(template, **values),
+            contact(application.agency),
+        ]
+    )
 
 
 def addressee_of(application):
@@ -316,21 +354,26 @@ def draft(application, kind, **extra):
     if kind == NoticeKind.REPLY:
         outcome, details = extra["outcome"], extra.get("details") or {}
         return {
-            "title": TITLES[kind], "addressee": addressee_of(application),
+            "title": TITLES[kind],
+            "addressee": addressee_of(application),
             "body": reply_body(application, outcome, details),
             "legal_basis": reply_basis(outcome, details)[:200],
-            "outcome": outcome, "details": details,
+            "outcome": outcome,
+            "details": details,
         }
     if kind == NoticeKind.CONSULTATION:
         pause = extra["pause"]
         return {
-            "title": CONSULTATION_TITLES[pause.kind], "addressee": pause.party,
+            "title": CONSULTATION_TITLES[pause.kind],
+            "addressee": pause.party,
             "body": _consultation_body(application, pause),
             "legal_basis": CONSULTATION_BASIS[pause.kind],
         }
     return {
-        "title": TITLES[kind], "addressee": addressee_of(application),
-        "body": _procedural_body(application, kind, extra), "legal_basis": BASIS[kind],
+        "title": TITLES[kind],
+        "addressee": addressee_of(application),
+        "body": _procedural_body(application, kind, extra),
+        "legal_basis": BASIS[kind],
     }
 
 
@@ -340,7 +383,15 @@ def render_number(pattern, *, year, seq):
 
 def as_text(notice, agency):
     """The whole document as plain text, in print order (for copying, and for the golden tests)."""
-    lines = [agency.name, notice.title, notice.number or "（出具时编号）", "",
-             f"{notice.addressee}：", notice.body, "",
-             f"{agency.name}（印章）", cn_date(notice.issued_on) or "（出具日期）"]
+    lines = [
+        agency.name,
+        notice.title,
+        notice.number or "（出具时编号）",
+        "",
+        f"{notice.addressee}：",
+        notice.body,
+        "",
+        f"{agency.name}（印章）",
+        cn_date(notice.issued_on) or "（出具日期）",
+    ]
     return "\n".join(lines) + "\n"

@@ -21,8 +21,16 @@ from django.core.exceptions import ImproperlyConfigured
 from accounts.masking import mask_address, mask_email, mask_id_number, mask_name, mask_phone
 
 __all__ = [
-    "blind_index", "decrypt", "encrypt", "key_version", "mask_address", "mask_email",
-    "mask_id_number", "mask_name", "mask_phone", "normalise",
+    "blind_index",
+    "decrypt",
+    "encrypt",
+    "key_version",
+    "mask_address",
+    "mask_email",
+    "mask_id_number",
+    "mask_name",
+    "mask_phone",
+    "normalise",
 ]
 
 _NONCE = 12

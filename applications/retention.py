@@ -39,14 +39,23 @@ def applicants_purge(*, today=None, by=None) -> int:
     """Anonymise every expired applicant; running it again changes nothing. Returns the count."""
     applicants = list(expired_applicants(today).select_related("application").select_for_update())
     for applicant in applicants:
-        for name in ("org_name", "credit_code", "id_number_masked", "id_index", "phone_masked",
-                     "email", "address_masked"):
+        for name in (
+            "org_name",
+            "credit_code",
+            "id_number_masked",
+            "id_index",
+            "phone_masked",
+            "email",
+            "address_masked",
+        ):
             setattr(applicant, name, "")
         applicant.name = ANONYMISED
         applicant.id_number_enc = applicant.phone_enc = applicant.address_enc = b""
         applicant.save()
         audit.record(
-            event=AuditEvent.Event.PII_PURGED, actor=by, obj=applicant.application,
+            event=AuditEvent.Event.PII_PURGED,
+            actor=by,
+            obj=applicant.application,
             detail="保存期满，申请人信息已匿名化",
         )
     Notice.objects.filter(application__applicant__in=applicants).update(addressee=ANONYMISED)

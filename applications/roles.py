@@ -7,12 +7,18 @@ and who may read the applicant's full personal data, is decided per agency in ``
 from accounts.models import Role
 
 _READ = [
-    "applications.view_application", "applications.view_notice", "applications.view_appeal",
+    "applications.view_application",
+    "applications.view_notice",
+    "applications.view_appeal",
     "applications.view_applicationevent",
 ]
 _WORK = [
-    *_READ, "applications.add_application", "applications.change_application",
-    "applications.change_notice", "applications.add_appeal", "applications.change_appeal",
+    *_READ,
+    "applications.add_application",
+    "applications.change_application",
+    "applications.change_notice",
+    "applications.add_appeal",
+    "applications.change_appeal",
 ]
 
 ROLE_PERMISSIONS = {

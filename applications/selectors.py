@@ -62,15 +62,28 @@ def _table3_from_applications(agency_ids, start, end):
     qs = _applications(agency_ids)
     # Counting received_on (never null), not id: then every column read is in the index
     # application_report and PostgreSQL answers with an index-only scan.
-    flows = qs.values("applicant_type").annotate(
-        new=Count("received_on", filter=Q(received_on__range=(start, end))),
-        carried_over=Count("received_on", filter=Q(received_on__lt=start)
-                           & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))),
-        carried_forward=Count("received_on", filter=Q(received_on__lte=end)
-                              & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))),
-    ).order_by()
-    closed = (qs.filter(closed_on__range=(start, end))
-              .values("outcome", "applicant_type").annotate(n=Count("received_on")).order_by())
+    flows = (
+        qs.values("applicant_type")
+        .annotate(
+            new=Count("received_on", filter=Q(received_on__range=(start, end))),
+            carried_over=Count(
+                "received_on",
+                filter=Q(received_on__lt=start)
+                & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)),
+            ),
+            carried_forward=Count(
+                "received_on",
+                filter=Q(received_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end)),
+            ),
+        )
+        .order_by()
+    )
+    closed = (
+        qs.filter(closed_on__range=(start, end))
+        .values("outcome", "applicant_type")
+        .annotate(n=Count("received_on"))
+        .order_by()
+    )
     return flows, closed
 
 
@@ -84,11 +97,19 @@ def _table3_from_tally(agency_ids, start, end):
     """
     tally = ApplicationTally.objects.filter(agency_id__in=agency_ids)
     still_open = Case(When(outcome="", then=F("applications")), default=-F("applications"))
-    opening = dict(tally.filter(month__lt=start).values_list("applicant_type")
-                   .annotate(n=Sum(still_open)).order_by())
+    opening = dict(
+        tally.filter(month__lt=start)
+        .values_list("applicant_type")
+        .annotate(n=Sum(still_open))
+        .order_by()
+    )
     received, closed = {}, []
-    for row in (tally.filter(month__range=(start, end)).values("outcome", "applicant_type")
-                .annotate(n=Sum("applications")).order_by()):
+    for row in (
+        tally.filter(month__range=(start, end))
+        .values("outcome", "applicant_type")
+        .annotate(n=Sum("applications"))
+        .order_by()
+    ):
         if row["outcome"]:
             closed.append(row)
         else:
@@ -97,8 +118,14 @@ def _table3_from_tally(agency_ids, start, end):
     for applicant_type in ApplicantType.values:
         new, carried_over = received.get(applicant_type, 0), opening.get(applicant_type, 0)
         closing = sum(row["n"] for row in closed if row["applicant_type"] == applicant_type)
-        flows.append({"applicant_type": applicant_type, "new": new, "carried_over": carried_over,
-                      "carried_forward": carried_over + new - closing})
+        flows.append(
+            {
+                "applicant_type": applicant_type,
+                "new": new,
+                "carried_over": carried_over,
+                "carried_forward": carried_over + new - closing,
+            }
+        )
     return flows, closed
 
 
@@ -119,20 +146,34 @@ def appeals_figures(*, agency_ids, start, end):
     # Each appeal looks its application's agency up by primary key (a subquery PostgreSQL does
     # not flatten): a cost per appeal on file. Joined instead, PostgreSQL hashes every application
     # of the agencies, for a district a scan of the whole table.
-    agency = Application.objects.filter(pk=OuterRef("application_id")).order_by().values("agency_id")
-    rows = (AppealModel.objects.alias(application_agency=Subquery(agency[:1]))
-            .filter(application_agency__in=list(agency_ids))
-            .values("kind").annotate(
-                upheld=Count("id", filter=Q(result=AppealResult.UPHELD, decided_on__range=(start, end))),
-                corrected=Count("id", filter=Q(result=AppealResult.CORRECTED,
-                                               decided_on__range=(start, end))),
-                other=Count("id", filter=Q(result=AppealResult.OTHER, decided_on__range=(start, end))),
-                pending=Count("id", filter=Q(filed_on__lte=end)
-                              & (Q(decided_on__isnull=True) | Q(decided_on__gt=end))),
-                new=Count("id", filter=Q(filed_on__range=(start, end))),
-                carried_over=Count("id", filter=Q(filed_on__lt=start)
-                                   & (Q(decided_on__isnull=True) | Q(decided_on__gte=start))),
-            ).order_by())
+    agency = (
+        Application.objects.filter(pk=OuterRef("application_id")).order_by().values("agency_id")
+    )
+    rows = (
+        AppealModel.objects.alias(application_agency=Subquery(agency[:1]))
+        .filter(application_agency__in=list(agency_ids))
+        .values("kind")
+        .annotate(
+            upheld=Count(
+                "id", filter=Q(result=AppealResult.UPHELD, decided_on__range=(start, end))
+            ),
+            corrected=Count(
+                "id", filter=Q(result=AppealResult.CORRECTED, decided_on__range=(start, end))
+            ),
+            other=Count("id", filter=Q(result=AppealResult.OTHER, decided_on__range=(start, end))),
+            pending=Count(
+                "id",
+                filter=Q(filed_on__lte=end) & (Q(decided_on__isnull=True) | Q(decided_on__gt=end)),
+            ),
+            new=Count("id", filter=Q(filed_on__range=(start, end))),
+            carried_over=Count(
+                "id",
+                filter=Q(filed_on__lt=start)
+                & (Q(decided_on__isnull=True) | Q(decided_on__gte=start)),
+            ),
+        )
+        .order_by()
+    )
     table = {kind: dict.fromkeys(APPEAL_RESULTS, 0) for kind in AppealKind.values}
     intake = {kind: {"new": 0, "carried_over": 0} for kind in AppealKind.values}
     for row in rows:
@@ -141,12 +182,17 @@ def appeals_figures(*, agency_ids, start, end):
         for key in ("new", "carried_over"):
             intake[row["kind"]][key] = row[key]
     for counts in table.values():
-        counts["total"] = counts["upheld"] + counts["corrected"] + counts["other"] + counts["pending"]
+        counts["total"] = (
+            counts["upheld"] + counts["corrected"] + counts["other"] + counts["pending"]
+        )
     return {"table": table, "intake": intake}
 
 
 def fees_collected(*, agency_ids, start, end):
     """Information processing fees actually paid in the period, in yuan. One query."""
-    total = _applications(agency_ids).filter(fee_paid_on__range=(start, end)).aggregate(
-        total=Sum("fee_paid_amount"))["total"]
+    total = (
+        _applications(agency_ids)
+        .filter(fee_paid_on__range=(start, end))
+        .aggregate(total=Sum("fee_paid_amount"))["total"]
+    )
     return total if total is not None else Decimal("0.00")

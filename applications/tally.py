@@ -14,11 +14,19 @@ from applications.models import Application, ApplicationTally
 
 def _counts(applications):
     """The tally's rows for ``applications`` as dicts: receipts (outcome blank), then closures."""
-    received = (applications.annotate(month=TruncMonth("received_on"))
-                .values("agency_id", "month", "applicant_type").annotate(n=Count("id")).order_by())
-    closed = (applications.filter(closed_on__isnull=False).annotate(month=TruncMonth("closed_on"))
-              .values("agency_id", "month", "applicant_type", "outcome").annotate(n=Count("id"))
-              .order_by())
+    received = (
+        applications.annotate(month=TruncMonth("received_on"))
+        .values("agency_id", "month", "applicant_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    closed = (
+        applications.filter(closed_on__isnull=False)
+        .annotate(month=TruncMonth("closed_on"))
+        .values("agency_id", "month", "applicant_type", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for row in received.iterator():
         yield {**row, "outcome": ""}
     yield from closed.iterator()
@@ -29,10 +37,16 @@ def rebuild():
     """Recount every row from the applications; returns the number of rows."""
     ApplicationTally.objects.all().delete()
     ApplicationTally.objects.bulk_create(
-        (ApplicationTally(agency_id=row["agency_id"], month=row["month"],
-                          applicant_type=row["applicant_type"], outcome=row["outcome"],
-                          applications=row["n"])
-         for row in _counts(Application.objects.all())),
+        (
+            ApplicationTally(
+                agency_id=row["agency_id"],
+                month=row["month"],
+                applicant_type=row["applicant_type"],
+                outcome=row["outcome"],
+                applications=row["n"],
+            )
+            for row in _counts(Application.objects.all())
+        ),
         batch_size=2000,
     )
     return ApplicationTally.objects.count()

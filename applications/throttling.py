@@ -35,8 +35,12 @@ def _key(scope, subject):
 
 def count(scope, request):
     """How many requests the client made in ``scope`` in the current window, without counting one."""
-    return Throttle.objects.filter(key=_key(scope, client_key(request))).values_list(
-        "count", flat=True).first() or 0
+    return (
+        Throttle.objects.filter(key=_key(scope, client_key(request)))
+        .values_list("count", flat=True)
+        .first()
+        or 0
+    )
 
 
 def record(scope, request):

@@ -18,7 +18,9 @@ def resident_id_check_char(first17):
 def validate_resident_id(value):
     value = (value or "").strip().upper()
     if not _ID18.match(value):
-        raise ValidationError("居民身份证号码应为18位：17位数字加1位数字或字母X。", code="id_format")
+        raise ValidationError(
+            "居民身份证号码应为18位：17位数字加1位数字或字母X。", code="id_format"
+        )
     if resident_id_check_char(value[:17]) != value[17]:
         raise ValidationError("居民身份证号码校验位不正确，请核对后重新填写。", code="id_checksum")
 

@@ -70,17 +70,25 @@ def form_errors_from(form, exc):
 
 
 def _too_many(request, what):
-    return render(request, "applications/throttled.html", {"what": what, "nav": "apply"},
-                  status=429)
+    return render(
+        request, "applications/throttled.html", {"what": what, "nav": "apply"}, status=429
+    )
 
 
 def _render_form(request, form, status=200):
     token = _read_token(form["token"].value() or "")
     question = question_text(token["q"]) if token and token.get("q") else None
-    return render(request, "applications/application_form.html", {
-        "form": form, "nav": "apply", "notice_version": services.PRIVACY_NOTICE_VERSION,
-        "question": question,
-    }, status=status)
+    return render(
+        request,
+        "applications/application_form.html",
+        {
+            "form": form,
+            "nav": "apply",
+            "notice_version": services.PRIVACY_NOTICE_VERSION,
+            "question": question,
+        },
+        status=status,
+    )
 
 
 @sensitive_post_parameters()
@@ -102,7 +110,9 @@ def apply(request):
         return redirect("applications:receipt")
     if posts > throttling.LIMITS["apply"][0]:
         # Refused with 429, but on the form itself so that nothing typed is lost.
-        form.add_error(None, "提交次数过多，为防止滥用已暂停接收，请一小时后再提交；已填写的内容保留在下面。")
+        form.add_error(
+            None, "提交次数过多，为防止滥用已暂停接收，请一小时后再提交；已填写的内容保留在下面。"
+        )
         return _render_form(request, form, status=429)
     valid = form.is_valid()
     suspicious = posts > QUESTION_AFTER
@@ -115,13 +125,17 @@ def apply(request):
         form.add_error(None, "提交过快，请核对填写内容后再次提交。")
         suspicious = True
     elif token.get("q") and not _answer_ok(token["q"], data.get("answer")):
-        form.add_error("answer", "回答不正确，请重新计算后填写数字。" if data.get("answer") else "请回答这个问题。")
+        form.add_error(
+            "answer",
+            "回答不正确，请重新计算后填写数字。" if data.get("answer") else "请回答这个问题。",
+        )
     elif suspicious and not token.get("q"):
         form.add_error(None, "为防止自动提交，请回答下面的问题后再提交；已填写的内容均已保留。")
     elif valid:
         try:
             application, code = services.application_submit(
-                agency=form.cleaned_data["agency"], submission_key=token["k"],
+                agency=form.cleaned_data["agency"],
+                submission_key=token["k"],
                 **form.application_fields(),
             )
         except ValidationError as exc:
@@ -132,8 +146,9 @@ def apply(request):
     if token is None or form.errors.get("__all__") or form.errors.get("answer") or suspicious:
         # A fresh token (with a new question when the traffic looks automated), keeping
         # everything the applicant typed except the old answer.
-        data["token"] = _new_token(question=suspicious or bool(token and token.get("q")),
-                                   key=token["k"] if token else None)
+        data["token"] = _new_token(
+            question=suspicious or bool(token and token.get("q")), key=token["k"] if token else None
+        )
         data["answer"] = ""
         form.data = data
     return _render_form(request, form)
@@ -143,8 +158,11 @@ def _last_application(request):
     number = request.session.get("apply_last")
     if not number:
         return None
-    return Application.objects.select_related("agency", "applicant").filter(
-        tracking_number=number).first()
+    return (
+        Application.objects.select_related("agency", "applicant")
+        .filter(tracking_number=number)
+        .first()
+    )
 
 
 @sensitive_variables("code")
@@ -157,12 +175,18 @@ def receipt(request):
     if application is None:
         return redirect("applications:apply")
     code = services.receipt_code(application)
-    return render(request, "applications/application_receipt.html", {
-        **services.receipt_context(application, code), "nav": "apply",
-        "can_mail": code is not None and services.can_mail(application),
-        "masked_email": pii.mask_email(application.applicant.email)
-        if services.can_mail(application) else "",
-    })
+    return render(
+        request,
+        "applications/application_receipt.html",
+        {
+            **services.receipt_context(application, code),
+            "nav": "apply",
+            "can_mail": code is not None and services.can_mail(application),
+            "masked_email": pii.mask_email(application.applicant.email)
+            if services.can_mail(application)
+            else "",
+        },
+    )
 
 
 @require_POST
@@ -174,7 +198,8 @@ def receipt_mail(request):
     try:
         masked = services.receipt_mail(
             application=application,
-            status_url=request.build_absolute_uri(reverse("applications:status")))
+            status_url=request.build_absolute_uri(reverse("applications:status")),
+        )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
@@ -187,16 +212,18 @@ def receipt_mail(request):
 @never_cache
 def status(request):
     if request.method != "POST":
-        return render(request, "applications/application_status.html",
-                      {"form": StatusForm(), "nav": "apply"})
+        return render(
+            request, "applications/application_status.html", {"form": StatusForm(), "nav": "apply"}
+        )
     if throttling.over_limit("status", request):
         return _too_many(request, "查询申请进度")
     form = StatusForm(request.POST)
     application = None
     if form.is_valid():
         number = form.cleaned_data["tracking_number"].strip().upper()
-        candidate = (Application.objects.select_related("agency")
-                     .filter(tracking_number=number).first())
+        candidate = (
+            Application.objects.select_related("agency").filter(tracking_number=number).first()
+        )
         # Unknown number and wrong code give the same answer, after the same comparison. Only
         # wrong codes count against the number, and the right code always opens it: strangers
         # guessing at a number cannot lock its applicant out.
@@ -207,13 +234,24 @@ def status(request):
         else:
             form.add_error(None, "申请编号或查询码不正确。请核对回执上的申请编号和查询码。")
     if application is None:
-        return render(request, "applications/application_status.html",
-                      {"form": form, "nav": "apply"})
+        return render(
+            request, "applications/application_status.html", {"form": form, "nav": "apply"}
+        )
     # The consultation letter goes to the third party (or another agency), not to the applicant.
-    issued = list(application.notices.filter(status=NoticeStatus.ISSUED)
-                  .exclude(kind=NoticeKind.CONSULTATION).order_by("issued_on", "id"))
+    issued = list(
+        application.notices.filter(status=NoticeStatus.ISSUED)
+        .exclude(kind=NoticeKind.CONSULTATION)
+        .order_by("issued_on", "id")
+    )
     replies = [notice for notice in issued if notice.kind == NoticeKind.REPLY]
-    return render(request, "applications/application_status.html", {
-        "form": StatusForm(), "application": application, "notices": issued,
-        "reply": replies[-1] if replies else None, "nav": "apply",
-    })
+    return render(
+        request,
+        "applications/application_status.html",
+        {
+            "form": StatusForm(),
+            "application": application,
+            "notices": issued,
+            "reply": replies[-1] if replies else None,
+            "nav": "apply",
+        },
+    )

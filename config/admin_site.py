@@ -35,7 +35,10 @@ def collect_deadlines(user, today):
 def missing_calendar_year(today):
     """Next year, when it is late in the year and its holiday schedule is still missing."""
     year = today.year + 1
-    if today.month >= CALENDAR_REMINDER_MONTH and not CalendarYear.objects.filter(year=year).exists():
+    if (
+        today.month >= CALENDAR_REMINDER_MONTH
+        and not CalendarYear.objects.filter(year=year).exists()
+    ):
         return year
     return None
 

@@ -22,7 +22,9 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         # XFrameOptionsMiddleware sits inside; responses made by outer layers (a bad Host
         # header, static files) would otherwise miss it.
         response.headers.setdefault("X-Frame-Options", "DENY")

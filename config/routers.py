@@ -100,7 +100,11 @@ class ReplicaPinMiddleware:
             _pin.reset(token)
         if state.wrote:
             response.set_cookie(
-                PIN_COOKIE, "1", max_age=settings.REPLICA_PIN_SECONDS, httponly=True,
-                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+                PIN_COOKIE,
+                "1",
+                max_age=settings.REPLICA_PIN_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
             )
         return response

@@ -244,7 +244,8 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
         "mail_admins": {
-            "level": "ERROR", "class": "accounts.masking.MaskingAdminEmailHandler",
+            "level": "ERROR",
+            "class": "accounts.masking.MaskingAdminEmailHandler",
             "filters": ["require_debug_false", "personal_data"],
         },
     },

@@ -9,7 +9,10 @@ from config import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Browsers and the admin ask for /favicon.ico; the icon itself is a static file.
-    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=False)),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=False),
+    ),
     path("admin/security/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("disclosure.urls")),

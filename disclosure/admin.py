@@ -49,16 +49,27 @@ def import_progress_chunks(before, after, *, agency, by, rows):
     try:
         with transaction.atomic():
             for done, total in services.items_import_batches(agency=agency, by=by, rows=rows):
-                yield format_html('<progress value="{}" max="{}">{} / {}</progress>'
-                                  '<span class="import-count">已导入 {} / {} 行</span>',
-                                  done, total, done, total, done, total)
+                yield format_html(
+                    '<progress value="{}" max="{}">{} / {}</progress>'
+                    '<span class="import-count">已导入 {} / {} 行</span>',
+                    done,
+                    total,
+                    done,
+                    total,
+                    done,
+                    total,
+                )
     except (ValidationError, PermissionDenied) as exc:
-        yield format_html('<p class="errornote" role="alert">导入失败，未导入任何数据：{}</p>',
-                          _messages_of(exc))
+        yield format_html(
+            '<p class="errornote" role="alert">导入失败，未导入任何数据：{}</p>', _messages_of(exc)
+        )
     else:
-        yield format_html('<p class="import-done" role="status">已导入 {} 条公开信息。'
-                          '<a href="{}">查看公开目录</a></p>', done,
-                          reverse("admin:disclosure_item_changelist"))
+        yield format_html(
+            '<p class="import-done" role="status">已导入 {} 条公开信息。'
+            '<a href="{}">查看公开目录</a></p>',
+            done,
+            reverse("admin:disclosure_item_changelist"),
+        )
     yield after
 
 
@@ -157,11 +168,25 @@ class ItemAdmin(AgencyScopedAdmin):
     form = ItemAdminForm
     # Few columns so that titles stay readable beside the admin's menu and filter panels;
     # category, topic, channel and validity are filters.
-    list_display = ("title", "index_number_display", "agency_name", "status", "published_date",
-                    "timeliness")
+    list_display = (
+        "title",
+        "index_number_display",
+        "agency_name",
+        "status",
+        "published_date",
+        "timeliness",
+    )
     list_display_links = ("title",)
-    list_filter = ("status", "category", "topic", "channels", PublishedYearFilter, "validity", "doc_kind",
-                   "imported")
+    list_filter = (
+        "status",
+        "category",
+        "topic",
+        "channels",
+        PublishedYearFilter,
+        "validity",
+        "doc_kind",
+        "imported",
+    )
     list_select_related = ("agency",)
     search_fields = ("title", "document_number", "=index_number")
     autocomplete_fields = ["agency", "co_publishers", "topic"]
@@ -171,16 +196,65 @@ class ItemAdmin(AgencyScopedAdmin):
     list_per_page = 50
     actions = ["submit_selected"]
     inlines = [AttachmentInline, ReviewInline, ItemEventInline]
-    readonly_fields = ("status", "index_number", "published_date", "published_time", "publish_workdays",
-                       "completeness", "withdrawn_reason", "content_digest", "imported", "old_url")
+    readonly_fields = (
+        "status",
+        "index_number",
+        "published_date",
+        "published_time",
+        "publish_workdays",
+        "completeness",
+        "withdrawn_reason",
+        "content_digest",
+        "imported",
+        "old_url",
+    )
     fieldsets = (
-        (None, {"fields": ("status", "index_number", "published_date", "published_time", "completeness")}),
-        ("目录信息（《条例》第十二条）", {"fields": ("title", "summary", "formed_date", "agency", "co_publishers")}),
-        ("公开属性", {"fields": ("document_number", "category", "topic", "genre", "doc_kind", "channels",
-                              "disclosure_mode", "keywords")}),
+        (
+            None,
+            {
+                "fields": (
+                    "status",
+                    "index_number",
+                    "published_date",
+                    "published_time",
+                    "completeness",
+                )
+            },
+        ),
+        (
+            "目录信息（《条例》第十二条）",
+            {"fields": ("title", "summary", "formed_date", "agency", "co_publishers")},
+        ),
+        (
+            "公开属性",
+            {
+                "fields": (
+                    "document_number",
+                    "category",
+                    "topic",
+                    "genre",
+                    "doc_kind",
+                    "channels",
+                    "disclosure_mode",
+                    "keywords",
+                )
+            },
+        ),
         ("正文", {"fields": ("body",)}),
-        ("有效性与时效", {"fields": ("validity", "validity_changed_on", "publish_workdays", "withdrawn_reason",
-                                  "content_digest", "imported", "old_url")}),
+        (
+            "有效性与时效",
+            {
+                "fields": (
+                    "validity",
+                    "validity_changed_on",
+                    "publish_workdays",
+                    "withdrawn_reason",
+                    "content_digest",
+                    "imported",
+                    "old_url",
+                )
+            },
+        ),
         ("更正", {"fields": ("correction_reason",)}),
     )
 
@@ -199,7 +273,9 @@ class ItemAdmin(AgencyScopedAdmin):
         if obj.publish_workdays is None:
             return "—"
         if obj.is_late:
-            return format_html('<span class="badge badge-late">{} 个工作日（超期）</span>', obj.publish_workdays)
+            return format_html(
+                '<span class="badge badge-late">{} 个工作日（超期）</span>', obj.publish_workdays
+            )
         return f"{obj.publish_workdays} 个工作日"
 
     @admin.display(description="完整性检查")
@@ -235,7 +311,9 @@ class ItemAdmin(AgencyScopedAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "channels":
-            kwargs["queryset"] = access.scope(Channel.objects.select_related("agency"), request.user)
+            kwargs["queryset"] = access.scope(
+                Channel.objects.select_related("agency"), request.user
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -246,7 +324,9 @@ class ItemAdmin(AgencyScopedAdmin):
         return form
 
     def _content(self, form, changed_only=False):
-        names = [n for n in (*services.CONTENT_FIELDS, *services.M2M_FIELDS) if n in form.cleaned_data]
+        names = [
+            n for n in (*services.CONTENT_FIELDS, *services.M2M_FIELDS) if n in form.cleaned_data
+        ]
         if changed_only:
             names = [n for n in names if n in form.changed_data]
         return {name: form.cleaned_data[name] for name in names}
@@ -260,8 +340,12 @@ class ItemAdmin(AgencyScopedAdmin):
             changes = self._content(form, changed_only=True)
             item = obj
             if changes:
-                item = services.item_correct(item=obj, by=request.user,
-                                             reason=form.cleaned_data["correction_reason"], **changes)
+                item = services.item_correct(
+                    item=obj,
+                    by=request.user,
+                    reason=form.cleaned_data["correction_reason"],
+                    **changes,
+                )
         else:
             item = services.item_update(item=obj, by=request.user, **self._content(form))
         if item.pk != obj.pk:
@@ -308,7 +392,11 @@ class ItemAdmin(AgencyScopedAdmin):
             path("<int:pk>/review/", wrap(self.review_view), name="disclosure_item_review"),
             path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="disclosure_item_withdraw"),
             path("<int:pk>/validity/", wrap(self.validity_view), name="disclosure_item_validity"),
-            path("<int:pk>/attachments/", wrap(self.attachments_view), name="disclosure_item_attachments"),
+            path(
+                "<int:pk>/attachments/",
+                wrap(self.attachments_view),
+                name="disclosure_item_attachments",
+            ),
             *super().get_urls(),
         ]
 
@@ -322,8 +410,11 @@ class ItemAdmin(AgencyScopedAdmin):
         """One workflow step on its own page; ``for_item`` forms are built for the checked item."""
         item = self._item_or_deny(request, pk)
         posted = request.method == "POST"
-        form = form_class(request.POST if posted else None, request.FILES if posted else None,
-                          **({"item": item} if for_item else {}))
+        form = form_class(
+            request.POST if posted else None,
+            request.FILES if posted else None,
+            **({"item": item} if for_item else {}),
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 message = act(item, form.cleaned_data)
@@ -333,8 +424,12 @@ class ItemAdmin(AgencyScopedAdmin):
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect("admin:disclosure_item_change", item.pk)
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": title,
-            "item": item, "form": form, "missing": services.missing_fields(item),
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "item": item,
+            "form": form,
+            "missing": services.missing_fields(item),
         }
         return TemplateResponse(request, "admin/disclosure/item/step_form.html", context)
 
@@ -347,8 +442,13 @@ class ItemAdmin(AgencyScopedAdmin):
 
     def review_view(self, request, pk):
         def act(item, data):
-            services.item_review(item=item, by=request.user, opinion=data["opinion"],
-                                 escalated=data["escalated"], approved=data["approved"])
+            services.item_review(
+                item=item,
+                by=request.user,
+                opinion=data["opinion"],
+                escalated=data["escalated"],
+                approved=data["approved"],
+            )
             if not data["approved"]:
                 return "已退回修改。"
             if data["publish"]:
@@ -367,8 +467,9 @@ class ItemAdmin(AgencyScopedAdmin):
 
     def validity_view(self, request, pk):
         def act(item, data):
-            services.item_set_validity(item=item, by=request.user, validity=data["validity"],
-                                       changed_on=data["changed_on"])
+            services.item_set_validity(
+                item=item, by=request.user, validity=data["validity"], changed_on=data["changed_on"]
+            )
             return "有效性已变更。"
 
         return self._step(request, pk, ValidityForm, "变更有效性", act)
@@ -376,7 +477,10 @@ class ItemAdmin(AgencyScopedAdmin):
     def attachments_view(self, request, pk):
         def act(item, data):
             services.item_correct_attachments(
-                item=item, by=request.user, reason=data["reason"], remove=data.get("remove", ()),
+                item=item,
+                by=request.user,
+                reason=data["reason"],
+                remove=data.get("remove", ()),
                 add=[data["new_attachment"]] if data.get("new_attachment") else [],
             )
             return "附件已更正，更正记录已保存。"
@@ -406,11 +510,19 @@ class ItemAdmin(AgencyScopedAdmin):
             except PermissionDenied as exc:
                 form.add_error(None, _messages_of(exc))
             else:
-                token = staging.keep(request, name=upload.name, content=content, agency=agency,
-                                     only_good=form.cleaned_data["only_good"])
+                token = staging.keep(
+                    request,
+                    name=upload.name,
+                    content=content,
+                    agency=agency,
+                    only_good=form.cleaned_data["only_good"],
+                )
                 mapping_form = ImportMappingForm(mapping=result.mapping)
-        return TemplateResponse(request, "admin/disclosure/item/import.html", self._import_context(
-            request, form, result, mapping_form=mapping_form, token=token))
+        return TemplateResponse(
+            request,
+            "admin/disclosure/item/import.html",
+            self._import_context(request, form, result, mapping_form=mapping_form, token=token),
+        )
 
     def _import_confirm(self, request, agencies):
         """Step 2: apply the confirmed mapping to the kept file, save the mapping, import."""
@@ -418,15 +530,25 @@ class ItemAdmin(AgencyScopedAdmin):
         kept = staging.load(request, token)
         form = ImportForm(agencies=agencies)
         if kept is None:
-            return TemplateResponse(request, "admin/disclosure/item/import.html", self._import_context(
-                request, form, None, problems=["上传的文件已过期或已导入，请重新选择文件。"]))
+            return TemplateResponse(
+                request,
+                "admin/disclosure/item/import.html",
+                self._import_context(
+                    request, form, None, problems=["上传的文件已过期或已导入，请重新选择文件。"]
+                ),
+            )
         agency = get_object_or_404(agencies, pk=kept["agency"])
-        form = ImportForm(initial={"agency": agency, "only_good": kept["only_good"]}, agencies=agencies)
+        form = ImportForm(
+            initial={"agency": agency, "only_good": kept["only_good"]}, agencies=agencies
+        )
         try:
             rows = oldsite.read_upload(kept["name"], kept["content"])
         except importing.ImportFileError as exc:
-            return TemplateResponse(request, "admin/disclosure/item/import.html",
-                                    self._import_context(request, form, None, problems=[str(exc)]))
+            return TemplateResponse(
+                request,
+                "admin/disclosure/item/import.html",
+                self._import_context(request, form, None, problems=[str(exc)]),
+            )
         mapping = import_mapping.build(agency, importing.vocabulary_values(rows))
         mapping_form = ImportMappingForm(request.POST, mapping=mapping)
         result, problems = None, []
@@ -434,26 +556,42 @@ class ItemAdmin(AgencyScopedAdmin):
             result = importing.validate(agency, rows, mapping=mapping_form.apply())
             try:
                 if result.errors and not kept["only_good"]:
-                    problems.append(f"有 {len(result.errors)} 行存在错误，未导入任何数据。修正后重新上传，"
-                                         "或勾选“只导入校验通过的行”后重新上传。")
+                    problems.append(
+                        f"有 {len(result.errors)} 行存在错误，未导入任何数据。修正后重新上传，"
+                        "或勾选“只导入校验通过的行”后重新上传。"
+                    )
                 else:
-                    services.import_mapping_save(agency=agency, by=request.user, mapping=result.mapping)
+                    services.import_mapping_save(
+                        agency=agency, by=request.user, mapping=result.mapping
+                    )
                     staging.drop(request, token)
                     if len(result.rows) > services.IMPORT_BATCH:
                         return self._import_with_progress(request, form, agency, result)
                     count = services.items_import(agency=agency, by=request.user, rows=result.rows)
-                    self.message_user(request, f"已导入 {count} 条公开信息，映射已保存，下次导入沿用。",
-                                      messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        f"已导入 {count} 条公开信息，映射已保存，下次导入沿用。",
+                        messages.SUCCESS,
+                    )
                     return redirect("admin:disclosure_item_changelist")
             except (ValidationError, PermissionDenied) as exc:
                 problems.append(_messages_of(exc))
-        return TemplateResponse(request, "admin/disclosure/item/import.html", self._import_context(
-            request, form, result, mapping_form=mapping_form, token=token, problems=problems))
+        return TemplateResponse(
+            request,
+            "admin/disclosure/item/import.html",
+            self._import_context(
+                request, form, result, mapping_form=mapping_form, token=token, problems=problems
+            ),
+        )
 
     def _import_context(self, request, form, result, **extra):
         return {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": "批量导入公开目录",
-            "form": form, "result": result, "columns": [aliases[0] for aliases in importing.COLUMNS.values()],
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "批量导入公开目录",
+            "form": form,
+            "result": result,
+            "columns": [aliases[0] for aliases in importing.COLUMNS.values()],
             **extra,
         }
 
@@ -463,11 +601,16 @@ class ItemAdmin(AgencyScopedAdmin):
         The page is rendered once with a marker where the progress goes; the batches run inside
         one transaction while the response is being sent, so leaving the page imports nothing.
         """
-        page = render_to_string("admin/disclosure/item/import.html", self._import_context(
-            request, form, result, streaming=True), request=request)
+        page = render_to_string(
+            "admin/disclosure/item/import.html",
+            self._import_context(request, form, result, streaming=True),
+            request=request,
+        )
         before, after = page.split(PROGRESS_MARKER)
 
-        chunks = import_progress_chunks(before, after, agency=agency, by=request.user, rows=result.rows)
+        chunks = import_progress_chunks(
+            before, after, agency=agency, by=request.user, rows=result.rows
+        )
         response = StreamingHttpResponse(chunks, content_type="text/html; charset=utf-8")
         response["X-Accel-Buffering"] = "no"  # nginx passes each batch's progress on at once
         response["Cache-Control"] = "no-store"

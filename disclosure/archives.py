@@ -30,7 +30,11 @@ class ZipLimits:
 IMPORT_LIMITS = ZipLimits()  # a catalog to import (disclosure.importing)
 # An old portal's saved pages and files (disclosure.oldsite): many members, real attachments.
 SITE_LIMITS = ZipLimits(
-    total=2 * 1024 * MB, member=200 * MB, ratio=200, ratio_from=10 * MB, members=20_000,
+    total=2 * 1024 * MB,
+    member=200 * MB,
+    ratio=200,
+    ratio_from=10 * MB,
+    members=20_000,
     hint="请分批打包后重新导入。",
 )
 
@@ -43,7 +47,9 @@ def check_zip(source, limits=IMPORT_LIMITS):
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise ValidationError("文件已损坏或不是有效的 Office 文档（zip 格式）。", code="bad_zip") from exc
+        raise ValidationError(
+            "文件已损坏或不是有效的 Office 文档（zip 格式）。", code="bad_zip"
+        ) from exc
     finally:
         if position is not None:
             source.seek(position)

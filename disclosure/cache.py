@@ -77,21 +77,31 @@ def public_cache(view=None, *, params=()):
     entry instead of taking a new one. The view must then render nothing from other parameters
     (links carry :func:`canonical_query`).
     """
+
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
             setattr(response, _CACHEABLE, True)
             return response
+
         wrapped.public_cache_params = tuple(params)
         return wrapped
+
     return decorate(view) if view is not None else decorate
 
 
 def canonical_query(query, params, *, without=()):
     """``query`` (a QueryDict) reduced to ``params`` in their order, empty values dropped."""
-    return urlencode([(name, value) for name in params if name not in without
-                      for value in query.getlist(name) if value != ""])
+    return urlencode(
+        [
+            (name, value)
+            for name in params
+            if name not in without
+            for value in query.getlist(name)
+            if value != ""
+        ]
+    )
 
 
 def _key(prefix, gen, text):
@@ -103,8 +113,11 @@ def _anonymous_read(request):
     if request.method not in ("GET", "HEAD"):
         return False
     cookies = request.COOKIES
-    return not (settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies
-                or settings.REPLICA_PIN_COOKIE in cookies)
+    return not (
+        settings.SESSION_COOKIE_NAME in cookies
+        or MESSAGES_COOKIE in cookies
+        or settings.REPLICA_PIN_COOKIE in cookies
+    )
 
 
 def _storable(request, response):

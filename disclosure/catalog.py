@@ -16,14 +16,23 @@ from disclosure.models import Category, Item
 from disclosure.search import matches, needs_phrase_check
 
 PER_PAGE = 20
-COUNT_CAP = 10_000  # "10000+ 条": counting every match of a million rows would cost more than the page
+COUNT_CAP = (
+    10_000  # "10000+ 条": counting every match of a million rows would cost more than the page
+)
 EXACT_COUNT_LIMIT = 2_000  # below the planner's estimate of this, counting is cheap and exact
 EXACT_COUNT_TIMEOUT_MS = 20
 SEARCH_MAX_PAGES = 50  # past 1000 search results a second word finds more than paging does
 MAX_PAGES = COUNT_CAP // PER_PAGE
 LIST_FIELDS = (
-    "id", "title", "summary", "index_number", "document_number", "published_date", "category",
-    "validity", "agency_id",
+    "id",
+    "title",
+    "summary",
+    "index_number",
+    "document_number",
+    "published_date",
+    "category",
+    "validity",
+    "agency_id",
 )
 AGENCY_FIELDS = ("id", "name", "short_name")
 
@@ -146,7 +155,9 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
             # to every candidate before sorting, most of the time of a search for a common word.
             group = group.prefetch_related(Prefetch("agency", Agency.objects.only(*AGENCY_FIELDS)))
         else:
-            group = group.select_related("agency").only(*LIST_FIELDS, *(f"agency__{f}" for f in AGENCY_FIELDS))
+            group = group.select_related("agency").only(
+                *LIST_FIELDS, *(f"agency__{f}" for f in AGENCY_FIELDS)
+            )
         return list(group[offset : offset + limit])
 
     if words:
@@ -157,14 +168,28 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
         # score every match of a common word before returning the first row. The title group too
         # is read by its bigrams and phrase-checked on a window only: checking the phrase on every
         # title holding the bigrams of a common word would re-tokenise each of them.
-        rows = _phrase_checked(queryset.filter(matches(words, title_only=True, phrase=False)), words,
-                               take, start, per_page + 1, title_only=True)
+        rows = _phrase_checked(
+            queryset.filter(matches(words, title_only=True, phrase=False)),
+            words,
+            take,
+            start,
+            per_page + 1,
+            title_only=True,
+        )
         if len(rows) <= per_page:
             # The title group ends on this page (or before it): continue with the other matches.
-            in_titles = start + len(rows) if rows or start == 0 else _count_upto(
-                queryset.filter(title_hits), start)
-            rows += _phrase_checked(loose.exclude(title_hits), words, take,
-                                    max(0, start - in_titles), per_page + 1 - len(rows))
+            in_titles = (
+                start + len(rows)
+                if rows or start == 0
+                else _count_upto(queryset.filter(title_hits), start)
+            )
+            rows += _phrase_checked(
+                loose.exclude(title_hits),
+                words,
+                take,
+                max(0, start - in_titles),
+                per_page + 1 - len(rows),
+            )
         # Counted with the AND of the bigrams (no recheck of positions on every candidate):
         # an upper bound of the phrase matches, so shown as "约" unless the words are bigrams.
         # Counting stops past the last page a search shows (1,000 rows): counting every match of
@@ -192,7 +217,9 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
     num_pages = min(last, max(1, math.ceil(total / per_page)))
     if has_next:
         num_pages = max(num_pages, min(last, number + 1))
-    return CatalogPage(rows, min(number, num_pages), total, not exact, num_pages, list(words), at_least)
+    return CatalogPage(
+        rows, min(number, num_pages), total, not exact, num_pages, list(words), at_least
+    )
 
 
 PHRASE_SLACK = 20  # candidates read beyond the page, for those the phrase check turns down
@@ -211,8 +238,11 @@ def _phrase_checked(group, words, take, offset, limit, *, title_only=False):
     phrase = matches(words, title_only=title_only)
     window = offset + limit + PHRASE_SLACK
     candidates = list(take(group, 0, window))
-    phrased = set(Item.objects.filter(pk__in=[row.pk for row in candidates])
-                  .filter(phrase).values_list("pk", flat=True))
+    phrased = set(
+        Item.objects.filter(pk__in=[row.pk for row in candidates])
+        .filter(phrase)
+        .values_list("pk", flat=True)
+    )
     kept = [row for row in candidates if row.pk in phrased][offset : offset + limit]
     if len(kept) < limit and len(candidates) == window:
         kept = take(group.filter(phrase), offset, limit)
@@ -225,5 +255,9 @@ def _count_upto(queryset, limit):
 
 def latest_by_category(limit=6):
     """The home page column: the newest items of each category (one query per category)."""
-    base = Item.objects.published().only("id", "title", "published_date").order_by("-published_date", "-id")
+    base = (
+        Item.objects.published()
+        .only("id", "title", "published_date")
+        .order_by("-published_date", "-id")
+    )
     return [(category, list(base.filter(category=category.value)[:limit])) for category in Category]

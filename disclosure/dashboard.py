@@ -25,7 +25,9 @@ def deadlines(user, today):
     if not items:
         return []
     first = min(item.formed_date for item in items)
-    last = max(item.formed_date for item in items) + timedelta(days=2 * PUBLISH_WITHIN_WORKDAYS + 31)
+    last = max(item.formed_date for item in items) + timedelta(
+        days=2 * PUBLISH_WITHIN_WORKDAYS + 31
+    )
     calendar = WorkdayCalendar.load(first, last)
     rows = []
     for item in items:
@@ -34,9 +36,14 @@ def deadlines(user, today):
         except UnknownCalendarYear:
             # Four calendar weeks stand in; the board marks the row "calendar not entered".
             due = item.formed_date + timedelta(days=28)
-        rows.append(Deadline(
-            due=due, kind="主动公开", title=item.title,
-            url=reverse("admin:disclosure_item_change", args=[item.pk]),
-            agency=item.agency.display_name, status=item.get_status_display(),
-        ))
+        rows.append(
+            Deadline(
+                due=due,
+                kind="主动公开",
+                title=item.title,
+                url=reverse("admin:disclosure_item_change", args=[item.pk]),
+                agency=item.agency.display_name,
+                status=item.get_status_display(),
+            )
+        )
     return rows

@@ -14,9 +14,12 @@ class LatestItemsFeed(Feed):
     description = "最新发布的政府信息"
 
     def items(self):
-        return (Item.objects.published().select_related("agency")
-                .defer("body", "search_tokens", "search_title_tokens")
-                .order_by("-published_date", "-id")[:FEED_SIZE])
+        return (
+            Item.objects.published()
+            .select_related("agency")
+            .defer("body", "search_tokens", "search_title_tokens")
+            .order_by("-published_date", "-id")[:FEED_SIZE]
+        )
 
     def item_title(self, item):
         return item.title

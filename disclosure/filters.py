@@ -23,14 +23,25 @@ class OptionsSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _ in widget["optgroups"]:
-            html = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for option in options
-            ))
-            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
-                          if group_name else html)
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
-                           format_html_join("", "{}", ((group,) for group in groups)))
+            html = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (option["value"], " selected" if option["selected"] else "", option["label"])
+                    for option in options
+                ),
+            )
+            groups.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
+                if group_name
+                else html
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((group,) for group in groups)),
+        )
 
 
 class ChannelChoiceField(forms.ModelChoiceField):
@@ -44,34 +55,57 @@ class ChannelFilter(django_filters.ModelChoiceFilter):
 
 class CatalogFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="关键词", method="keep", max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "标题、文号、内容，如：安全生产"}),
+        label="关键词",
+        method="keep",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "标题、文号、内容，如：安全生产"}
+        ),
     )
     agency = django_filters.ModelChoiceFilter(
-        label="发布机构", field_name="agency", queryset=Agency.objects.all(), empty_label="全部机构",
+        label="发布机构",
+        field_name="agency",
+        queryset=Agency.objects.all(),
+        empty_label="全部机构",
         widget=OptionsSelect,
     )
     category = django_filters.ChoiceFilter(
-        label="信息类别", field_name="category", choices=Category.choices, empty_label="全部类别",
+        label="信息类别",
+        field_name="category",
+        choices=Category.choices,
+        empty_label="全部类别",
         widget=OptionsSelect,
     )
     topic = django_filters.ModelChoiceFilter(
-        label="主题分类", method="filter_topic", empty_label="全部主题",
-        queryset=Topic.objects.select_related("parent"), widget=OptionsSelect,
-    )
-    channel = ChannelFilter(
-        label="发布渠道", field_name="channels", empty_label="全部渠道",
-        queryset=Channel.objects.select_related("agency"), widget=OptionsSelect,
-    )
-    year = django_filters.NumberFilter(
-        label="发布年份", method="filter_year", min_value=FIRST_YEAR, max_value=LAST_YEAR,
-    )
-    validity = django_filters.ChoiceFilter(
-        label="有效性", field_name="validity", choices=Validity.choices, empty_label="全部",
+        label="主题分类",
+        method="filter_topic",
+        empty_label="全部主题",
+        queryset=Topic.objects.select_related("parent"),
         widget=OptionsSelect,
     )
-    sort = django_filters.ChoiceFilter(label="排序", method="keep", choices=SORTS, empty_label=None,
-                                      widget=OptionsSelect)
+    channel = ChannelFilter(
+        label="发布渠道",
+        field_name="channels",
+        empty_label="全部渠道",
+        queryset=Channel.objects.select_related("agency"),
+        widget=OptionsSelect,
+    )
+    year = django_filters.NumberFilter(
+        label="发布年份",
+        method="filter_year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
+    validity = django_filters.ChoiceFilter(
+        label="有效性",
+        field_name="validity",
+        choices=Validity.choices,
+        empty_label="全部",
+        widget=OptionsSelect,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="排序", method="keep", choices=SORTS, empty_label=None, widget=OptionsSelect
+    )
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -12,18 +12,36 @@ from disclosure.uploads import inspect_upload
 
 class ItemAdminForm(forms.ModelForm):
     correction_reason = forms.CharField(
-        label="更正理由", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="更正理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="已发布的信息修改后作为“更正”记录，原值、新值和理由都会保存。",
     )
 
     class Meta:
         model = Item
         fields = [
-            "title", "summary", "formed_date", "agency", "co_publishers", "document_number", "category",
-            "topic", "genre", "doc_kind", "channels", "disclosure_mode", "keywords", "body", "validity",
+            "title",
+            "summary",
+            "formed_date",
+            "agency",
+            "co_publishers",
+            "document_number",
+            "category",
+            "topic",
+            "genre",
+            "doc_kind",
+            "channels",
+            "disclosure_mode",
+            "keywords",
+            "body",
+            "validity",
             "validity_changed_on",
         ]
-        widgets = {"channels": forms.CheckboxSelectMultiple, "summary": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "channels": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def clean_document_number(self):
         return normalize_document_number(self.cleaned_data.get("document_number"))
@@ -54,7 +72,9 @@ class AttachmentForm(forms.ModelForm):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if upload is not None and hasattr(upload, "content_type"):  # a fresh upload
-            self.instance.content_type, self.instance.size, self.instance.sha256 = inspect_upload(upload)
+            self.instance.content_type, self.instance.size, self.instance.sha256 = inspect_upload(
+                upload
+            )
             if not cleaned.get("name"):
                 cleaned["name"] = upload.name
                 self.instance.name = upload.name
@@ -66,14 +86,24 @@ class AttachmentForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
-    opinion = forms.CharField(label="保密审查意见", widget=forms.Textarea(attrs={"rows": 3}),
-                              initial="经审查，不涉及国家秘密、商业秘密和个人隐私，同意公开。")
-    escalated = forms.BooleanField(label="难以确定是否涉密，已报保密行政管理部门确定", required=False)
-    approved = forms.TypedChoiceField(
-        label="审查结论", choices=[("1", "同意公开"), ("0", "不同意公开，退回修改")],
-        coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect,
+    opinion = forms.CharField(
+        label="保密审查意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial="经审查，不涉及国家秘密、商业秘密和个人隐私，同意公开。",
     )
-    publish = forms.BooleanField(label="审查同意后立即发布（分配索引号）", required=False, initial=True)
+    escalated = forms.BooleanField(
+        label="难以确定是否涉密，已报保密行政管理部门确定", required=False
+    )
+    approved = forms.TypedChoiceField(
+        label="审查结论",
+        choices=[("1", "同意公开"), ("0", "不同意公开，退回修改")],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    publish = forms.BooleanField(
+        label="审查同意后立即发布（分配索引号）", required=False, initial=True
+    )
 
 
 class WithdrawForm(forms.Form):
@@ -82,8 +112,12 @@ class WithdrawForm(forms.Form):
 
 class ValidityForm(forms.Form):
     validity = forms.ChoiceField(label="有效性", choices=Validity.choices)
-    changed_on = forms.DateField(label="变更日期", required=False, help_text="例如 2019-06-30；留空为今天。",
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    changed_on = forms.DateField(
+        label="变更日期",
+        required=False,
+        help_text="例如 2019-06-30；留空为今天。",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -95,7 +129,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="目录文件",
         help_text=f"CSV（UTF-8 或 GBK）或 XLSX，第1行为表头，最多 {MAX_ROWS} 行；"
-                  "或把原网站保存的信息详情页及其附件打包成 .zip（最大 500 MB）。",
+        "或把原网站保存的信息详情页及其附件打包成 .zip（最大 500 MB）。",
     )
     only_good = forms.BooleanField(label="跳过错误行，只导入校验通过的行", required=False)
 
@@ -107,10 +141,14 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx", ".zip")):
-            raise ValidationError("只能导入 .csv、.xlsx 文件，或原网站网页打包的 .zip 文件。", code="bad_type")
+            raise ValidationError(
+                "只能导入 .csv、.xlsx 文件，或原网站网页打包的 .zip 文件。", code="bad_type"
+            )
         limit = IMPORT_ZIP_MAX_BYTES if name.endswith(".zip") else IMPORT_MAX_BYTES
         if upload.size > limit:
-            raise ValidationError(f"文件不能超过 {limit // (1024 * 1024)} MB，请拆分后导入。", code="too_large")
+            raise ValidationError(
+                f"文件不能超过 {limit // (1024 * 1024)} MB，请拆分后导入。", code="too_large"
+            )
         return upload
 
 
@@ -129,14 +167,20 @@ class ImportMappingForm(forms.Form):
             choices = target_choices(kind, topics)
             default_name = f"default-{kind}"
             self.fields[default_name] = forms.ChoiceField(
-                label=f"未映射的{label}归入", choices=choices, initial=mapping.defaults[kind][0])
+                label=f"未映射的{label}归入", choices=choices, initial=mapping.defaults[kind][0]
+            )
             for row in rows:
                 self.fields[row.field_name] = forms.ChoiceField(
-                    label=row.source, choices=choices, initial=row.target)
-            self.groups.append({
-                "kind": kind, "label": label, "default": self[default_name],
-                "rows": [(row, self[row.field_name]) for row in rows],
-            })
+                    label=row.source, choices=choices, initial=row.target
+                )
+            self.groups.append(
+                {
+                    "kind": kind,
+                    "label": label,
+                    "default": self[default_name],
+                    "rows": [(row, self[row.field_name]) for row in rows],
+                }
+            )
 
     def apply(self):
         """Write the staff's choices into the mapping; every row is then confirmed."""
@@ -153,15 +197,27 @@ class AttachmentCorrectionForm(forms.Form):
     """更正附件: remove some of a published item's files and/or add one, with the reason."""
 
     remove = forms.ModelMultipleChoiceField(
-        label="删除这些附件", queryset=Attachment.objects.none(), required=False,
+        label="删除这些附件",
+        queryset=Attachment.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    file = forms.FileField(label="上传新的附件", required=False,
-                           help_text="PDF、Office 文档或图片；按文件内容检查类型。")
-    name = forms.CharField(label="新附件的文件名", max_length=200, required=False,
-                           help_text="留空则使用上传文件的名称。")
-    reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "更正须说明理由。"})
+    file = forms.FileField(
+        label="上传新的附件",
+        required=False,
+        help_text="PDF、Office 文档或图片；按文件内容检查类型。",
+    )
+    name = forms.CharField(
+        label="新附件的文件名",
+        max_length=200,
+        required=False,
+        help_text="留空则使用上传文件的名称。",
+    )
+    reason = forms.CharField(
+        label="更正理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "更正须说明理由。"},
+    )
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,8 +237,11 @@ class AttachmentCorrectionForm(forms.Form):
             else:
                 name = (cleaned.get("name") or "").strip() or upload.name
                 cleaned["new_attachment"] = Attachment(
-                    file=upload, name=name.replace("/", "_").replace("\\", "_"),
-                    content_type=content_type, size=size, sha256=sha256,
+                    file=upload,
+                    name=name.replace("/", "_").replace("\\", "_"),
+                    content_type=content_type,
+                    size=size,
+                    sha256=sha256,
                 )
         if not cleaned.get("remove") and upload is None and not self.errors:
             raise forms.ValidationError("请选择要删除的附件或上传新的附件。")

@@ -23,39 +23,145 @@ SPLIT = re.compile(r"\s*[,，;；\-－—、/／\\|｜>›»]+\s*")
 # The 国务院 portal's 主题分类 (政策文件库): each heading and its sub-topics, with the node of the
 # site's Art. 20 tree that suits it best. A sub-topic's own target overrides its heading's.
 GUOWUYUAN_TOPICS = [
-    ("综合政务", "其他", {"应急管理": "突发公共事件应急", "政务公开": "其他", "文秘工作": "其他",
-                      "电子政务": "其他", "政务督查": "监督检查", "行政事务": "其他", "信访": "其他",
-                      "机构设置": "机构职能", "机构职能": "机构职能"}),
-    ("国民经济管理、国有资产监管", "规划计划", {"发展规划": "规划计划", "统计": "统计信息",
-                                  "宏观经济": "规划计划", "经济体制改革": "规划计划",
-                                  "价格": "行政事业性收费", "国有资产监管": "其他"}),
-    ("财政、金融、审计", "财政预算、决算", {"财政": "财政预算、决算", "预算": "财政预算、决算",
-                                "决算": "财政预算、决算", "金融": "其他", "审计": "监督检查",
-                                "税务": "行政事业性收费", "收费": "行政事业性收费",
-                                "政府采购": "政府集中采购"}),
-    ("国土资源、能源", "其他", {"土地": "其他", "矿产": "其他", "海洋": "其他", "测绘": "其他",
-                         "能源": "其他", "电力": "其他"}),
-    ("农业、林业、水利", "其他", {"农业": "其他", "林业": "其他", "水利": "其他", "畜牧": "其他",
-                          "渔业": "其他", "农村": "民生政策"}),
-    ("工业、交通", "其他", {"工业": "其他", "交通": "重大建设项目", "通信": "其他", "信息化": "其他"}),
+    (
+        "综合政务",
+        "其他",
+        {
+            "应急管理": "突发公共事件应急",
+            "政务公开": "其他",
+            "文秘工作": "其他",
+            "电子政务": "其他",
+            "政务督查": "监督检查",
+            "行政事务": "其他",
+            "信访": "其他",
+            "机构设置": "机构职能",
+            "机构职能": "机构职能",
+        },
+    ),
+    (
+        "国民经济管理、国有资产监管",
+        "规划计划",
+        {
+            "发展规划": "规划计划",
+            "统计": "统计信息",
+            "宏观经济": "规划计划",
+            "经济体制改革": "规划计划",
+            "价格": "行政事业性收费",
+            "国有资产监管": "其他",
+        },
+    ),
+    (
+        "财政、金融、审计",
+        "财政预算、决算",
+        {
+            "财政": "财政预算、决算",
+            "预算": "财政预算、决算",
+            "决算": "财政预算、决算",
+            "金融": "其他",
+            "审计": "监督检查",
+            "税务": "行政事业性收费",
+            "收费": "行政事业性收费",
+            "政府采购": "政府集中采购",
+        },
+    ),
+    (
+        "国土资源、能源",
+        "其他",
+        {
+            "土地": "其他",
+            "矿产": "其他",
+            "海洋": "其他",
+            "测绘": "其他",
+            "能源": "其他",
+            "电力": "其他",
+        },
+    ),
+    (
+        "农业、林业、水利",
+        "其他",
+        {
+            "农业": "其他",
+            "林业": "其他",
+            "水利": "其他",
+            "畜牧": "其他",
+            "渔业": "其他",
+            "农村": "民生政策",
+        },
+    ),
+    (
+        "工业、交通",
+        "其他",
+        {"工业": "其他", "交通": "重大建设项目", "通信": "其他", "信息化": "其他"},
+    ),
     ("商贸、海关、旅游", "其他", {"商贸": "其他", "海关": "其他", "旅游": "其他"}),
-    ("市场监管、安全生产监管", "监督检查", {"市场监管": "监督检查", "安全生产监管": "安全生产",
-                                 "安全生产": "安全生产", "食品药品监管": "食品药品",
-                                 "质量监督": "产品质量", "行政许可": "行政许可"}),
-    ("城乡建设、环境保护", "重大建设项目", {"城乡建设": "重大建设项目", "城市规划": "规划计划",
-                                 "住房": "民生政策", "环境保护": "环境保护", "环境监测": "环境保护",
-                                 "生态": "环境保护"}),
+    (
+        "市场监管、安全生产监管",
+        "监督检查",
+        {
+            "市场监管": "监督检查",
+            "安全生产监管": "安全生产",
+            "安全生产": "安全生产",
+            "食品药品监管": "食品药品",
+            "质量监督": "产品质量",
+            "行政许可": "行政许可",
+        },
+    ),
+    (
+        "城乡建设、环境保护",
+        "重大建设项目",
+        {
+            "城乡建设": "重大建设项目",
+            "城市规划": "规划计划",
+            "住房": "民生政策",
+            "环境保护": "环境保护",
+            "环境监测": "环境保护",
+            "生态": "环境保护",
+        },
+    ),
     ("科技、教育", "民生政策", {"科技": "其他", "教育": "民生政策"}),
     ("文化、广电、新闻出版", "其他", {"文化": "其他", "广电": "其他", "新闻出版": "其他"}),
     ("卫生、体育", "民生政策", {"卫生": "民生政策", "医药管理": "食品药品", "体育": "其他"}),
-    ("人口与计划生育、妇女儿童工作", "民生政策", {"人口与计划生育": "民生政策", "妇女儿童": "民生政策"}),
-    ("劳动、人事、监察", "其他", {"劳动就业": "民生政策", "社会保障": "民生政策",
-                           "人事工作": "公务员招考", "公务员": "公务员招考", "招考": "公务员招考",
-                           "招聘": "公务员招考", "监察": "监督检查"}),
-    ("公安、安全、司法", "其他", {"公安": "其他", "司法": "其他", "行政处罚": "行政处罚",
-                           "行政强制": "行政强制", "执法": "行政处罚、行政强制"}),
-    ("民政、扶贫、救灾", "民生政策", {"民政": "民生政策", "扶贫": "民生政策", "乡村振兴": "民生政策",
-                           "救灾": "突发公共事件应急", "社会福利": "民生政策", "减灾": "突发公共事件应急"}),
+    (
+        "人口与计划生育、妇女儿童工作",
+        "民生政策",
+        {"人口与计划生育": "民生政策", "妇女儿童": "民生政策"},
+    ),
+    (
+        "劳动、人事、监察",
+        "其他",
+        {
+            "劳动就业": "民生政策",
+            "社会保障": "民生政策",
+            "人事工作": "公务员招考",
+            "公务员": "公务员招考",
+            "招考": "公务员招考",
+            "招聘": "公务员招考",
+            "监察": "监督检查",
+        },
+    ),
+    (
+        "公安、安全、司法",
+        "其他",
+        {
+            "公安": "其他",
+            "司法": "其他",
+            "行政处罚": "行政处罚",
+            "行政强制": "行政强制",
+            "执法": "行政处罚、行政强制",
+        },
+    ),
+    (
+        "民政、扶贫、救灾",
+        "民生政策",
+        {
+            "民政": "民生政策",
+            "扶贫": "民生政策",
+            "乡村振兴": "民生政策",
+            "救灾": "突发公共事件应急",
+            "社会福利": "民生政策",
+            "减灾": "突发公共事件应急",
+        },
+    ),
     ("民族、宗教", "其他", {"民族": "其他", "宗教": "其他"}),
     ("对外事务", "其他", {}),
     ("港澳台侨工作", "其他", {}),
@@ -67,29 +173,62 @@ GUOWUYUAN_TOPICS = [
 # by staff like any other). ``None`` = leave empty.
 SYNONYMS = {
     MappingKind.GENRE: {
-        "预案": Genre.SCHEME, "应急预案": Genre.SCHEME, "实施方案": Genre.SCHEME, "规划": Genre.PLAN,
-        "计划": Genre.PLAN, "工作计划": Genre.PLAN, "工作总结": Genre.SUMMARY, "动态": Genre.NEWS,
-        "工作信息": Genre.NEWS, "新闻": Genre.NEWS, "公示": Genre.ANNOUNCEMENT, "通知公告": Genre.NOTICE,
-        "细则": Genre.RULES, "规则": Genre.RULES, "条例": Genre.RULES, "命令": Genre.DECISION,
-        "令": Genre.DECISION, "纪要": Genre.OTHER, "会议纪要": Genre.OTHER, "请示": Genre.REPORT,
-        "行政规范性文件": Genre.OTHER, "规范性文件": Genre.OTHER, "规章": Genre.RULES,
+        "预案": Genre.SCHEME,
+        "应急预案": Genre.SCHEME,
+        "实施方案": Genre.SCHEME,
+        "规划": Genre.PLAN,
+        "计划": Genre.PLAN,
+        "工作计划": Genre.PLAN,
+        "工作总结": Genre.SUMMARY,
+        "动态": Genre.NEWS,
+        "工作信息": Genre.NEWS,
+        "新闻": Genre.NEWS,
+        "公示": Genre.ANNOUNCEMENT,
+        "通知公告": Genre.NOTICE,
+        "细则": Genre.RULES,
+        "规则": Genre.RULES,
+        "条例": Genre.RULES,
+        "命令": Genre.DECISION,
+        "令": Genre.DECISION,
+        "纪要": Genre.OTHER,
+        "会议纪要": Genre.OTHER,
+        "请示": Genre.REPORT,
+        "行政规范性文件": Genre.OTHER,
+        "规范性文件": Genre.OTHER,
+        "规章": Genre.RULES,
     },
     MappingKind.VALIDITY: {
-        "现行有效": Validity.VALID, "继续有效": Validity.VALID, "施行": Validity.VALID,
-        "有效期内": Validity.VALID, "已失效": Validity.EXPIRED, "已过期": Validity.EXPIRED,
-        "过期": Validity.EXPIRED, "已废止": Validity.REPEALED, "废除": Validity.REPEALED,
-        "已修订": Validity.EXPIRED, "已修改": Validity.EXPIRED, "修订": Validity.EXPIRED,
+        "现行有效": Validity.VALID,
+        "继续有效": Validity.VALID,
+        "施行": Validity.VALID,
+        "有效期内": Validity.VALID,
+        "已失效": Validity.EXPIRED,
+        "已过期": Validity.EXPIRED,
+        "过期": Validity.EXPIRED,
+        "已废止": Validity.REPEALED,
+        "废除": Validity.REPEALED,
+        "已修订": Validity.EXPIRED,
+        "已修改": Validity.EXPIRED,
+        "修订": Validity.EXPIRED,
     },
     MappingKind.CATEGORY: {
-        "政策": Category.POLICY, "政策文件": Category.POLICY, "政策法规": Category.POLICY,
-        "文件": Category.POLICY, "动态": Category.WORK, "工作信息": Category.WORK,
-        "新闻": Category.WORK, "政务动态": Category.WORK,
+        "政策": Category.POLICY,
+        "政策文件": Category.POLICY,
+        "政策法规": Category.POLICY,
+        "文件": Category.POLICY,
+        "动态": Category.WORK,
+        "工作信息": Category.WORK,
+        "新闻": Category.WORK,
+        "政务动态": Category.WORK,
     },
 }
 CHOICES = {MappingKind.GENRE: Genre, MappingKind.VALIDITY: Validity, MappingKind.CATEGORY: Category}
 # Where values with nothing close go unless the agency saved another default.
-DEFAULT_VALUES = {MappingKind.GENRE: Genre.OTHER, MappingKind.VALIDITY: Validity.VALID,
-                  MappingKind.CATEGORY: Category.OTHER}
+DEFAULT_VALUES = {
+    MappingKind.GENRE: Genre.OTHER,
+    MappingKind.VALIDITY: Validity.VALID,
+    MappingKind.CATEGORY: Category.OTHER,
+}
 DEFAULT_TOPIC_NAME = "其他"
 NONE = ""  # the target "leave empty" (no topic / no genre)
 
@@ -137,7 +276,11 @@ class Mapping:
         for row in self.rows.get(kind, ()):
             if row.source == source:
                 if target != row.target:
-                    row.target, row.target_label, row.basis = target, self.label(kind, target), "人工选择"
+                    row.target, row.target_label, row.basis = (
+                        target,
+                        self.label(kind, target),
+                        "人工选择",
+                    )
                 row.confirmed = True
                 return row
         raise KeyError(source)
@@ -157,7 +300,7 @@ class Mapping:
 
 def bigrams(text):
     text = re.sub(r"\s+", "", text)
-    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
 def similarity(a, b):
@@ -244,8 +387,14 @@ def suggest_choice(kind, value):
     synonyms = SYNONYMS.get(kind, {})
     if value in synonyms:
         return synonyms[value], "常见写法"
-    best = max(((similarity(value, member.label), member.value) for member in choices if member.label and member.value),
-               default=(0, None))
+    best = max(
+        (
+            (similarity(value, member.label), member.value)
+            for member in choices
+            if member.label and member.value
+        ),
+        default=(0, None),
+    )
     if best[0] >= 0.5:
         return best[1], "名称相近"
     return None, ""
@@ -269,7 +418,9 @@ def build(agency, values):
             target = default.value if default is not None else DEFAULT_VALUES[kind]
         mapping.defaults[kind] = (target, mapping.label(kind, target))
         rows = []
-        for source, count in sorted(values.get(kind, Counter()).items(), key=lambda kv: (-kv[1], kv[0])):
+        for source, count in sorted(
+            values.get(kind, Counter()).items(), key=lambda kv: (-kv[1], kv[0])
+        ):
             known = saved.get((kind, source))
             if known is not None:
                 target = str(known.topic_id or "") if kind == MappingKind.TOPIC else known.value
@@ -287,9 +438,18 @@ def build(agency, values):
                 basis = f"无相近取值，归入默认“{mapping.defaults[kind][1]}”"
             if target not in topics and kind == MappingKind.TOPIC and target != NONE:
                 target = NONE  # a saved topic that was deleted since
-            rows.append(MappingRow(kind=kind, source=source, rows=count, target=target,
-                                   target_label=mapping.label(kind, target), basis=basis,
-                                   confirmed=confirmed, segments=split_segments(source)))
+            rows.append(
+                MappingRow(
+                    kind=kind,
+                    source=source,
+                    rows=count,
+                    target=target,
+                    target_label=mapping.label(kind, target),
+                    basis=basis,
+                    confirmed=confirmed,
+                    segments=split_segments(source),
+                )
+            )
         mapping.rows[kind] = rows
     return mapping
 

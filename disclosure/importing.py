@@ -201,7 +201,9 @@ def parse_datetime(value, label):
             return day, moment
         except ValueError:
             pass
-    raise ValidationError(f"{label}“{_text(value)}”不是有效日期，请写成 2017-03-15 或 2017-03-15 09:30。")
+    raise ValidationError(
+        f"{label}“{_text(value)}”不是有效日期，请写成 2017-03-15 或 2017-03-15 09:30。"
+    )
 
 
 def _date(value, label):
@@ -252,10 +254,13 @@ def validate(agency, rows, *, mapping=None):
     """
     if mapping is None:
         mapping = import_mapping.build(agency, vocabulary_values(rows))
-    result = ImportResult(total=len(rows), mapping=mapping,
-                          ignored_columns=list(getattr(rows, "ignored_columns", ())))
-    targets = {kind: {row.source: row.target for row in mapping.rows.get(kind, ())}
-               for kind in MappingKind.values}
+    result = ImportResult(
+        total=len(rows), mapping=mapping, ignored_columns=list(getattr(rows, "ignored_columns", ()))
+    )
+    targets = {
+        kind: {row.source: row.target for row in mapping.rows.get(kind, ())}
+        for kind in MappingKind.values
+    }
     channels = {channel.name: channel for channel in Channel.objects.filter(agency=agency)}
     agencies = {}
     for other in Agency.objects.only("id", "name", "short_name"):
@@ -263,11 +268,24 @@ def validate(agency, rows, *, mapping=None):
         if other.short_name:
             agencies.setdefault(other.short_name, other)
     given = {_text(row.get("index_number")) for _, row in rows} - {""}
-    taken = set(Item.objects.filter(agency=agency, index_number__in=given)
-                .values_list("index_number", flat=True)) if given else set()
+    taken = (
+        set(
+            Item.objects.filter(agency=agency, index_number__in=given).values_list(
+                "index_number", flat=True
+            )
+        )
+        if given
+        else set()
+    )
     context = {
-        "agency": agency, "mapping": mapping, "targets": targets, "channels": channels,
-        "agencies": agencies, "taken": taken, "seen": set(), "notes": defaultdict(Counter),
+        "agency": agency,
+        "mapping": mapping,
+        "targets": targets,
+        "channels": channels,
+        "agencies": agencies,
+        "taken": taken,
+        "seen": set(),
+        "notes": defaultdict(Counter),
         "present": Counter(),
     }
     for line, row in rows:
@@ -290,7 +308,10 @@ def _findings(context, result, rows):
         findings["网页"] = [f"{len(skipped)} 个网页没有索引号、发布日期等目录信息，已跳过：{shown}"]
     files = sum(len(row.get("attachments") or ()) for _, row in result.rows)
     if files or getattr(rows, "file_findings", None):
-        findings["附件"] = [f"按网页中的链接匹配到 {files} 个附件", *getattr(rows, "file_findings", [])[:20]]
+        findings["附件"] = [
+            f"按网页中的链接匹配到 {files} 个附件",
+            *getattr(rows, "file_findings", [])[:20],
+        ]
     for key, reason in NO_FIELD.items():
         if context["present"][key]:
             context["notes"][LABEL[key]][f"已忽略：{reason}"] += context["present"][key]
@@ -346,8 +367,10 @@ def _clean_row(row, context):
 
     published = attempt(parse_datetime, row.get("published_date"), "发布日期") or (None, None)
     formed = attempt(parse_datetime, row.get("formed_date"), "生成日期") or (None, None)
-    for key, value, moment in (("published_date", row.get("published_date"), published[1]),
-                               ("formed_date", row.get("formed_date"), formed[1])):
+    for key, value, moment in (
+        ("published_date", row.get("published_date"), published[1]),
+        ("formed_date", row.get("formed_date"), formed[1]),
+    ):
         if _text(value) and (formed if key == "formed_date" else published)[0]:
             _note(context, key, f"写法“{date_shape(value)}”")
         if moment is not None and key == "published_date":
@@ -374,7 +397,11 @@ def _clean_row(row, context):
     genre_text = _text(row.get("genre"))
     if not _text(row.get("doc_kind")) and genre_text in ("行政规范性文件", "规范性文件", "规章"):
         cleaned["doc_kind"] = DocKind.RULE if genre_text == "规章" else DocKind.NORMATIVE
-        _note(context, "doc_kind", f"未填文件类型，按体裁“{genre_text}”记为{DocKind(cleaned['doc_kind']).label}")
+        _note(
+            context,
+            "doc_kind",
+            f"未填文件类型，按体裁“{genre_text}”记为{DocKind(cleaned['doc_kind']).label}",
+        )
     if not cleaned["title"]:
         problems.append("标题不能为空")
     if not cleaned["published_date"] and not any("发布日期" in p for p in problems):
@@ -413,7 +440,9 @@ def _clean_row(row, context):
         _note(context, "index_number", "未填，导入时按本机构格式分配")
     agency = context["agency"]
     cleaned["index_number"] = number
-    cleaned["parsed_index"] = parse_index_number(agency.index_pattern, agency.code, number) if number else None
+    cleaned["parsed_index"] = (
+        parse_index_number(agency.index_pattern, agency.code, number) if number else None
+    )
     if number and cleaned["parsed_index"] is None:
         _note(context, "index_number", "与本机构的索引号格式不同，按原样保留")
     cleaned["attachments"] = row.get("_attachments") or []
@@ -497,7 +526,9 @@ def summary_lines(result):
         lines.append(f"【{kind.label}映射】共 {len(rows)} 个取值；未能映射的值归入：{default}")
         for row in rows:
             state = "已确认" if row.confirmed else "待确认"
-            lines.append(f"  {row.source}（{row.rows} 行） → {row.target_label}　[{row.basis}，{state}]")
+            lines.append(
+                f"  {row.source}（{row.rows} 行） → {row.target_label}　[{row.basis}，{state}]"
+            )
     if result.findings:
         lines.append("【各列检查结果】")
         for column, messages in result.findings.items():

@@ -42,15 +42,21 @@ def integrity_problems():
     for item in items.iterator(chunk_size=500):
         checked += 1
         if content_digest(item) != item.content_digest:
-            problems.append(Problem("item", item.pk, f"“{item.title[:40]}”的内容与发布时的摘要值不一致"))
+            problems.append(
+                Problem("item", item.pk, f"“{item.title[:40]}”的内容与发布时的摘要值不一致")
+            )
     attachments = Attachment.objects.filter(item__status__in=official).order_by("pk")
     for attachment in attachments.iterator(chunk_size=500):
         checked += 1
         try:
             actual = file_sha256(attachment.file)
         except (FileNotFoundError, ValueError, OSError):
-            problems.append(Problem("attachment", attachment.pk, f"附件“{attachment.name}”的文件缺失"))
+            problems.append(
+                Problem("attachment", attachment.pk, f"附件“{attachment.name}”的文件缺失")
+            )
             continue
         if actual != attachment.sha256:
-            problems.append(Problem("attachment", attachment.pk, f"附件“{attachment.name}”的文件已被改动"))
+            problems.append(
+                Problem("attachment", attachment.pk, f"附件“{attachment.name}”的文件已被改动")
+            )
     return checked, problems

@@ -14,11 +14,18 @@ class Topic(models.Model):
 
     name = models.CharField("名称", max_length=50)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name="上级主题",
     )
     article_clause = models.CharField(
-        "条例条款", max_length=20, blank=True, help_text="对应《条例》第二十条的项，例如 第（十三）项。"
+        "条例条款",
+        max_length=20,
+        blank=True,
+        help_text="对应《条例》第二十条的项，例如 第（十三）项。",
     )
     sort_order = models.PositiveIntegerField("排序", default=100)
 
@@ -56,7 +63,9 @@ class Channel(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.CASCADE, related_name="channels", verbose_name="机构"
     )
-    name = models.CharField("渠道名称", max_length=50, help_text="年报按此名称统计，例如 宁夏日报、局政务公开栏。")
+    name = models.CharField(
+        "渠道名称", max_length=50, help_text="年报按此名称统计，例如 宁夏日报、局政务公开栏。"
+    )
     kind = models.CharField("渠道类型", max_length=20, choices=ChannelKind.choices)
     sort_order = models.PositiveIntegerField("排序", default=100)
     is_demo = models.BooleanField("演示数据", default=False, editable=False)
@@ -66,7 +75,9 @@ class Channel(models.Model):
         verbose_name_plural = "发布渠道"
         ordering = ["agency_id", "sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="channel_unique_name_per_agency"),
+            models.UniqueConstraint(
+                fields=["agency", "name"], name="channel_unique_name_per_agency"
+            ),
         ]
 
     def __str__(self):
@@ -156,14 +167,22 @@ class Item(models.Model):
         Agency, on_delete=models.PROTECT, related_name="items", verbose_name="发布机构"
     )
     co_publishers = models.ManyToManyField(
-        Agency, blank=True, related_name="co_published_items", verbose_name="联合发布机构",
+        Agency,
+        blank=True,
+        related_name="co_published_items",
+        verbose_name="联合发布机构",
         help_text="联合发文时的其他发布机构。",
     )
     index_number = models.CharField(
-        "索引号", max_length=60, blank=True, editable=False,
+        "索引号",
+        max_length=60,
+        blank=True,
+        editable=False,
         help_text="发布时按本机构的索引号格式自动分配。",
     )
-    index_year = models.PositiveSmallIntegerField("索引号年份", null=True, blank=True, editable=False)
+    index_year = models.PositiveSmallIntegerField(
+        "索引号年份", null=True, blank=True, editable=False
+    )
     index_seq = models.PositiveIntegerField("索引号流水号", null=True, blank=True, editable=False)
     title = models.CharField("名称", max_length=300)
     summary = models.TextField("内容概述", blank=True)
@@ -171,54 +190,92 @@ class Item(models.Model):
         "正文", blank=True, help_text="纯文本：空行分段；以“- ”开头的行显示为列表。"
     )
     document_number = models.CharField(
-        "文号", max_length=60, blank=True, help_text="例如 吴利政办发〔2017〕120号；【】、[]、（）会自动改为〔〕。"
+        "文号",
+        max_length=60,
+        blank=True,
+        help_text="例如 吴利政办发〔2017〕120号；【】、[]、（）会自动改为〔〕。",
     )
-    formed_date = models.DateField("生成日期", null=True, blank=True, help_text="信息形成（成文）或变更的日期。")
+    formed_date = models.DateField(
+        "生成日期", null=True, blank=True, help_text="信息形成（成文）或变更的日期。"
+    )
     published_date = models.DateField("发布日期", null=True, blank=True, editable=False)
     # The old portal's publication time when it printed one (imports); the date above is what
     # search, tallies and reports use.
     published_time = models.TimeField("发布时间", null=True, blank=True, editable=False)
-    category = models.CharField("信息类别", max_length=10, choices=Category.choices, default=Category.WORK)
+    category = models.CharField(
+        "信息类别", max_length=10, choices=Category.choices, default=Category.WORK
+    )
     topic = models.ForeignKey(
-        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="items",
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
         verbose_name="主题分类",
     )
     genre = models.CharField("体裁分类", max_length=20, choices=Genre.choices, blank=True)
-    channels = models.ManyToManyField(Channel, blank=True, related_name="items", verbose_name="发布渠道")
+    channels = models.ManyToManyField(
+        Channel, blank=True, related_name="items", verbose_name="发布渠道"
+    )
     disclosure_mode = models.CharField(
         "公开方式", max_length=12, choices=DisclosureMode.choices, default=DisclosureMode.PROACTIVE
     )
     doc_kind = models.CharField(
-        "文件类型", max_length=10, choices=DocKind.choices, blank=True, default=DocKind.NONE,
+        "文件类型",
+        max_length=10,
+        choices=DocKind.choices,
+        blank=True,
+        default=DocKind.NONE,
         help_text="规章和行政规范性文件计入年报表二“本年制发/废止/现行有效件数”。",
     )
-    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, default=Validity.VALID)
+    validity = models.CharField(
+        "有效性", max_length=10, choices=Validity.choices, default=Validity.VALID
+    )
     validity_changed_on = models.DateField(
         "有效性变更日期", null=True, blank=True, help_text="宣布失效或废止的日期。"
     )
-    keywords = models.CharField("关键词", max_length=200, blank=True, help_text="以空格或逗号分隔。")
+    keywords = models.CharField(
+        "关键词", max_length=200, blank=True, help_text="以空格或逗号分隔。"
+    )
     status = models.CharField(
         "状态", max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT, editable=False
     )
     withdrawn_reason = models.TextField("撤回原因", blank=True, editable=False)
     publish_workdays = models.PositiveIntegerField(
-        "发布用时（工作日）", null=True, blank=True, editable=False,
+        "发布用时（工作日）",
+        null=True,
+        blank=True,
+        editable=False,
         help_text="生成日期到发布日期之间的工作日数（《条例》第二十六条：20个工作日内）。",
     )
     imported = models.BooleanField(
-        "从原网站导入", default=False, editable=False,
+        "从原网站导入",
+        default=False,
+        editable=False,
         help_text="导入的历史信息：保留原索引号、日期和有效性，不计入本平台的公开时效（超期）统计。",
     )
-    old_url = models.URLField("原网址", max_length=500, blank=True, editable=False,
-                              help_text="导入前在原网站上的地址，用于发布跳转。")
-    content_digest = models.CharField("内容摘要值（SHA-256）", max_length=64, blank=True, editable=False)
+    old_url = models.URLField(
+        "原网址",
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="导入前在原网站上的地址，用于发布跳转。",
+    )
+    content_digest = models.CharField(
+        "内容摘要值（SHA-256）", max_length=64, blank=True, editable=False
+    )
     # Search tokens (CJK bigrams, see disclosure/search.py); on PostgreSQL a generated tsvector
     # column with a GIN index is built from them, so search never scans the text itself.
     search_title_tokens = models.TextField(blank=True, editable=False)
     search_tokens = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", editable=False, verbose_name="起草人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="起草人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -233,7 +290,8 @@ class Item(models.Model):
         constraints = [
             # Index numbers are never reused: unique per agency, whatever the year.
             models.UniqueConstraint(
-                fields=["agency", "index_number"], condition=~models.Q(index_number=""),
+                fields=["agency", "index_number"],
+                condition=~models.Q(index_number=""),
                 name="item_unique_index_number",
             ),
             models.CheckConstraint(
@@ -244,22 +302,41 @@ class Item(models.Model):
         # Partial indexes over published rows only, each ending in the catalog's sort order, so
         # that every public filter is an index range scan that stops after one page.
         indexes = [
-            models.Index(fields=["-published_date", "-id"], condition=PUBLISHED, name="item_pub_date"),
+            models.Index(
+                fields=["-published_date", "-id"], condition=PUBLISHED, name="item_pub_date"
+            ),
             # INCLUDE category: the annual report counts an agency-year by category from this
             # index alone (an index-only scan), without reading the items' heap pages.
-            models.Index(fields=["agency", "-published_date", "-id"], condition=PUBLISHED,
-                         include=["category"], name="item_pub_agency"),
-            models.Index(fields=["category", "-published_date", "-id"], condition=PUBLISHED,
-                         name="item_pub_category"),
-            models.Index(fields=["topic", "-published_date", "-id"], condition=PUBLISHED,
-                         name="item_pub_topic"),
-            models.Index(fields=["validity", "-published_date", "-id"], condition=PUBLISHED,
-                         name="item_pub_validity"),
+            models.Index(
+                fields=["agency", "-published_date", "-id"],
+                condition=PUBLISHED,
+                include=["category"],
+                name="item_pub_agency",
+            ),
+            models.Index(
+                fields=["category", "-published_date", "-id"],
+                condition=PUBLISHED,
+                name="item_pub_category",
+            ),
+            models.Index(
+                fields=["topic", "-published_date", "-id"],
+                condition=PUBLISHED,
+                name="item_pub_topic",
+            ),
+            models.Index(
+                fields=["validity", "-published_date", "-id"],
+                condition=PUBLISHED,
+                name="item_pub_validity",
+            ),
             # Staff work lists and the deadline board read unpublished rows per agency.
             models.Index(fields=["agency", "status"], name="item_agency_status"),
             # Report table 二 reads normative documents per agency.
-            models.Index(fields=["agency", "doc_kind", "formed_date"], condition=~models.Q(doc_kind=""),
-                         include=["status", "validity", "validity_changed_on"], name="item_normative"),
+            models.Index(
+                fields=["agency", "doc_kind", "formed_date"],
+                condition=~models.Q(doc_kind=""),
+                include=["status", "validity", "validity_changed_on"],
+                name="item_normative",
+            ),
         ]
 
     def __str__(self):
@@ -268,7 +345,11 @@ class Item(models.Model):
     def save(self, *args, **kwargs):
         self.search_title_tokens, self.search_tokens = document_tokens(self)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_title_tokens", "search_tokens"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_title_tokens",
+                "search_tokens",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -281,7 +362,9 @@ class Item(models.Model):
     @property
     def is_late(self):
         """Published late by this platform: imported history never counts (Art. 26)."""
-        return not self.imported and self.publish_workdays is not None and self.publish_workdays > 20
+        return (
+            not self.imported and self.publish_workdays is not None and self.publish_workdays > 20
+        )
 
 
 class ChannelTally(models.Model):
@@ -301,7 +384,9 @@ class ChannelTally(models.Model):
         verbose_name = "发布渠道月度计数"
         verbose_name_plural = "发布渠道月度计数"
         constraints = [
-            models.UniqueConstraint(fields=["agency", "channel", "month"], name="channel_tally_unique"),
+            models.UniqueConstraint(
+                fields=["agency", "channel", "month"], name="channel_tally_unique"
+            ),
         ]
 
     def __str__(self):
@@ -326,7 +411,9 @@ class CategoryTally(models.Model):
         verbose_name = "信息类别月度计数"
         verbose_name_plural = "信息类别月度计数"
         constraints = [
-            models.UniqueConstraint(fields=["agency", "category", "month"], name="category_tally_unique"),
+            models.UniqueConstraint(
+                fields=["agency", "category", "month"], name="category_tally_unique"
+            ),
         ]
 
     def __str__(self):
@@ -349,15 +436,23 @@ class ItemEventKind(models.TextChoices):
 class ItemEvent(models.Model):
     """Who did what to an item, and when (append-only)."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events", verbose_name="公开信息")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="events", verbose_name="公开信息"
+    )
     kind = models.CharField("事件", max_length=12, choices=ItemEventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="操作人",
     )
     at = models.DateTimeField("时间", auto_now_add=True)
     note = models.TextField("说明", blank=True)
-    changes = models.JSONField("变更内容", default=dict, blank=True, help_text="字段名 → [原值, 新值]")
+    changes = models.JSONField(
+        "变更内容", default=dict, blank=True, help_text="字段名 → [原值, 新值]"
+    )
 
     class Meta:
         verbose_name = "操作记录"
@@ -371,14 +466,18 @@ class ItemEvent(models.Model):
 class Review(models.Model):
     """保密审查 record (Art. 17): reviewer, date, opinion, and whether it was escalated."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reviews", verbose_name="公开信息")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="reviews", verbose_name="公开信息"
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="审查人"
     )
     reviewed_on = models.DateField("审查日期")
     opinion = models.TextField("审查意见")
     escalated = models.BooleanField(
-        "报保密行政管理部门确定", default=False, help_text="难以确定是否涉密的，报有关主管部门或保密行政管理部门确定。"
+        "报保密行政管理部门确定",
+        default=False,
+        help_text="难以确定是否涉密的，报有关主管部门或保密行政管理部门确定。",
     )
     approved = models.BooleanField("同意公开", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -393,7 +492,9 @@ class Review(models.Model):
 
 
 class Attachment(models.Model):
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments", verbose_name="公开信息")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="attachments", verbose_name="公开信息"
+    )
     file = models.FileField("文件", upload_to="attachments/%Y/%m/")
     name = models.CharField("文件名", max_length=200, help_text="下载时的文件名。")
     content_type = models.CharField("文件类型", max_length=100, editable=False)
@@ -434,16 +535,29 @@ class ImportMapping(models.Model):
     choice value.
     """
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="import_mappings",
-                               verbose_name="机构")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="import_mappings", verbose_name="机构"
+    )
     kind = models.CharField("字段", max_length=10, choices=MappingKind.choices)
-    source = models.CharField("原网站的值", max_length=200, blank=True,
-                              help_text="留空表示“未映射的值”的默认去向。")
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                              verbose_name="对应主题分类")
+    source = models.CharField(
+        "原网站的值", max_length=200, blank=True, help_text="留空表示“未映射的值”的默认去向。"
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="对应主题分类",
+    )
     value = models.CharField("对应取值", max_length=20, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                     related_name="+", verbose_name="确认人")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="确认人",
+    )
     confirmed_at = models.DateTimeField("确认时间", auto_now=True)
 
     class Meta:
@@ -451,7 +565,9 @@ class ImportMapping(models.Model):
         verbose_name_plural = "导入映射"
         ordering = ["agency_id", "kind", "source"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "kind", "source"], name="import_mapping_unique"),
+            models.UniqueConstraint(
+                fields=["agency", "kind", "source"], name="import_mapping_unique"
+            ),
         ]
 
     def __str__(self):
@@ -469,7 +585,9 @@ class IndexCounter(models.Model):
         verbose_name = "索引号计数器"
         verbose_name_plural = "索引号计数器"
         constraints = [
-            models.UniqueConstraint(fields=["agency", "year"], name="index_counter_unique_agency_year"),
+            models.UniqueConstraint(
+                fields=["agency", "year"], name="index_counter_unique_agency_year"
+            ),
         ]
 
     def __str__(self):
@@ -483,6 +601,9 @@ def _catalog_changed(sender, **kwargs):
 # Agencies, topics and channels are edited in the admin, not through services, and their names
 # appear on every cached public page: any change to them starts a new catalog generation.
 for _model in (Agency, Topic, Channel):
-    models.signals.post_save.connect(_catalog_changed, sender=_model, dispatch_uid=f"catalog-{_model.__name__}")
-    models.signals.post_delete.connect(_catalog_changed, sender=_model,
-                                       dispatch_uid=f"catalog-delete-{_model.__name__}")
+    models.signals.post_save.connect(
+        _catalog_changed, sender=_model, dispatch_uid=f"catalog-{_model.__name__}"
+    )
+    models.signals.post_delete.connect(
+        _catalog_changed, sender=_model, dispatch_uid=f"catalog-delete-{_model.__name__}"
+    )

@@ -19,7 +19,9 @@ def allocate(agency, year):
     counter = IndexCounter.objects.select_for_update().get(agency=agency, year=year)
     counter.last_seq += 1
     counter.save(update_fields=["last_seq"])
-    number = render_index_number(agency.index_pattern, code=agency.code, year=year, seq=counter.last_seq)
+    number = render_index_number(
+        agency.index_pattern, code=agency.code, year=year, seq=counter.last_seq
+    )
     return counter.last_seq, number
 
 

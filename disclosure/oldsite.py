@@ -32,18 +32,54 @@ from disclosure.importing import COLUMNS, ImportFileError, Rows, column_key, rea
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jhtml")
 # The body containers of the usual portal templates (TRS, 开普云, 大汉, 拓尔思 WCM…), in order.
 BODY_SELECTORS = (
-    "#zoom", ".zoom", "#UCAP-CONTENT", ".TRS_Editor", "#Zoom", ".article-content", ".content-text",
-    ".xxgk-content", ".xxgk_content", ".pages_content", ".wzcon", ".detail-content", "#content",
-    ".article", ".content", "article",
+    "#zoom",
+    ".zoom",
+    "#UCAP-CONTENT",
+    ".TRS_Editor",
+    "#Zoom",
+    ".article-content",
+    ".content-text",
+    ".xxgk-content",
+    ".xxgk_content",
+    ".pages_content",
+    ".wzcon",
+    ".detail-content",
+    "#content",
+    ".article",
+    ".content",
+    "article",
 )
-BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-              "article", "ul", "ol", "blockquote", "pre", "dd", "dt"}
-_LABELS = sorted({alias for aliases in COLUMNS.values() for alias in aliases}, key=len, reverse=True)
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+}
+_LABELS = sorted(
+    {alias for aliases in COLUMNS.values() for alias in aliases}, key=len, reverse=True
+)
 # A label may be spaced out (索  引  号：, 标　　题：) as templates align them.
-_PAIR = re.compile(r"(?P<label>" + "|".join(r"\s*".join(map(re.escape, label)) for label in _LABELS)
-                   + r")\s*[:：]")
+_PAIR = re.compile(
+    r"(?P<label>" + "|".join(r"\s*".join(map(re.escape, label)) for label in _LABELS) + r")\s*[:：]"
+)
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)", re.IGNORECASE)
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
 
 @dataclass
 class ImportedFile:
@@ -94,7 +130,7 @@ class Bundle:
             path = posixpath.normpath(name.replace("\\", "/")).lstrip("/")
             if path.startswith("..") or not path:
                 continue
-            files[path] = (lambda m=member: archive.read(m))
+            files[path] = lambda m=member: archive.read(m)
         return cls(files)
 
     def pages(self):
@@ -129,7 +165,9 @@ def read_bundle(bundle):
         else:
             rows.append((path, row))
     if not rows:
-        raise ImportFileError("没有找到带有索引号、发布日期等信息的网页，请确认保存的是信息详情页。")
+        raise ImportFileError(
+            "没有找到带有索引号、发布日期等信息的网页，请确认保存的是信息详情页。"
+        )
     return rows
 
 
@@ -159,7 +197,7 @@ def parse_pairs(text):
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         end = following.start() if following else len(text)
         key = column_key(match["label"])
-        pairs.append((key, text[match.end():end].strip(" 】]］|｜")))
+        pairs.append((key, text[match.end() : end].strip(" 】]］|｜")))
     return pairs
 
 
@@ -222,12 +260,24 @@ def read_page(content, *, path="", bundle=None, findings=None):
             if sibling is not None and not column_key(_clean(sibling.get_text(" "))):
                 put(column_key(text), sibling.get_text(" "))
     # 4. What TRS-style templates put in <meta>.
-    for name, key in (("ArticleTitle", "title"), ("PubDate", "published_date"), ("ContentSource", "source"),
-                      ("Keywords", "keywords"), ("Description", "summary")):
+    for name, key in (
+        ("ArticleTitle", "title"),
+        ("PubDate", "published_date"),
+        ("ContentSource", "source"),
+        ("Keywords", "keywords"),
+        ("Description", "summary"),
+    ):
         tag = soup.find("meta", attrs={"name": re.compile(f"^{name}$", re.IGNORECASE)})
-        if tag is not None and tag.get("content") and key not in meta and (key != "summary" or meta):
+        if (
+            tag is not None
+            and tag.get("content")
+            and key not in meta
+            and (key != "summary" or meta)
+        ):
             put(key, tag["content"])
-    if not any(key in meta for key in ("published_date", "index_number", "formed_date", "document_number")):
+    if not any(
+        key in meta for key in ("published_date", "index_number", "formed_date", "document_number")
+    ):
         return None
     if "title" not in meta:
         put("title", _title(soup, body_node))
@@ -265,7 +315,11 @@ def body_text(node):
 def _title(soup, body_node):
     for selector in ("h1", ".article-title", ".title", "h2"):
         node = soup.select_one(selector)
-        if node is not None and _clean(node.get_text(" ")) and (body_node is None or body_node not in node.parents):
+        if (
+            node is not None
+            and _clean(node.get_text(" "))
+            and (body_node is None or body_node not in node.parents)
+        ):
             return node.get_text(" ")
     if soup.title and soup.title.string:
         return re.split(r"\s*(?:_|\||－| - )\s*", soup.title.string.strip())[0]
@@ -273,8 +327,11 @@ def _title(soup, body_node):
 
 
 def _old_url(soup, content):
-    for tag, attrs, attr in (("link", {"rel": "canonical"}, "href"), ("meta", {"property": "og:url"}, "content"),
-                             ("meta", {"name": re.compile("^url$", re.IGNORECASE)}, "content")):
+    for tag, attrs, attr in (
+        ("link", {"rel": "canonical"}, "href"),
+        ("meta", {"property": "og:url"}, "content"),
+        ("meta", {"name": re.compile("^url$", re.IGNORECASE)}, "content"),
+    ):
         node = soup.find(tag, attrs=attrs)
         if node is not None and str(node.get(attr, "")).startswith(("http://", "https://")):
             return node[attr]
@@ -305,7 +362,14 @@ def _attachments(soup, page, bundle, findings):
         except ValidationError as exc:
             findings.append(f"{page}：附件“{name}”未导入：{'；'.join(exc.messages)}")
             continue
-        found.append(ImportedFile(name=name, path=target, size=size, content_type=content_type,
-                                  sha256=digest or hashlib.sha256(content).hexdigest(),
-                                  opener=bundle.files[target]))
+        found.append(
+            ImportedFile(
+                name=name,
+                path=target,
+                size=size,
+                content_type=content_type,
+                sha256=digest or hashlib.sha256(content).hexdigest(),
+                opener=bundle.files[target],
+            )
+        )
     return found

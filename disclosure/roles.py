@@ -3,22 +3,38 @@
 from accounts.models import Role
 
 _READ = [
-    "disclosure.view_item", "disclosure.view_topic", "disclosure.view_channel",
-    "disclosure.view_attachment", "disclosure.view_review", "disclosure.view_itemevent",
+    "disclosure.view_item",
+    "disclosure.view_topic",
+    "disclosure.view_channel",
+    "disclosure.view_attachment",
+    "disclosure.view_review",
+    "disclosure.view_itemevent",
 ]
 _DRAFT = [
-    "disclosure.add_item", "disclosure.change_item",
-    "disclosure.add_attachment", "disclosure.change_attachment", "disclosure.delete_attachment",
+    "disclosure.add_item",
+    "disclosure.change_item",
+    "disclosure.add_attachment",
+    "disclosure.change_attachment",
+    "disclosure.delete_attachment",
 ]
 
 ROLE_PERMISSIONS = {
     Role.CLERK: _READ + _DRAFT,
     Role.REVIEWER: _READ + _DRAFT + ["disclosure.add_review"],
-    Role.HEAD: _READ + _DRAFT + [
-        "disclosure.add_review", "disclosure.add_channel", "disclosure.change_channel",
+    Role.HEAD: _READ
+    + _DRAFT
+    + [
+        "disclosure.add_review",
+        "disclosure.add_channel",
+        "disclosure.change_channel",
     ],
-    Role.DISTRICT_ADMIN: _READ + _DRAFT + [
-        "disclosure.add_review", "disclosure.add_channel", "disclosure.change_channel",
-        "disclosure.add_topic", "disclosure.change_topic",
+    Role.DISTRICT_ADMIN: _READ
+    + _DRAFT
+    + [
+        "disclosure.add_review",
+        "disclosure.add_channel",
+        "disclosure.change_channel",
+        "disclosure.add_topic",
+        "disclosure.change_topic",
     ],
 }

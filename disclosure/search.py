@@ -77,7 +77,9 @@ def needs_phrase_check(words):
     its detoasted vector; the AND of the same bigrams is answered by the GIN index alone.
     SQLite's LIKE on the padded token string matches the phrase itself either way.
     """
-    return connection.vendor == "postgresql" and any(len(tokens_) > 1 for tokens_ in _phrases(words))
+    return connection.vendor == "postgresql" and any(
+        len(tokens_) > 1 for tokens_ in _phrases(words)
+    )
 
 
 TITLE_VECTOR = """to_tsvector('simple'::regconfig, "disclosure_item"."search_title_tokens")"""
@@ -94,10 +96,13 @@ def matches(words, *, title_only=False, phrase=True):
         # The title group uses the expression index over the title tokens (migration 0004):
         # weight-A matches on the combined vector would re-read every row with a common word.
         column = TITLE_VECTOR if title_only else '"disclosure_item"."search_vector"'
-        return Q(RawSQL(
-            f"{column} @@ to_tsquery('simple', %s)", [_postgres_query(phrases, phrase)],
-            output_field=BooleanField(),
-        ))
+        return Q(
+            RawSQL(
+                f"{column} @@ to_tsquery('simple', %s)",
+                [_postgres_query(phrases, phrase)],
+                output_field=BooleanField(),
+            )
+        )
     condition = Q()
     for phrase in phrases:
         needle = _pad(phrase)
@@ -113,8 +118,9 @@ def highlight(text, words):
     text = text or ""
     if not words:
         return format_html("{}", text)
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
-                         re.IGNORECASE)
+    pattern = re.compile(
+        "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE
+    )
     pairs, last = [], 0
     for found in pattern.finditer(text):
         pairs.append((text[last : found.start()], found.group()))

@@ -23,25 +23,41 @@ def proactive_counts(*, agency_ids, start, end):
         # Whole months (a report year): read the tallies PostgreSQL's triggers keep (migrations
         # 0007 and 0009), a few rows per agency and month, instead of every item of the period
         # (the district's 100,000 a year) and every item-channel link.
-        for row in (CategoryTally.objects.filter(agency_id__in=agency_ids, month__range=(start, end))
-                    .values("category", "month").annotate(n=Sum("items")).order_by()):
+        for row in (
+            CategoryTally.objects.filter(agency_id__in=agency_ids, month__range=(start, end))
+            .values("category", "month")
+            .annotate(n=Sum("items"))
+            .order_by()
+        ):
             by_category[row["category"]] += row["n"]
             by_month[row["month"].month] += row["n"]
         channel_rows = [
             (row["channel__name"], row["channel__kind"], row["n"])
-            for row in ChannelTally.objects.filter(agency_id__in=agency_ids, month__range=(start, end))
-            .values("channel__name", "channel__kind").annotate(n=Sum("items")).filter(n__gt=0)
+            for row in ChannelTally.objects.filter(
+                agency_id__in=agency_ids, month__range=(start, end)
+            )
+            .values("channel__name", "channel__kind")
+            .annotate(n=Sum("items"))
+            .filter(n__gt=0)
         ]
     else:
-        items = Item.objects.published().filter(agency_id__in=agency_ids, published_date__range=(start, end))
-        for row in (items.annotate(month=ExtractMonth("published_date"))
-                    .values("category", "month").annotate(n=Count("id")).order_by()):
+        items = Item.objects.published().filter(
+            agency_id__in=agency_ids, published_date__range=(start, end)
+        )
+        for row in (
+            items.annotate(month=ExtractMonth("published_date"))
+            .values("category", "month")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
             by_category[row["category"]] += row["n"]
             by_month[row["month"]] += row["n"]
         channel_rows = [
             (row["channels__name"], row["channels__kind"], row["n"])
-            for row in items.filter(channels__isnull=False).values("channels__name", "channels__kind")
-            .annotate(n=Count("id")).order_by()
+            for row in items.filter(channels__isnull=False)
+            .values("channels__name", "channels__kind")
+            .annotate(n=Count("id"))
+            .order_by()
         ]
     by_name, by_kind = {}, {}
     for name, kind, n in channel_rows:
@@ -68,15 +84,20 @@ def normative_document_counts(*, agency_ids, year):
     first, last = date(year, 1, 1), date(year, 12, 31)
     ended = Q(validity__in=[Validity.REPEALED, Validity.EXPIRED])
     rows = (
-        Item.objects.published().normative().filter(agency_id__in=agency_ids)
-        .values("doc_kind").order_by()
+        Item.objects.published()
+        .normative()
+        .filter(agency_id__in=agency_ids)
+        .values("doc_kind")
+        .order_by()
         # Counting agency (never null), not id: every column read is then in the partial index
         # item_normative and PostgreSQL answers with an index-only scan.
         .annotate(
             issued=Count("agency", filter=Q(formed_date__range=(first, last))),
             repealed=Count("agency", filter=ended & Q(validity_changed_on__range=(first, last))),
-            in_force=Count("agency", filter=Q(formed_date__lte=last)
-                           & ~(ended & Q(validity_changed_on__lte=last))),
+            in_force=Count(
+                "agency",
+                filter=Q(formed_date__lte=last) & ~(ended & Q(validity_changed_on__lte=last)),
+            ),
         )
     )
     empty = {"issued": 0, "repealed": 0, "in_force": 0}

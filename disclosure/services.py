@@ -36,12 +36,28 @@ REVIEWERS = (Role.REVIEWER, Role.HEAD)
 
 # What a draft edit or a correction may change; everything else moves only through services.
 CONTENT_FIELDS = (
-    "title", "summary", "body", "document_number", "formed_date", "category", "topic", "genre",
-    "disclosure_mode", "doc_kind", "keywords",
+    "title",
+    "summary",
+    "body",
+    "document_number",
+    "formed_date",
+    "category",
+    "topic",
+    "genre",
+    "disclosure_mode",
+    "doc_kind",
+    "keywords",
 )
 M2M_FIELDS = ("channels", "co_publishers")
-DIGEST_FIELDS = ("index_number", "title", "summary", "body", "document_number", "formed_date",
-                 "published_date")
+DIGEST_FIELDS = (
+    "index_number",
+    "title",
+    "summary",
+    "body",
+    "document_number",
+    "formed_date",
+    "published_date",
+)
 
 
 def content_digest(item, attachment_digests=None):
@@ -53,16 +69,21 @@ def content_digest(item, attachment_digests=None):
     if attachment_digests is not None:
         payload["attachments"] = sorted(attachment_digests)
     else:
-        payload["attachments"] = sorted(item.attachments.values_list("sha256", flat=True)) if item.pk else []
+        payload["attachments"] = (
+            sorted(item.attachments.values_list("sha256", flat=True)) if item.pk else []
+        )
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(raw).hexdigest()
 
 
 def _event(item, kind, by, note="", changes=None, audit_note=""):
     if kind in _AUDITED:  # the security audit trail, written in the same transaction
-        audit.record(event=_AUDITED[kind], actor=by, obj=item,
-                     detail=ItemEventKind(kind).label + audit_note)
-    return ItemEvent.objects.create(item=item, kind=kind, actor=by, note=note, changes=changes or {})
+        audit.record(
+            event=_AUDITED[kind], actor=by, obj=item, detail=ItemEventKind(kind).label + audit_note
+        )
+    return ItemEvent.objects.create(
+        item=item, kind=kind, actor=by, note=note, changes=changes or {}
+    )
 
 
 _AUDITED = {
@@ -93,7 +114,9 @@ def _locked(item):
 def _clean_fields(fields):
     unknown = set(fields) - set(CONTENT_FIELDS) - set(M2M_FIELDS)
     if unknown:
-        raise ValidationError(f"不能直接修改这些字段：{'、'.join(sorted(unknown))}。", code="unknown_field")
+        raise ValidationError(
+            f"不能直接修改这些字段：{'、'.join(sorted(unknown))}。", code="unknown_field"
+        )
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()
         if not fields["title"]:
@@ -139,7 +162,9 @@ def item_update(*, item, by, **fields) -> Item:
     item = _locked(item)
     access.require_role(by, item.agency, *DRAFTERS)
     if item.status not in (ItemStatus.DRAFT, ItemStatus.IN_REVIEW):
-        raise ValidationError("已发布的信息只能通过“更正”修改，且须说明理由。", code="published_readonly")
+        raise ValidationError(
+            "已发布的信息只能通过“更正”修改，且须说明理由。", code="published_readonly"
+        )
     fields = _clean_fields(dict(fields))
     changes = _diff(item, fields)
     m2m = _apply(item, fields)
@@ -162,7 +187,9 @@ def item_submit(*, item, by) -> Item:
     _move(item, ItemStatus.IN_REVIEW)
     item.save(update_fields=["status", "updated_at"])
     missing = missing_fields(item)
-    _event(item, ItemEventKind.SUBMITTED, by, note=("缺少：" + "、".join(missing)) if missing else "")
+    _event(
+        item, ItemEventKind.SUBMITTED, by, note=("缺少：" + "、".join(missing)) if missing else ""
+    )
     return item
 
 
@@ -198,7 +225,9 @@ def _four_eyes(item, reviewer_id, reviewed_elsewhere=False):
 
 
 @transaction.atomic
-def item_review(*, item, by, opinion, escalated=False, approved=True, reviewed_elsewhere=False) -> Review:
+def item_review(
+    *, item, by, opinion, escalated=False, approved=True, reviewed_elsewhere=False
+) -> Review:
     """Record the 保密审查; a refusal sends the item back to draft.
 
     ``reviewed_elsewhere`` is for callers that publish a text reviewed in their own workflow
@@ -213,12 +242,21 @@ def item_review(*, item, by, opinion, escalated=False, approved=True, reviewed_e
         raise ValidationError("请填写保密审查意见。", code="opinion_required")
     self_review = _four_eyes(item, by.pk, reviewed_elsewhere) if approved else ""
     review = Review.objects.create(
-        item=item, reviewer=by, reviewed_on=timezone.localdate(), opinion=opinion,
-        escalated=escalated, approved=approved,
+        item=item,
+        reviewer=by,
+        reviewed_on=timezone.localdate(),
+        opinion=opinion,
+        escalated=escalated,
+        approved=approved,
     )
     if approved:
-        _event(item, ItemEventKind.REVIEWED, by, note=opinion + ("（已报保密行政管理部门确定）" if escalated else ""),
-               audit_note=self_review)
+        _event(
+            item,
+            ItemEventKind.REVIEWED,
+            by,
+            note=opinion + ("（已报保密行政管理部门确定）" if escalated else ""),
+            audit_note=self_review,
+        )
     else:
         _move(item, ItemStatus.DRAFT)
         item.save(update_fields=["status", "updated_at"])
@@ -351,7 +389,10 @@ def item_correct_attachments(*, item, by, reason, remove=(), add=()) -> Item:
         raise ValidationError("只能删除本条信息的附件。", code="foreign_attachment")
 
     def files():
-        return [f"{a.name}（SHA-256 {a.sha256[:12]}…）" for a in item.attachments.order_by("sort_order", "id")]
+        return [
+            f"{a.name}（SHA-256 {a.sha256[:12]}…）"
+            for a in item.attachments.order_by("sort_order", "id")
+        ]
 
     before = files()
     _allow_published_edit()
@@ -361,7 +402,9 @@ def item_correct_attachments(*, item, by, reason, remove=(), add=()) -> Item:
         attachment.save()
     item.content_digest = content_digest(item)
     item.save(update_fields=["content_digest", "updated_at"])
-    _event(item, ItemEventKind.CORRECTED, by, note=reason, changes={"attachments": [before, files()]})
+    _event(
+        item, ItemEventKind.CORRECTED, by, note=reason, changes={"attachments": [before, files()]}
+    )
     bump_generation()
     return item
 
@@ -381,10 +424,15 @@ def item_set_validity(*, item, by, validity, changed_on=None) -> Item:
     item.validity = validity
     item.validity_changed_on = None if validity == Validity.VALID else changed_on
     item.save(update_fields=["validity", "validity_changed_on", "updated_at"])
-    _event(item, ItemEventKind.VALIDITY, by, changes={
-        "validity": [old[0], item.validity],
-        "validity_changed_on": [old[1], str(item.validity_changed_on or "")],
-    })
+    _event(
+        item,
+        ItemEventKind.VALIDITY,
+        by,
+        changes={
+            "validity": [old[0], item.validity],
+            "validity_changed_on": [old[1], str(item.validity_changed_on or "")],
+        },
+    )
     bump_generation()
     return item
 
@@ -438,11 +486,16 @@ def items_import_batches(*, agency, by, rows):
     access.require_role(by, agency, *REVIEWERS)
     if not rows:
         return
-    dates = [r["published_date"] for _, r in rows] + [r["formed_date"] for _, r in rows if r["formed_date"]]
+    dates = [r["published_date"] for _, r in rows] + [
+        r["formed_date"] for _, r in rows if r["formed_date"]
+    ]
     calendar = WorkdayCalendar.load(min(dates), max(dates) + timedelta(days=1))
     for year in sorted({r["published_date"].year for _, r in rows}):
-        given = [r["parsed_index"][1] for _, r in rows
-                 if r["parsed_index"] and r["parsed_index"][0] == year]
+        given = [
+            r["parsed_index"][1]
+            for _, r in rows
+            if r["parsed_index"] and r["parsed_index"][0] == year
+        ]
         if given:
             numbering.reserve(agency, year, max(given))
     needing = {}
@@ -450,7 +503,9 @@ def items_import_batches(*, agency, by, rows):
         if not r["index_number"]:
             needing.setdefault(r["published_date"].year, []).append(r)
     for year, group in needing.items():
-        for r, (seq, number) in zip(group, numbering.allocate_many(agency, year, len(group)), strict=True):
+        for r, (seq, number) in zip(
+            group, numbering.allocate_many(agency, year, len(group)), strict=True
+        ):
             r["index_number"], r["parsed_index"] = number, (year, seq)
     Channels = Item.channels.through
     CoPublishers = Item.co_publishers.through
@@ -460,7 +515,9 @@ def items_import_batches(*, agency, by, rows):
         items = []
         for r in batch:
             item = Item(
-                agency=agency, created_by=by, status=ItemStatus.PUBLISHED,
+                agency=agency,
+                created_by=by,
+                status=ItemStatus.PUBLISHED,
                 **{k: v for k, v in r.items() if k not in _ROW_ONLY},
             )
             item.imported = True
@@ -469,45 +526,69 @@ def items_import_batches(*, agency, by, rows):
             if item.validity == Validity.VALID:
                 item.validity_changed_on = None
             try:
-                item.publish_workdays = (calendar.between(item.formed_date, item.published_date)
-                                         if item.formed_date and item.formed_date <= item.published_date
-                                         else None)
+                item.publish_workdays = (
+                    calendar.between(item.formed_date, item.published_date)
+                    if item.formed_date and item.formed_date <= item.published_date
+                    else None
+                )
             except UnknownCalendarYear:
                 item.publish_workdays = None
             item.search_title_tokens, item.search_tokens = document_tokens(item)
             item.content_digest = content_digest(
-                item, [a.sha256 for a in r.get("attachments") or ()])
+                item, [a.sha256 for a in r.get("attachments") or ()]
+            )
             items.append(item)
         Item.objects.bulk_create(items)
-        Channels.objects.bulk_create([
-            Channels(item_id=item.pk, channel_id=channel.pk)
-            for item, r in zip(items, batch, strict=True) for channel in r["channels"]
-        ])
-        CoPublishers.objects.bulk_create([
-            CoPublishers(item_id=item.pk, agency_id=other.pk)
-            for item, r in zip(items, batch, strict=True)
-            for other in {o.pk: o for o in r.get("co_publishers") or ()}.values()
-        ])
+        Channels.objects.bulk_create(
+            [
+                Channels(item_id=item.pk, channel_id=channel.pk)
+                for item, r in zip(items, batch, strict=True)
+                for channel in r["channels"]
+            ]
+        )
+        CoPublishers.objects.bulk_create(
+            [
+                CoPublishers(item_id=item.pk, agency_id=other.pk)
+                for item, r in zip(items, batch, strict=True)
+                for other in {o.pk: o for o in r.get("co_publishers") or ()}.values()
+            ]
+        )
         for item, r in zip(items, batch, strict=True):
             for order, attachment in enumerate(r.get("attachments") or (), start=1):
                 _save_imported_attachment(item, attachment, order)
-        ItemEvent.objects.bulk_create([
-            ItemEvent(item=item, kind=ItemEventKind.IMPORTED, actor=by,
-                      note="批量导入" + (f"，原网址 {item.old_url}" if item.old_url else ""))
-            for item in items
-        ])
+        ItemEvent.objects.bulk_create(
+            [
+                ItemEvent(
+                    item=item,
+                    kind=ItemEventKind.IMPORTED,
+                    actor=by,
+                    note="批量导入" + (f"，原网址 {item.old_url}" if item.old_url else ""),
+                )
+                for item in items
+            ]
+        )
         done += len(items)
         if done == len(rows):
-            audit.record(event=AuditEvent.Event.OBJECT_CREATED, actor=by, obj=agency,
-                         detail=f"批量导入公开信息 {done} 条")
+            audit.record(
+                event=AuditEvent.Event.OBJECT_CREATED,
+                actor=by,
+                obj=agency,
+                detail=f"批量导入公开信息 {done} 条",
+            )
             bump_generation()
         yield done, len(rows)
 
 
 def _save_imported_attachment(item, attachment, order):
     """An old-site file (checked when the pages were read) stored as the item's attachment."""
-    row = Attachment(item=item, name=attachment.name[:200], content_type=attachment.content_type,
-                     size=attachment.size, sha256=attachment.sha256, sort_order=order * 10)
+    row = Attachment(
+        item=item,
+        name=attachment.name[:200],
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        sort_order=order * 10,
+    )
     row.file.save(attachment.name, ContentFile(attachment.read()), save=False)
     row.save()
 
@@ -521,7 +602,9 @@ def import_mapping_save(*, agency, by, mapping) -> int:
     access.require_role(by, agency, *REVIEWERS)
     unconfirmed = mapping.unconfirmed
     if unconfirmed:
-        raise ValidationError(f"还有 {len(unconfirmed)} 个取值未确认映射。", code="mapping_unconfirmed")
+        raise ValidationError(
+            f"还有 {len(unconfirmed)} 个取值未确认映射。", code="mapping_unconfirmed"
+        )
     saved = 0
     entries = [(kind, "", target) for kind, (target, _) in mapping.defaults.items()]
     entries += [(row.kind, row.source, row.target) for row in mapping.table()]
@@ -529,18 +612,29 @@ def import_mapping_save(*, agency, by, mapping) -> int:
         topic_id = (int(target) if target else None) if kind == MappingKind.TOPIC else None
         value = "" if kind == MappingKind.TOPIC else target
         ImportMapping.objects.update_or_create(
-            agency=agency, kind=kind, source=source[:200],
+            agency=agency,
+            kind=kind,
+            source=source[:200],
             defaults={"topic_id": topic_id, "value": value, "confirmed_by": by},
         )
         saved += bool(source)
-    audit.record(event=AuditEvent.Event.SETTINGS_CHANGED, actor=by, obj=agency,
-                 detail=f"确认导入映射 {saved} 项")
+    audit.record(
+        event=AuditEvent.Event.SETTINGS_CHANGED,
+        actor=by,
+        obj=agency,
+        detail=f"确认导入映射 {saved} 项",
+    )
     return saved
 
 
 DEFAULT_CHANNELS = [
-    ("政府门户网站", "portal"), ("政务微信", "wechat"), ("政务微博", "weibo"), ("报刊", "newspaper"),
-    ("政务公开栏", "bulletin"), ("新闻发布会", "press"), ("政府信息公开查阅点", "reading_room"),
+    ("政府门户网站", "portal"),
+    ("政务微信", "wechat"),
+    ("政务微博", "weibo"),
+    ("报刊", "newspaper"),
+    ("政务公开栏", "bulletin"),
+    ("新闻发布会", "press"),
+    ("政府信息公开查阅点", "reading_room"),
 ]
 
 

@@ -20,21 +20,40 @@ def rebuild():
     links = (
         Item.channels.through.objects.filter(item__status=ItemStatus.PUBLISHED)
         .annotate(month=TruncMonth("item__published_date"))
-        .values("item__agency_id", "channel_id", "month").annotate(n=Count("id")).order_by()
+        .values("item__agency_id", "channel_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     ChannelTally.objects.bulk_create(
-        (ChannelTally(agency_id=row["item__agency_id"], channel_id=row["channel_id"], month=row["month"],
-                      items=row["n"]) for row in links.iterator()),
+        (
+            ChannelTally(
+                agency_id=row["item__agency_id"],
+                channel_id=row["channel_id"],
+                month=row["month"],
+                items=row["n"],
+            )
+            for row in links.iterator()
+        ),
         batch_size=2000,
     )
     CategoryTally.objects.all().delete()
     items = (
-        Item.objects.published().annotate(month=TruncMonth("published_date"))
-        .values("agency_id", "category", "month").annotate(n=Count("id")).order_by()
+        Item.objects.published()
+        .annotate(month=TruncMonth("published_date"))
+        .values("agency_id", "category", "month")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     CategoryTally.objects.bulk_create(
-        (CategoryTally(agency_id=row["agency_id"], category=row["category"], month=row["month"],
-                       items=row["n"]) for row in items.iterator()),
+        (
+            CategoryTally(
+                agency_id=row["agency_id"],
+                category=row["category"],
+                month=row["month"],
+                items=row["n"],
+            )
+            for row in items.iterator()
+        ),
         batch_size=2000,
     )
     return ChannelTally.objects.count() + CategoryTally.objects.count()

@@ -10,7 +10,12 @@ from django.core.exceptions import ValidationError
 # (kind, leading bytes, allowed extensions, content type served)
 SIGNATURES = [
     ("pdf", b"%PDF-", {"pdf"}, "application/pdf"),
-    ("ole", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", {"doc", "xls", "ppt", "wps", "et"}, "application/octet-stream"),
+    (
+        "ole",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        {"doc", "xls", "ppt", "wps", "et"},
+        "application/octet-stream",
+    ),
     ("zip", b"PK\x03\x04", {"docx", "xlsx", "pptx"}, "application/octet-stream"),
     ("png", b"\x89PNG\r\n\x1a\n", {"png"}, "image/png"),
     ("jpeg", b"\xff\xd8\xff", {"jpg", "jpeg"}, "image/jpeg"),
@@ -18,8 +23,10 @@ SIGNATURES = [
     ("gif", b"GIF89a", {"gif"}, "image/gif"),
 ]
 OFFICE_TYPES = {
-    "doc": "application/msword", "xls": "application/vnd.ms-excel",
-    "ppt": "application/vnd.ms-powerpoint", "wps": "application/octet-stream",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+    "wps": "application/octet-stream",
     "et": "application/octet-stream",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -36,7 +43,8 @@ def clean_filename(name):
     way), path separators become ``_``, and a name left empty becomes 附件.
     """
     kept = "".join(
-        char for char in name or ""
+        char
+        for char in name or ""
         if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
     )
     return kept.replace("/", "_").replace("\\", "_").strip() or "附件"
@@ -50,9 +58,7 @@ def inspect_upload(uploaded):
     """Validate an uploaded file; return (content_type, size, sha256) or raise ValidationError."""
     limit = max_bytes()
     if uploaded.size > limit:
-        raise ValidationError(
-            f"附件不能超过 {limit // (1024 * 1024)} MB。", code="too_large"
-        )
+        raise ValidationError(f"附件不能超过 {limit // (1024 * 1024)} MB。", code="too_large")
     ext = uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
     uploaded.seek(0)
     head = uploaded.read(16)

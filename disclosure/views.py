@@ -21,16 +21,26 @@ CATALOG_PARAMS = (*CatalogFilter.base_filters, "page")
 @public_cache
 def home(request):
     """The disclosure column (国办公开办函〔2019〕61号): guide, rules, catalog, reports, applications."""
-    return render(request, "disclosure/home.html", {
-        "agencies": Agency.objects.all(), "latest": latest_by_category(),
-    })
+    return render(
+        request,
+        "disclosure/home.html",
+        {
+            "agencies": Agency.objects.all(),
+            "latest": latest_by_category(),
+        },
+    )
 
 
 def guide_index(request):
     return render(
-        request, "disclosure/agency_list.html",
-        {"agencies": Agency.objects.all(), "title": "政府信息公开指南", "url_name": "disclosure:guide",
-         "nav": "guide"},
+        request,
+        "disclosure/agency_list.html",
+        {
+            "agencies": Agency.objects.all(),
+            "title": "政府信息公开指南",
+            "url_name": "disclosure:guide",
+            "nav": "guide",
+        },
     )
 
 
@@ -41,9 +51,14 @@ def guide(request, slug):
 
 def rules_index(request):
     return render(
-        request, "disclosure/agency_list.html",
-        {"agencies": Agency.objects.all(), "title": "政府信息公开制度", "url_name": "disclosure:rules",
-         "nav": "rules"},
+        request,
+        "disclosure/agency_list.html",
+        {
+            "agencies": Agency.objects.all(),
+            "title": "政府信息公开制度",
+            "url_name": "disclosure:rules",
+            "nav": "rules",
+        },
     )
 
 
@@ -62,7 +77,9 @@ def _search(request, agency=None):
         return filterset, None
     cleaned = filterset.form.cleaned_data
     page = catalog_page(
-        filterset.qs, words=query_words(cleaned.get("q")), sort=cleaned.get("sort") or "-date",
+        filterset.qs,
+        words=query_words(cleaned.get("q")),
+        sort=cleaned.get("sort") or "-date",
         number=page_number(request.GET.get("page")),
     )
     return filterset, page
@@ -77,35 +94,57 @@ def _filter_form(request, filterset, agency):
     """The filter form's HTML, cached per generation and query: rendering the agency, topic and
     channel options costs more queries and template time than the rows of the page."""
     parts = (agency.pk if agency else None, _query_without_page(request))
-    return cached_fragment("catalog-filter", parts, lambda: render_to_string(
-        "includes/_catalog_filter.html", {"filter": filterset, "agency": agency}))
+    return cached_fragment(
+        "catalog-filter",
+        parts,
+        lambda: render_to_string(
+            "includes/_catalog_filter.html", {"filter": filterset, "agency": agency}
+        ),
+    )
 
 
 @public_cache(params=CATALOG_PARAMS)
 def item_list(request, slug=None):
     agency = get_object_or_404(Agency, slug=slug) if slug else None
     filterset, page = _search(request, agency)
-    return render(request, "disclosure/item_list.html", {
-        "filter": filterset, "filter_form": _filter_form(request, filterset, agency), "page_obj": page,
-        "agency": agency, "query": _query_without_page(request), "nav": "catalog",
-    })
+    return render(
+        request,
+        "disclosure/item_list.html",
+        {
+            "filter": filterset,
+            "filter_form": _filter_form(request, filterset, agency),
+            "page_obj": page,
+            "agency": agency,
+            "query": _query_without_page(request),
+            "nav": "catalog",
+        },
+    )
 
 
 @public_cache
 def item_detail(request, pk):
     item = get_object_or_404(
-        Item.objects.published().select_related("agency", "topic__parent")
+        Item.objects.published()
+        .select_related("agency", "topic__parent")
         .prefetch_related("co_publishers", "channels", "attachments"),
         pk=pk,
     )
     related = (
-        Item.objects.published().filter(agency_id=item.agency_id, topic_id=item.topic_id)
-        .exclude(pk=item.pk).only("id", "title", "published_date")
+        Item.objects.published()
+        .filter(agency_id=item.agency_id, topic_id=item.topic_id)
+        .exclude(pk=item.pk)
+        .only("id", "title", "published_date")
         .order_by("-published_date", "-id")[:RELATED_COUNT]
     )
-    return render(request, "disclosure/item_detail.html", {
-        "item": item, "related": related, "nav": "catalog",
-    })
+    return render(
+        request,
+        "disclosure/item_detail.html",
+        {
+            "item": item,
+            "related": related,
+            "nav": "catalog",
+        },
+    )
 
 
 def attachment(request, pk, attachment):
@@ -120,8 +159,12 @@ def attachment(request, pk, attachment):
     # as_attachment gives Content-Disposition: attachment with an RFC 5987 filename* for Chinese
     # names; the stored type comes from the magic-byte check, never from the browser.
     # Names stored before clean_filename existed are cleaned on the way out as well.
-    response = FileResponse(handle, as_attachment=True, filename=clean_filename(found.name),
-                            content_type=found.content_type)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=clean_filename(found.name),
+        content_type=found.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -148,25 +191,31 @@ def api_items(request):
     filterset, page = _search(request)
     if page is None:
         errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
-        return JsonResponse({"error": "筛选条件无效", "errors": errors}, status=400,
-                            json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"error": "筛选条件无效", "errors": errors},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
     query = _query_without_page(request)
     base = request.path + "?" + (query + "&" if query else "")
 
     def link(number):
         return request.build_absolute_uri(f"{base}page={number}")
 
-    return JsonResponse({
-        "count": page.count,
-        # Field names are stable: "count_capped" says the count is not the exact total (an
-        # estimate, or a floor: more rows match than "count").
-        "count_capped": page.count_capped or page.count_at_least,
-        "page": page.number,
-        "num_pages": page.num_pages,
-        "next": link(page.number + 1) if page.has_next() else None,
-        "previous": link(page.number - 1) if page.has_previous() else None,
-        "results": [_api_row(item, request) for item in page.object_list],
-    }, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {
+            "count": page.count,
+            # Field names are stable: "count_capped" says the count is not the exact total (an
+            # estimate, or a floor: more rows match than "count").
+            "count_capped": page.count_capped or page.count_at_least,
+            "page": page.number,
+            "num_pages": page.num_pages,
+            "next": link(page.number + 1) if page.has_next() else None,
+            "previous": link(page.number - 1) if page.has_previous() else None,
+            "results": [_api_row(item, request) for item in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def sitemap_index(request):

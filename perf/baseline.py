@@ -36,8 +36,10 @@ class NaiveItemFilter(django_filters.FilterSet):
 
 
 def _published():
-    return Item.objects.filter(status=ItemStatus.PUBLISHED).select_related("agency").order_by(
-        "-published_date", "-id"
+    return (
+        Item.objects.filter(status=ItemStatus.PUBLISHED)
+        .select_related("agency")
+        .order_by("-published_date", "-id")
     )
 
 
@@ -59,9 +61,11 @@ class NaiveItemDetail(DetailView):
 
     def get_context_data(self, **kwargs):
         item = self.object
-        related = Item.objects.filter(
-            status=ItemStatus.PUBLISHED, agency=item.agency, topic=item.topic
-        ).exclude(pk=item.pk).order_by("-published_date")[:5]
+        related = (
+            Item.objects.filter(status=ItemStatus.PUBLISHED, agency=item.agency, topic=item.topic)
+            .exclude(pk=item.pk)
+            .order_by("-published_date")[:5]
+        )
         return super().get_context_data(related=related, nav="catalog", **kwargs)
 
 
@@ -70,16 +74,25 @@ class NaiveItemApi(NaiveItemList):
 
     def render_to_response(self, context, **response_kwargs):
         page = context["page_obj"]
-        return JsonResponse({
-            "count": page.paginator.count,
-            "page": page.number,
-            "results": [
-                {"id": item.pk, "title": item.title, "summary": item.summary,
-                 "agency": item.agency.name, "published_date": item.published_date.isoformat(),
-                 "category": item.category, "url": item.get_absolute_url()}
-                for item in page.object_list
-            ],
-        }, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "results": [
+                    {
+                        "id": item.pk,
+                        "title": item.title,
+                        "summary": item.summary,
+                        "agency": item.agency.name,
+                        "published_date": item.published_date.isoformat(),
+                        "category": item.category,
+                        "url": item.get_absolute_url(),
+                    }
+                    for item in page.object_list
+                ],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
 
 
 def naive_report(agency_ids, start, end):
@@ -89,7 +102,9 @@ def naive_report(agency_ids, start, end):
     fits in memory on the benchmark machine; the loop itself is the usual one.
     """
     proactive = Counter()
-    for item in Item.objects.filter(agency_id__in=agency_ids, status=ItemStatus.PUBLISHED).iterator(2000):
+    for item in Item.objects.filter(agency_id__in=agency_ids, status=ItemStatus.PUBLISHED).iterator(
+        2000
+    ):
         if start <= item.published_date <= end:
             proactive[item.category] += 1
             proactive["total"] += 1
@@ -121,7 +136,15 @@ def naive_dashboard(user, today):
     """Open applications of the user's agencies, each row's agency read on access (N+1)."""
     agency_ids = [m.agency_id for m in Membership.objects.filter(user=user)]
     rows = []
-    for application in Application.objects.filter(agency_id__in=agency_ids, status__in=OPEN_STATUSES):
-        rows.append((application.due_date, application.tracking_number, application.agency.name,
-                     application.due_date < today))
+    for application in Application.objects.filter(
+        agency_id__in=agency_ids, status__in=OPEN_STATUSES
+    ):
+        rows.append(
+            (
+                application.due_date,
+                application.tracking_number,
+                application.agency.name,
+                application.due_date < today,
+            )
+        )
     return sorted(rows)

@@ -90,6 +90,7 @@ SEED = 20_170_101
 WORKERS = 2  # processes loading items on PostgreSQL: one per core of the reference machine
 DISTRICT = "示范区"
 
+
 @dataclass(frozen=True)
 class Size:
     items: int
@@ -126,7 +127,12 @@ def _copy_text(value):
     if value is False:
         return "f"
     if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
     if isinstance(value, (bytes, bytearray, memoryview)):
         return "\\\\x" + bytes(value).hex()
     if isinstance(value, (dict, list)):
@@ -171,10 +177,12 @@ class Writer:
         if self.copy:
             buffer = io.StringIO()
             for row in self.pending:
-                buffer.write("\t".join(
-                    _copy_text(row[f.attname] if f.attname in row else self.defaults[f.attname])
-                    for f in self.fields
-                ))
+                buffer.write(
+                    "\t".join(
+                        _copy_text(row[f.attname] if f.attname in row else self.defaults[f.attname])
+                        for f in self.fields
+                    )
+                )
                 buffer.write("\n")
             buffer.seek(0)
             columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
@@ -227,9 +235,17 @@ class Builder:
         started = time.monotonic()
         _tune_session()
         self.agencies()
-        with _without_secondary_indexes(["disclosure_item", "disclosure_item_channels",
-                                         "applications_application", "applications_applicant"]), \
-                _without_tally_trigger():
+        with (
+            _without_secondary_indexes(
+                [
+                    "disclosure_item",
+                    "disclosure_item_channels",
+                    "applications_application",
+                    "applications_applicant",
+                ]
+            ),
+            _without_tally_trigger(),
+        ):
             self.items()
             _tune_session()  # the item workers closed this process's connection
             with transaction.atomic():
@@ -253,16 +269,25 @@ class Builder:
 
     def agencies(self):
         district = Agency.objects.create(
-            name=f"{DISTRICT}人民政府", short_name=f"{DISTRICT}政府", slug="bench-district",
-            code="11640300MB0000000X", sort_order=1,
+            name=f"{DISTRICT}人民政府",
+            short_name=f"{DISTRICT}政府",
+            slug="bench-district",
+            code="11640300MB0000000X",
+            sort_order=1,
         )
         self.district = district
         agencies = [district]
         for n, name in enumerate(DEPARTMENTS, start=2):
-            agencies.append(Agency(
-                name=f"{DISTRICT}{name}", short_name=name, slug=f"bench-{n:02d}",
-                code=f"11640300MB{n:07d}X", parent=district, sort_order=n,
-            ))
+            agencies.append(
+                Agency(
+                    name=f"{DISTRICT}{name}",
+                    short_name=name,
+                    slug=f"bench-{n:02d}",
+                    code=f"11640300MB{n:07d}X",
+                    parent=district,
+                    sort_order=n,
+                )
+            )
         Agency.objects.bulk_create(agencies[1:])
         self.agencies_list = list(Agency.objects.order_by("sort_order", "id"))
         self.agency_weights = _weights(len(self.agencies_list), self.rng)
@@ -270,14 +295,21 @@ class Builder:
         for agency in self.agencies_list:
             channels += [
                 Channel(agency=agency, name="门户网站", kind=ChannelKind.PORTAL, sort_order=1),
-                Channel(agency=agency, name=f"{agency.short_name}微信公众号", kind=ChannelKind.WECHAT, sort_order=2),
+                Channel(
+                    agency=agency,
+                    name=f"{agency.short_name}微信公众号",
+                    kind=ChannelKind.WECHAT,
+                    sort_order=2,
+                ),
                 Channel(agency=agency, name="政务公开栏", kind=ChannelKind.BULLETIN, sort_order=3),
             ]
         Channel.objects.bulk_create(channels)
         self.channels = {}
         for channel in Channel.objects.order_by("id"):
             self.channels.setdefault(channel.agency_id, []).append(channel.pk)
-        self.topics = list(Topic.objects.filter(parent__isnull=False).values_list("pk", flat=True)) or [None]
+        self.topics = list(
+            Topic.objects.filter(parent__isnull=False).values_list("pk", flat=True)
+        ) or [None]
         self.log(f"  机构 {len(self.agencies_list)} 个，发布渠道 {len(channels)} 个。")
 
     def busiest_agency(self):
@@ -294,8 +326,12 @@ class Builder:
             for _ in range(6):
                 sentences = self.rng.sample(SENTENCES, self.rng.randint(3, 5))
                 body = "".join(
-                    s.format(subject=subject, agency="{agency}", n=self.rng.randint(3, 90),
-                             m=self.rng.randint(1, 60))
+                    s.format(
+                        subject=subject,
+                        agency="{agency}",
+                        n=self.rng.randint(3, 90),
+                        m=self.rng.randint(1, 60),
+                    )
                     for s in sentences
                 )
                 variants.append(body)
@@ -323,8 +359,10 @@ class Builder:
             context = multiprocessing.get_context("fork")
             done = [context.Value("q", 0) for _ in range(workers)]
             connections.close_all()  # children must open their own connections
-            processes = [context.Process(target=self._items_child, args=(k, workers, done[k]))
-                         for k in range(workers)]
+            processes = [
+                context.Process(target=self._items_child, args=(k, workers, done[k]))
+                for k in range(workers)
+            ]
             for process in processes:
                 process.start()
             while any(process.is_alive() for process in processes):
@@ -355,12 +393,21 @@ class Builder:
         items = Writer(Item, total if done is None else 0, "公开信息", counter=done)
         links = Writer(through, 0, "发布渠道")
         categories = [Category.POLICY] * 8 + [Category.WORK] * 62 + [Category.OTHER] * 30
-        genres = {Category.POLICY: [Genre.NOTICE, Genre.OPINION, Genre.MEASURES, Genre.SCHEME],
-                  Category.WORK: [Genre.NEWS], Category.OTHER: [Genre.ANNOUNCEMENT, Genre.PUBLIC_NOTICE,
-                                                             Genre.REPORT, Genre.OTHER]}
-        templates = {Category.POLICY: POLICY_TITLES, Category.WORK: WORK_TITLES,
-                     Category.OTHER: OTHER_TITLES}
-        statuses = [ItemStatus.PUBLISHED] * 96 + [ItemStatus.DRAFT] * 2 + [ItemStatus.IN_REVIEW, ItemStatus.WITHDRAWN]
+        genres = {
+            Category.POLICY: [Genre.NOTICE, Genre.OPINION, Genre.MEASURES, Genre.SCHEME],
+            Category.WORK: [Genre.NEWS],
+            Category.OTHER: [Genre.ANNOUNCEMENT, Genre.PUBLIC_NOTICE, Genre.REPORT, Genre.OTHER],
+        }
+        templates = {
+            Category.POLICY: POLICY_TITLES,
+            Category.WORK: WORK_TITLES,
+            Category.OTHER: OTHER_TITLES,
+        }
+        statuses = (
+            [ItemStatus.PUBLISHED] * 96
+            + [ItemStatus.DRAFT] * 2
+            + [ItemStatus.IN_REVIEW, ItemStatus.WITHDRAWN]
+        )
         now = timezone.now()
         item_agency = self.item_agency
         for pk in range(1, total + 1):
@@ -372,7 +419,8 @@ class Builder:
             category = categories[rng.randrange(100)]
             subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
             title = rng.choice(templates[category]).format(
-                district=DISTRICT, agency=agency.short_name, subject=subject, year=year)
+                district=DISTRICT, agency=agency.short_name, subject=subject, year=year
+            )
             variant = rng.randrange(6)
             body = pool[subject][variant].replace("{agency}", agency.short_name)
             summary = body[: body.index("。") + 1]
@@ -380,28 +428,44 @@ class Builder:
             published = _random_date(rng, year)
             formed = published - timedelta(days=rng.randint(0, 30))
             row = {
-                "id": pk, "agency_id": agency.pk, "title": title, "summary": summary, "body": body,
-                "formed_date": formed, "category": category, "topic_id": rng.choice(self.topics),
-                "genre": rng.choice(genres[category]), "keywords": subject, "status": status,
-                "created_at": now, "updated_at": now,
+                "id": pk,
+                "agency_id": agency.pk,
+                "title": title,
+                "summary": summary,
+                "body": body,
+                "formed_date": formed,
+                "category": category,
+                "topic_id": rng.choice(self.topics),
+                "genre": rng.choice(genres[category]),
+                "keywords": subject,
+                "status": status,
+                "created_at": now,
+                "updated_at": now,
             }
             document_number = ""
             if category == Category.POLICY:
-                seq = counters[agency.pk, year, "doc"] = counters.get((agency.pk, year, "doc"), 0) + 1
+                seq = counters[agency.pk, year, "doc"] = (
+                    counters.get((agency.pk, year, "doc"), 0) + 1
+                )
                 document_number = f"{DISTRICT[:1]}{agency.short_name[:2]}发〔{year}〕{seq}号"
                 row["document_number"] = document_number
                 if rng.random() < 0.3:
                     row["doc_kind"] = DocKind.NORMATIVE
                     if rng.random() < 0.15:
                         row["validity"] = rng.choice([Validity.EXPIRED, Validity.REPEALED])
-                        row["validity_changed_on"] = published + timedelta(days=rng.randint(200, 900))
+                        row["validity_changed_on"] = published + timedelta(
+                            days=rng.randint(200, 900)
+                        )
             index_number = ""
             if status in (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN):
                 seq = counters[agency.pk, year] = counters.get((agency.pk, year), 0) + 1
                 index_number = f"{agency.code}/{year}-{seq:05d}"
                 row.update(
-                    index_number=index_number, index_year=year, index_seq=seq,
-                    published_date=published, publish_workdays=rng.randint(1, 24),
+                    index_number=index_number,
+                    index_year=year,
+                    index_seq=seq,
+                    published_date=published,
+                    publish_workdays=rng.randint(1, 24),
                     content_digest=hashlib.sha256(f"{title}\n{body}".encode()).hexdigest(),
                 )
                 if status == ItemStatus.WITHDRAWN:
@@ -422,14 +486,21 @@ class Builder:
             number_tokens = [codes[position], str(year), f"{seq:05d}"] if index_number else []
             row["search_title_tokens"] = title_tokens
             row["search_tokens"] = _pad(
-                text_tokens + (tokens(document_number) if document_number else []) + subject_tokens
+                text_tokens
+                + (tokens(document_number) if document_number else [])
+                + subject_tokens
                 + number_tokens
             )
             items.add(row)
             if status == ItemStatus.PUBLISHED:
                 # One channel per published item; the item id doubles as the link id.
-                links.add({"id": pk, "item_id": pk,
-                           "channel_id": self.channels[agency.pk][rng.randrange(3)]})
+                links.add(
+                    {
+                        "id": pk,
+                        "item_id": pk,
+                        "channel_id": self.channels[agency.pk][rng.randrange(3)],
+                    }
+                )
         items.close()
         links.close()
 
@@ -439,18 +510,26 @@ class Builder:
         rng, total = self.rng, self.size.applications
         agencies = self.agencies_list
         # Busy agencies receive most applications (land, housing, police in a real district).
-        weights = [w ** 1.5 for w in self.agency_weights]
+        weights = [w**1.5 for w in self.agency_weights]
         outcome_weights = {
-            Outcome.GRANTED: 40, Outcome.PARTIAL: 8, Outcome.NOT_HELD: 18, Outcome.NEEDS_CREATION: 3,
-            Outcome.UNCLEAR: 3, Outcome.OTHER: 6,
+            Outcome.GRANTED: 40,
+            Outcome.PARTIAL: 8,
+            Outcome.NOT_HELD: 18,
+            Outcome.NEEDS_CREATION: 3,
+            Outcome.UNCLEAR: 3,
+            Outcome.OTHER: 6,
         }
         outcomes = list(Outcome)
         leaf_weights = [outcome_weights.get(o, 1) for o in outcomes]
         types = list(ApplicantType)
         type_weights = [80, 8, 2, 2, 5, 3]
         open_statuses = [
-            ApplicationStatus.REGISTERED, ApplicationStatus.REVIEWING, ApplicationStatus.HANDLING,
-            ApplicationStatus.CORRECTION, ApplicationStatus.CONSULTING, ApplicationStatus.FEE_PENDING,
+            ApplicationStatus.REGISTERED,
+            ApplicationStatus.REVIEWING,
+            ApplicationStatus.HANDLING,
+            ApplicationStatus.CORRECTION,
+            ApplicationStatus.CONSULTING,
+            ApplicationStatus.FEE_PENDING,
         ]
         today = timezone.localdate()
         # Encrypting per row would dominate the build; every applicant shares one ciphertext.
@@ -470,61 +549,102 @@ class Builder:
             applicant_type = rng.choices(types, type_weights)[0]
             subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
             row = {
-                "id": pk, "agency_id": agency.pk, "tracking_number": f"YS{year}{pk:08d}",
+                "id": pk,
+                "agency_id": agency.pk,
+                "tracking_number": f"YS{year}{pk:08d}",
                 "query_code_hash": hashlib.sha256(str(pk).encode()).hexdigest(),
-                "applicant_type": applicant_type, "channel": rng.choice(list(ApplicationChannel)),
-                "submitted_on": received - timedelta(days=rng.randint(0, 3)), "received_on": received,
+                "applicant_type": applicant_type,
+                "channel": rng.choice(list(ApplicationChannel)),
+                "submitted_on": received - timedelta(days=rng.randint(0, 3)),
+                "received_on": received,
                 "clock_start": received,
-                "description": rng.choice(APPLICATION_TOPICS).format(year=year - 1, subject=subject),
-                "form": rng.choice(list(Form)), "delivery": rng.choice(list(Delivery)),
-                "privacy_notice_version": "2024-1", "created_at": now,
+                "description": rng.choice(APPLICATION_TOPICS).format(
+                    year=year - 1, subject=subject
+                ),
+                "form": rng.choice(list(Form)),
+                "delivery": rng.choice(list(Delivery)),
+                "privacy_notice_version": "2024-1",
+                "created_at": now,
                 "due_date": received + timedelta(days=28),
             }
             # The last 1 % arrived in the past seven weeks and are still open (today's work
             # list, some overdue), as are a few old forgotten ones; the rest are closed.
             if pk > total - max(total // 100, 1):
                 received = today - timedelta(days=rng.randint(0, 50))
-                row.update(status=rng.choice(open_statuses), received_on=received,
-                           submitted_on=received, clock_start=received,
-                           due_date=received + timedelta(days=28))
+                row.update(
+                    status=rng.choice(open_statuses),
+                    received_on=received,
+                    submitted_on=received,
+                    clock_start=received,
+                    due_date=received + timedelta(days=28),
+                )
             elif rng.random() < 0.002:
                 row["status"] = rng.choice(open_statuses)
             else:
                 # The first closed ones take every outcome in turn, so that even a tiny data set
                 # fills every row of table 三; the rest follow a real district's proportions.
-                outcome = (outcomes[closed_count] if closed_count < len(outcomes)
-                           else rng.choices(outcomes, leaf_weights)[0])
+                outcome = (
+                    outcomes[closed_count]
+                    if closed_count < len(outcomes)
+                    else rng.choices(outcomes, leaf_weights)[0]
+                )
                 closed_count += 1
                 closed = received + timedelta(days=rng.randint(3, 40))
                 withdrawn = outcome == Outcome.OTHER and rng.random() < 0.5
                 row.update(
-                    status=ApplicationStatus.WITHDRAWN if withdrawn
+                    status=ApplicationStatus.WITHDRAWN
+                    if withdrawn
                     else rng.choice([ApplicationStatus.REPLIED, ApplicationStatus.ARCHIVED]),
-                    outcome=outcome, closed_on=closed,
+                    outcome=outcome,
+                    closed_on=closed,
                 )
                 if rng.random() < 0.02:
                     appeal_id += 1
                     decided = closed + timedelta(days=rng.randint(30, 200))
-                    appeals.add({
-                        "id": appeal_id, "application_id": pk, "kind": rng.choice(list(AppealKind)),
-                        "filed_on": closed + timedelta(days=rng.randint(5, 50)),
-                        "decided_on": decided if decided < today else None,
-                        "result": rng.choice([AppealResult.UPHELD, AppealResult.UPHELD,
-                                              AppealResult.CORRECTED, AppealResult.OTHER])
-                        if decided < today else AppealResult.PENDING,
-                    })
+                    appeals.add(
+                        {
+                            "id": appeal_id,
+                            "application_id": pk,
+                            "kind": rng.choice(list(AppealKind)),
+                            "filed_on": closed + timedelta(days=rng.randint(5, 50)),
+                            "decided_on": decided if decided < today else None,
+                            "result": rng.choice(
+                                [
+                                    AppealResult.UPHELD,
+                                    AppealResult.UPHELD,
+                                    AppealResult.CORRECTED,
+                                    AppealResult.OTHER,
+                                ]
+                            )
+                            if decided < today
+                            else AppealResult.PENDING,
+                        }
+                    )
             apps.add(row)
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
-            applicants.add({
-                "id": pk, "application_id": pk, "name": name,
-                "org_name": "" if applicant_type == ApplicantType.NATURAL_PERSON else f"{DISTRICT}{subject}服务中心",
-                "id_type": IdType.RESIDENT_ID,
-                "id_number_enc": id_enc, "id_number_masked": "6403**********1234",
-                "id_index": hashlib.sha256(f"id{pk}".encode()).hexdigest(),
-                "phone_enc": phone_enc, "phone_masked": "139****0000",
-                "address_enc": address_enc, "address_masked": f"{DISTRICT}胜利街****",
-                "key_version": key_version,
-            })
+            name = (
+                rng.choice(SURNAMES)
+                + rng.choice(GIVEN)
+                + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+            )
+            applicants.add(
+                {
+                    "id": pk,
+                    "application_id": pk,
+                    "name": name,
+                    "org_name": ""
+                    if applicant_type == ApplicantType.NATURAL_PERSON
+                    else f"{DISTRICT}{subject}服务中心",
+                    "id_type": IdType.RESIDENT_ID,
+                    "id_number_enc": id_enc,
+                    "id_number_masked": "6403**********1234",
+                    "id_index": hashlib.sha256(f"id{pk}".encode()).hexdigest(),
+                    "phone_enc": phone_enc,
+                    "phone_masked": "139****0000",
+                    "address_enc": address_enc,
+                    "address_masked": f"{DISTRICT}胜利街****",
+                    "key_version": key_version,
+                }
+            )
         apps.close()
         applicants.close()
         appeals.close()
@@ -537,11 +657,18 @@ class Builder:
         sessions = []
         for n, year in enumerate(YEARS, start=1):
             for body, label in ((Body.NPC, "人民代表大会"), (Body.CPPCC, "政协委员会议")):
-                sessions.append(Session.objects.create(
-                    name=f"{DISTRICT}第{n}次{label}（{year}）", short_name=f"{year}{label[:2]}",
-                    body=body, year=year, opened_on=date(year, 1, 10),
-                ))
-        classes = list(AnswerClass.objects.filter(is_active=True).values_list("pk", flat=True)) or [None]
+                sessions.append(
+                    Session.objects.create(
+                        name=f"{DISTRICT}第{n}次{label}（{year}）",
+                        short_name=f"{year}{label[:2]}",
+                        body=body,
+                        year=year,
+                        opened_on=date(year, 1, 10),
+                    )
+                )
+        classes = list(AnswerClass.objects.filter(is_active=True).values_list("pk", flat=True)) or [
+            None
+        ]
         writer = Writer(Proposal, total, "建议提案")
         through = Proposal.co_units.through
         co_units = Writer(through, 0, "会办单位")
@@ -553,34 +680,50 @@ class Builder:
         for pk in range(1, total + 1):
             session = sessions[rng.randrange(len(sessions))]
             number = per_session[session.pk] = per_session.get(session.pk, 0) + 1
-            kind = (Kind.CPPCC_PROPOSAL if session.body == Body.CPPCC
-                    else (Kind.NPC_MOTION if rng.random() < 0.03 else Kind.NPC_SUGGESTION))
+            kind = (
+                Kind.CPPCC_PROPOSAL
+                if session.body == Body.CPPCC
+                else (Kind.NPC_MOTION if rng.random() < 0.03 else Kind.NPC_SUGGESTION)
+            )
             subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
             lead = rng.choices(agencies, weights)[0]
             assigned = date(session.year, 2, 1) + timedelta(days=rng.randrange(60))
             due = assigned + timedelta(days=91)
             row = {
-                "id": pk, "session_id": session.pk, "kind": kind, "number": str(number),
-                "title": f"关于加强{subject}工作的建议", "content": f"建议进一步加强{subject}工作，"
+                "id": pk,
+                "session_id": session.pk,
+                "kind": kind,
+                "number": str(number),
+                "title": f"关于加强{subject}工作的建议",
+                "content": f"建议进一步加强{subject}工作，"
                 "加大投入，完善机制，切实解决群众反映的突出问题。",
                 "proposer": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                "lead_unit_id": lead.pk, "assigned_date": assigned, "due_date": due,
+                "lead_unit_id": lead.pk,
+                "assigned_date": assigned,
+                "due_date": due,
                 "created_at": now,
             }
             if due < today or rng.random() < 0.8:
                 replied = assigned + timedelta(days=rng.randint(20, 110))
                 published = rng.random() < 0.7
-                mode = rng.choice([PublicationMode.FULL, PublicationMode.FULL, PublicationMode.SUMMARY])
+                mode = rng.choice(
+                    [PublicationMode.FULL, PublicationMode.FULL, PublicationMode.SUMMARY]
+                )
                 row.update(
-                    status=ProposalStatus.REPLIED, reply_date=replied,
+                    status=ProposalStatus.REPLIED,
+                    reply_date=replied,
                     reply_number=f"{lead.short_name[:2]}复〔{session.year}〕{number}号",
                     reply_text=f"您提出的关于加强{subject}工作的建议收悉，现答复如下：我局高度重视，"
                     f"已将{subject}纳入年度重点工作，统筹推进。",
                     answer_class_id=rng.choice(classes),
                     satisfaction=rng.choice(list(Satisfaction)),
                     publication_mode=mode,
-                    publication_summary=f"关于{subject}的答复摘要。" if mode == PublicationMode.SUMMARY else "",
-                    publication_status=PublicationStatus.PUBLISHED if published else PublicationStatus.NONE,
+                    publication_summary=f"关于{subject}的答复摘要。"
+                    if mode == PublicationMode.SUMMARY
+                    else "",
+                    publication_status=PublicationStatus.PUBLISHED
+                    if published
+                    else PublicationStatus.NONE,
                     published_date=replied + timedelta(days=10) if published else None,
                 )
             writer.add(row)
@@ -596,7 +739,9 @@ class Builder:
     def staff(self):
         """One clerk of the busiest agency, for the staff dashboard scenario."""
         self.clerk = staff_create(
-            username="bench-clerk", name="基准测试信息员", password="Bench-Passw0rd-2024",
+            username="bench-clerk",
+            name="基准测试信息员",
+            password="Bench-Passw0rd-2024",
             memberships=[(self.busiest_agency(), Role.CLERK)],
         )
 
@@ -675,8 +820,10 @@ class _without_secondary_indexes:
             return False
         started = time.monotonic()
         # The GIN index dominates; two sessions build it and the B-trees side by side.
-        pending = sorted((definition for _, definition in self.saved),
-                         key=lambda definition: "USING gin" not in definition)
+        pending = sorted(
+            (definition for _, definition in self.saved),
+            key=lambda definition: "USING gin" not in definition,
+        )
         lock = threading.Lock()
         failures = []
 
@@ -722,11 +869,26 @@ def clear():
 
     Rows seeded by migrations (topics, answer classes, calendar) stay.
     """
-    models_ = [ChannelTally, CategoryTally, ApplicationTally, Item.channels.through, Item, Appeal,
-               Applicant, Application, Proposal.co_units.through, Proposal, Session, Channel, Agency]
+    models_ = [
+        ChannelTally,
+        CategoryTally,
+        ApplicationTally,
+        Item.channels.through,
+        Item,
+        Appeal,
+        Applicant,
+        Application,
+        Proposal.co_units.through,
+        Proposal,
+        Session,
+        Channel,
+        Agency,
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE " + ", ".join(f'"{m._meta.db_table}"' for m in models_) + " CASCADE")
+            cursor.execute(
+                "TRUNCATE " + ", ".join(f'"{m._meta.db_table}"' for m in models_) + " CASCADE"
+            )
     if connection.vendor != "postgresql":
         for model in models_:
             model.objects.all()._raw_delete(connection.alias)

@@ -86,15 +86,30 @@ def prepare(args):
     env = {**os.environ, "DATABASE_URL": database_url(args)}
     log(f"== 数据：{database_url(args)}（公开信息 {args.items:,} 条；已有则复用）")
     create_database(database_url(args))
-    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
-        [PYTHON, "manage.py", "bench", "--build-only", "--items", str(args.items),
-         "--use-default-database"],
-        cwd=ROOT, env=env, check=True,
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "bench",
+            "--build-only",
+            "--items",
+            str(args.items),
+            "--use-default-database",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     log("== collectstatic")
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env=server_env(args), check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=server_env(args),
+        check=True,
+    )
 
 
 def create_database(url):
@@ -123,17 +138,34 @@ class Server:
         gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
         self.errorlog = open(self.workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
-            [gunicorn, "config.wsgi", "--bind", f"{HOST}:{self.port}",
-             "--workers", str(self.args.workers), "--timeout", "30", "--graceful-timeout", "5",
-             "--backlog", "256"],
-            cwd=ROOT, env=server_env(self.args), stdout=self.errorlog, stderr=subprocess.STDOUT,
+            [
+                gunicorn,
+                "config.wsgi",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(self.args.workers),
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "5",
+                "--backlog",
+                "256",
+            ],
+            cwd=ROOT,
+            env=server_env(self.args),
+            stdout=self.errorlog,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn 启动失败，见 {self.workdir / 'gunicorn.log'}")
             try:
-                if get(self.port, "/healthz", timeout=2).status == 200 and len(self.workers()) == self.args.workers:
+                if (
+                    get(self.port, "/healthz", timeout=2).status == 200
+                    and len(self.workers()) == self.args.workers
+                ):
                     return
             except OSError:
                 pass
@@ -141,8 +173,9 @@ class Server:
         raise SystemExit("gunicorn 60 秒内未就绪")
 
     def workers(self):
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
         return [int(pid) for pid in out.split()]
 
     def stop(self):
@@ -181,17 +214,27 @@ def get(port, path, *, timeout=20, headers=None):
 def _result(response):
     body = response.read()
     pairs = response.getheaders()
-    return Result(response.status, body, dict(pairs),
-                  [value for key, value in pairs if key.lower() == "set-cookie"])
+    return Result(
+        response.status,
+        body,
+        dict(pairs),
+        [value for key, value in pairs if key.lower() == "set-cookie"],
+    )
 
 
 def post(port, path, data, *, headers, timeout=20):
     body = urllib.parse.urlencode(data, doseq=True)
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        connection.request("POST", path, body=body, headers={
-            **headers, "Content-Type": "application/x-www-form-urlencoded",
-        })
+        connection.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                **headers,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
         response = connection.getresponse()
         return _result(response)
     finally:
@@ -240,8 +283,11 @@ class Submitter:
             return None, {}
         action = re.search(r'action="([^"]*)"', form.group(0)[:300])
         data = {}
-        for tag in re.finditer(r"<(input|select|textarea)\b([^>]*)>(.*?)(?=<(?:input|select|textarea)\b|$)",
-                               form.group(1), re.S | re.I):
+        for tag in re.finditer(
+            r"<(input|select|textarea)\b([^>]*)>(.*?)(?=<(?:input|select|textarea)\b|$)",
+            form.group(1),
+            re.S | re.I,
+        ):
             kind, attrs, rest = tag.group(1).lower(), tag.group(2), tag.group(3)
             name = re.search(r'name="([^"]+)"', attrs)
             if not name:
@@ -308,13 +354,21 @@ class Submitter:
         if action is None:
             return None, status
         headers = {"X-Forwarded-For": address, "Referer": f"http://{HOST}:{self.port}/apply/"}
-        response = post(self.port, action, data, headers={**headers, "Cookie": _cookie_header(cookies)})
+        response = post(
+            self.port, action, data, headers={**headers, "Cookie": _cookie_header(cookies)}
+        )
         cookies = _cookies(response, cookies)
         if response.status in (301, 302, 303) and response.headers.get("Location"):
             parts = urllib.parse.urlsplit(response.headers["Location"])
             target = parts.path + (f"?{parts.query}" if parts.query else "")
-            response = get(self.port, target, headers={**headers, "Cookie": _cookie_header(cookies)})
-        found = self.TRACKING.search(response.body.decode("utf-8", "replace")) if response.status == 200 else None
+            response = get(
+                self.port, target, headers={**headers, "Cookie": _cookie_header(cookies)}
+            )
+        found = (
+            self.TRACKING.search(response.body.decode("utf-8", "replace"))
+            if response.status == 200
+            else None
+        )
         return (found.group(1) if found else None), response.status
 
     def submit(self, n):
@@ -381,9 +435,23 @@ def wrk(port, paths, *, seconds, connections, threads, workdir, name):
     script = workdir / f"{name}.lua"
     script.write_text(LUA % {"paths": ", ".join(_lua_string(p) for p in paths)})
     out = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "15s",
-         "-s", str(script), f"http://{HOST}:{port}"],
-        capture_output=True, text=True, timeout=seconds + 60,
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "15s",
+            "-s",
+            str(script),
+            f"http://{HOST}:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
     )
     match = re.search(r"RESULT (.*)", out.stdout)
     if not match:
@@ -391,7 +459,9 @@ def wrk(port, paths, *, seconds, connections, threads, workdir, name):
     fields = dict(part.split("=") for part in match.group(1).split())
     stats = {key: int(value) for key, value in fields.items()}
     stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
-    stats["errors"] = stats["connect"] + stats["read"] + stats["write"] + stats["timeout"] + stats["non2xx3xx"]
+    stats["errors"] = (
+        stats["connect"] + stats["read"] + stats["write"] + stats["timeout"] + stats["non2xx3xx"]
+    )
     return stats
 
 
@@ -400,9 +470,11 @@ def _lua_string(value):
 
 
 def describe(stats):
-    return (f"{stats['rps']:8.1f} 请求/秒  p50 {stats['p50'] / 1000:6.1f} ms  p95 {stats['p95'] / 1000:6.1f} ms  "
-            f"p99 {stats['p99'] / 1000:6.1f} ms  最长 {stats['max'] / 1000:6.1f} ms  "
-            f"错误 {stats['errors']}（5xx {stats['server_errors']}，超时 {stats['timeout']}）")
+    return (
+        f"{stats['rps']:8.1f} 请求/秒  p50 {stats['p50'] / 1000:6.1f} ms  p95 {stats['p95'] / 1000:6.1f} ms  "
+        f"p99 {stats['p99'] / 1000:6.1f} ms  最长 {stats['max'] / 1000:6.1f} ms  "
+        f"错误 {stats['errors']}（5xx {stats['server_errors']}，超时 {stats['timeout']}）"
+    )
 
 
 # --- the mix -----------------------------------------------------------------------------------
@@ -413,8 +485,10 @@ def mix_paths(args):
     connection = psycopg2.connect(database_url(args))
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM disclosure_item TABLESAMPLE SYSTEM (1) "
-                           "WHERE status = 'published' LIMIT 400")
+            cursor.execute(
+                "SELECT id FROM disclosure_item TABLESAMPLE SYSTEM (1) "
+                "WHERE status = 'published' LIMIT 400"
+            )
             items = [row[0] for row in cursor.fetchall()]
             cursor.execute("SELECT id, slug FROM disclosure_agency ORDER BY id")
             agencies = cursor.fetchall()
@@ -503,7 +577,10 @@ class Driver:
                 self.log.append((started, time.monotonic(), path, outcome))
 
     def __enter__(self):
-        self.pool = [threading.Thread(target=self.worker, args=(n,), daemon=True) for n in range(self.threads)]
+        self.pool = [
+            threading.Thread(target=self.worker, args=(n,), daemon=True)
+            for n in range(self.threads)
+        ]
         for thread in self.pool:
             thread.start()
         return self
@@ -521,8 +598,12 @@ class Driver:
 def pg(action):
     version, name = PG_CLUSTER.split()
     started = time.monotonic()
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return started, time.monotonic()
 
 
@@ -534,7 +615,9 @@ def fault_restart(server, submitter, paths, args, checks):
     log("\n== 故障 1：负载中重启 PostgreSQL")
     pids_before = (server.process.pid, sorted(server.workers()))
     stop = threading.Event()
-    loop = SubmitLoop(submitter, stop, interval=0.3, start_n=100_000) if submitter.available else None
+    loop = (
+        SubmitLoop(submitter, stop, interval=0.3, start_n=100_000) if submitter.available else None
+    )
     with Driver(server.port, paths, threads=args.fault_threads) as driver:
         if loop:
             loop.start()
@@ -552,15 +635,26 @@ def fault_restart(server, submitter, paths, args, checks):
     outside = [f for f in failures if f[1] < window_start or f[0] > window_end + grace]
     after = [e for e in driver.log if e[0] > window_end + grace]
     pids_after = (server.process.pid, sorted(server.workers()))
-    log(f"   重启窗口 {window_end - window_start:.1f} 秒；请求 {len(driver.log)}，失败 {len(failures)}，"
-        f"窗口外失败 {len(outside)}；窗口后请求 {len(after)} 个全部成功：{not [e for e in after if e in failures]}")
+    log(
+        f"   重启窗口 {window_end - window_start:.1f} 秒；请求 {len(driver.log)}，失败 {len(failures)}，"
+        f"窗口外失败 {len(outside)}；窗口后请求 {len(after)} 个全部成功：{not [e for e in after if e in failures]}"
+    )
     checks.append(("PostgreSQL 重启：失败只出现在重启窗口内", not outside and bool(after)))
-    checks.append(("PostgreSQL 重启：gunicorn 未重启即恢复（主进程与工作进程不变）", pids_before == pids_after))
+    checks.append(
+        (
+            "PostgreSQL 重启：gunicorn 未重启即恢复（主进程与工作进程不变）",
+            pids_before == pids_after,
+        )
+    )
     if loop:
         missing = missing_applications(args, loop.receipts)
-        log(f"   提交申请 {loop.sent} 次，取得回执 {len(loop.receipts)} 份（重启窗口内失败 {len(loop.failures)} 次），"
-            f"回执对应申请缺失 {len(missing)} 件")
-        checks.append(("PostgreSQL 重启：每份回执对应的申请都在数据库中", not missing and bool(loop.receipts)))
+        log(
+            f"   提交申请 {loop.sent} 次，取得回执 {len(loop.receipts)} 份（重启窗口内失败 {len(loop.failures)} 次），"
+            f"回执对应申请缺失 {len(missing)} 件"
+        )
+        checks.append(
+            ("PostgreSQL 重启：每份回执对应的申请都在数据库中", not missing and bool(loop.receipts))
+        )
     return driver
 
 
@@ -585,10 +679,16 @@ def fault_healthz(server, checks):
         except OSError:
             pass
         time.sleep(0.2)
-    log(f"   停库时 /healthz：{statuses}；目录页：{catalog}；启动后 {recovered and f'{recovered:.1f}'} 秒恢复 200")
+    log(
+        f"   停库时 /healthz：{statuses}；目录页：{catalog}；启动后 {recovered and f'{recovered:.1f}'} 秒恢复 200"
+    )
     checks.append(("停库时 /healthz 返回 503", all(s == 503 for s in statuses)))
-    checks.append(("启动后 /healthz 无需重启 gunicorn 即恢复 200",
-                   recovered is not None and pids_before == (server.process.pid, sorted(server.workers()))))
+    checks.append(
+        (
+            "启动后 /healthz 无需重启 gunicorn 即恢复 200",
+            recovered is not None and pids_before == (server.process.pid, sorted(server.workers())),
+        )
+    )
 
 
 def fault_worker_kill(server, paths, args, checks):
@@ -606,9 +706,15 @@ def fault_worker_kill(server, paths, args, checks):
     while len(server.workers()) < args.workers and time.monotonic() < deadline:
         time.sleep(0.2)
     respawned = victim not in server.workers() and len(server.workers()) == args.workers
-    log(f"   请求 {len(driver.log)}，失败 {len(failures)}（被杀时在途 {len(in_flight)}）；主进程已补回工作进程：{respawned}")
-    checks.append(("杀死工作进程：只有它在途的请求失败（≤ 1）",
-                   len(failures) <= 1 and all(killed_at - 0.1 <= f[1] for f in failures)))
+    log(
+        f"   请求 {len(driver.log)}，失败 {len(failures)}（被杀时在途 {len(in_flight)}）；主进程已补回工作进程：{respawned}"
+    )
+    checks.append(
+        (
+            "杀死工作进程：只有它在途的请求失败（≤ 1）",
+            len(failures) <= 1 and all(killed_at - 0.1 <= f[1] for f in failures),
+        )
+    )
     checks.append(("杀死工作进程：gunicorn 补回工作进程", respawned))
 
 
@@ -618,8 +724,11 @@ def missing_applications(args, receipts):
     connection = psycopg2.connect(database_url(args))
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT tracking_number FROM applications_application "
-                           "WHERE tracking_number = ANY(%s)", [receipts])
+            cursor.execute(
+                "SELECT tracking_number FROM applications_application "
+                "WHERE tracking_number = ANY(%s)",
+                [receipts],
+            )
             found = {row[0] for row in cursor.fetchall()}
     finally:
         connection.close()
@@ -640,9 +749,15 @@ def machine():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--items", type=int, default=int(os.environ.get("LOADTEST_ITEMS", 1_000_000)))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("LOADTEST_PORT", 0)),
-                        help="回环端口；默认自动选一个空闲端口")
+    parser.add_argument(
+        "--items", type=int, default=int(os.environ.get("LOADTEST_ITEMS", 1_000_000))
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("LOADTEST_PORT", 0)),
+        help="回环端口；默认自动选一个空闲端口",
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("LOADTEST_WORKERS", 4)))
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOADTEST_SECONDS", 20)))
     parser.add_argument("--connections", type=int, default=16)
@@ -667,16 +782,34 @@ def main(argv=None):
     workdir = Path(tempfile.mkdtemp(prefix="zwgk-loadtest-"))
     server = Server(args, workdir)
     checks = []
-    log(f"== gunicorn：{args.workers} 个 sync 工作进程，http://{HOST}:{args.port}/（生产设置，DJANGO_DEBUG=0）")
+    log(
+        f"== gunicorn：{args.workers} 个 sync 工作进程，http://{HOST}:{args.port}/（生产设置，DJANGO_DEBUG=0）"
+    )
     server.start()
     try:
         static = "/static/css/site.css"
-        log(f"\n== 吞吐：静态文件 {static} 与匿名目录页 /catalog/，各 {args.seconds} 秒，{args.connections} 个连接")
-        static_stats = wrk(server.port, [static], seconds=args.seconds, connections=args.connections,
-                           threads=1, workdir=workdir, name="static")
+        log(
+            f"\n== 吞吐：静态文件 {static} 与匿名目录页 /catalog/，各 {args.seconds} 秒，{args.connections} 个连接"
+        )
+        static_stats = wrk(
+            server.port,
+            [static],
+            seconds=args.seconds,
+            connections=args.connections,
+            threads=1,
+            workdir=workdir,
+            name="static",
+        )
         log(f"   静态文件  {describe(static_stats)}")
-        catalog_stats = wrk(server.port, ["/catalog/"], seconds=args.seconds, connections=args.connections,
-                            threads=1, workdir=workdir, name="catalog")
+        catalog_stats = wrk(
+            server.port,
+            ["/catalog/"],
+            seconds=args.seconds,
+            connections=args.connections,
+            threads=1,
+            workdir=workdir,
+            name="catalog",
+        )
         log(f"   目录首页  {describe(catalog_stats)}")
         ratio = catalog_stats["rps"] / static_stats["rps"]
         log(f"   目录页吞吐 / 静态文件吞吐 = {ratio:.0%}（预算 ≥ 50 %）")
@@ -685,27 +818,56 @@ def main(argv=None):
         paths, _ = mix_paths(args)
         submitter = Submitter(server.port)
         submitter.probe()
-        log(f"\n== 混合负载 {args.seconds} 秒：目录、筛选、检索、详情、API、年报"
-            + ("，另有线程每 0.5 秒提交一份申请" if submitter.available else f"（未含申请提交：{submitter.reason}）"))
+        log(
+            f"\n== 混合负载 {args.seconds} 秒：目录、筛选、检索、详情、API、年报"
+            + (
+                "，另有线程每 0.5 秒提交一份申请"
+                if submitter.available
+                else f"（未含申请提交：{submitter.reason}）"
+            )
+        )
         stop = threading.Event()
         loop = SubmitLoop(submitter, stop) if submitter.available else None
         if loop:
             loop.start()
-        mix_stats = wrk(server.port, paths, seconds=args.seconds, connections=args.connections,
-                        threads=1, workdir=workdir, name="mix")
+        mix_stats = wrk(
+            server.port,
+            paths,
+            seconds=args.seconds,
+            connections=args.connections,
+            threads=1,
+            workdir=workdir,
+            name="mix",
+        )
         stop.set()
         if loop:
             loop.join(timeout=30)
         log(f"   混合      {describe(mix_stats)}")
-        checks.append(("混合负载：0 个服务器错误", mix_stats["server_errors"] == 0 and mix_stats["errors"] == 0))
+        checks.append(
+            (
+                "混合负载：0 个服务器错误",
+                mix_stats["server_errors"] == 0 and mix_stats["errors"] == 0,
+            )
+        )
         checks.append(("混合负载：p95 < 500 ms", mix_stats["p95"] < 500_000))
-        checks.append(("混合负载：没有 ≥ 15 秒的请求", mix_stats["max"] < 15_000_000 and mix_stats["timeout"] == 0))
+        checks.append(
+            (
+                "混合负载：没有 ≥ 15 秒的请求",
+                mix_stats["max"] < 15_000_000 and mix_stats["timeout"] == 0,
+            )
+        )
         if loop:
             missing = missing_applications(args, loop.receipts)
-            log(f"   申请提交 {loop.sent} 次：回执 {len(loop.receipts)} 份，失败 {len(loop.failures)}，"
-                f"回执对应申请缺失 {len(missing)} 件")
-            checks.append(("混合负载：申请都取得回执且已入库",
-                           loop.sent > 0 and not loop.failures and not missing))
+            log(
+                f"   申请提交 {loop.sent} 次：回执 {len(loop.receipts)} 份，失败 {len(loop.failures)}，"
+                f"回执对应申请缺失 {len(missing)} 件"
+            )
+            checks.append(
+                (
+                    "混合负载：申请都取得回执且已入库",
+                    loop.sent > 0 and not loop.failures and not missing,
+                )
+            )
 
         if not args.no_faults:
             fault_restart(server, submitter, paths, args, checks)
@@ -724,4 +886,3 @@ def main(argv=None):
 
 if __name__ == "__main__":
     sys.exit(main())
-

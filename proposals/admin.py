@@ -65,21 +65,51 @@ class ProposalAdmin(AgencyScopedAdmin):
     agency_field = "lead_unit"
     form = RegisterForm
     change_form_template = "admin/proposals/proposal/change_form.html"
-    list_display = ("number", "title", "session", "lead_unit", "due_date", "deadline_state",
-                    "publication_status")
+    list_display = (
+        "number",
+        "title",
+        "session",
+        "lead_unit",
+        "due_date",
+        "deadline_state",
+        "publication_status",
+    )
     list_display_links = ("number", "title")
-    list_filter = ("status", "publication_status", "kind", "session", "answer_class", "satisfaction")
+    list_filter = (
+        "status",
+        "publication_status",
+        "kind",
+        "session",
+        "answer_class",
+        "satisfaction",
+    )
     list_select_related = ("session", "lead_unit", "answer_class")
     search_fields = ("number", "title", "proposer")
     autocomplete_fields = ("session", "lead_unit", "co_units")
     date_hierarchy = "assigned_date"
     inlines = [OpinionInline, EventInline]
     handled_fields = (
-        "status", "due_date", "extension_reason", "reopen_count",
-        "reply_date", "reply_number", "answer_class", "reply_signatory", "reply_contact", "reply_text",
-        "satisfaction", "feedback_date",
-        "publication_mode", "publication_summary", "withheld_reason", "publication_status",
-        "reviewed_by", "review_date", "review_opinion", "published_date", "publication_lag",
+        "status",
+        "due_date",
+        "extension_reason",
+        "reopen_count",
+        "reply_date",
+        "reply_number",
+        "answer_class",
+        "reply_signatory",
+        "reply_contact",
+        "reply_text",
+        "satisfaction",
+        "feedback_date",
+        "publication_mode",
+        "publication_summary",
+        "withheld_reason",
+        "publication_status",
+        "reviewed_by",
+        "review_date",
+        "review_opinion",
+        "published_date",
+        "publication_lag",
     )
     fixed_after_registration = ("session", "kind", "number", "lead_unit", "assigned_date")
 
@@ -101,19 +131,60 @@ class ProposalAdmin(AgencyScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         registration = [
-            ("交办", {"fields": ["session", "kind", "timing", "number", "title", "content",
-                                 "lead_unit", "co_units", "handling_mode", "assigned_date"]}),
+            (
+                "交办",
+                {
+                    "fields": [
+                        "session",
+                        "kind",
+                        "timing",
+                        "number",
+                        "title",
+                        "content",
+                        "lead_unit",
+                        "co_units",
+                        "handling_mode",
+                        "assigned_date",
+                    ]
+                },
+            ),
             ("代表委员", {"fields": ["proposer", "co_signers", "proposer_contact"]}),
         ]
         if obj is None:
             return registration
         return registration + [
             ("办理与期限", {"fields": ["status", "due_date", "extension_reason", "reopen_count"]}),
-            ("答复", {"fields": ["reply_date", "reply_number", "answer_class", "reply_signatory",
-                                 "reply_contact", "reply_text", "satisfaction", "feedback_date"]}),
-            ("公开", {"fields": ["publication_mode", "publication_summary", "withheld_reason",
-                                 "publication_status", "reviewed_by", "review_date", "review_opinion",
-                                 "published_date", "publication_lag"]}),
+            (
+                "答复",
+                {
+                    "fields": [
+                        "reply_date",
+                        "reply_number",
+                        "answer_class",
+                        "reply_signatory",
+                        "reply_contact",
+                        "reply_text",
+                        "satisfaction",
+                        "feedback_date",
+                    ]
+                },
+            ),
+            (
+                "公开",
+                {
+                    "fields": [
+                        "publication_mode",
+                        "publication_summary",
+                        "withheld_reason",
+                        "publication_status",
+                        "reviewed_by",
+                        "review_date",
+                        "review_opinion",
+                        "published_date",
+                        "publication_lag",
+                    ]
+                },
+            ),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -137,7 +208,9 @@ class ProposalAdmin(AgencyScopedAdmin):
         if db_field.name == "lead_unit":
             ids = agency_access.agency_ids(request.user)
             queryset = db_field.related_model.objects.all()
-            kwargs["queryset"] = queryset if ids is agency_access.ALL else queryset.filter(pk__in=ids)
+            kwargs["queryset"] = (
+                queryset if ids is agency_access.ALL else queryset.filter(pk__in=ids)
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -165,14 +238,21 @@ class ProposalAdmin(AgencyScopedAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/step/<slug:name>/", self.admin_site.admin_view(self.step_view),
-                 name="proposals_proposal_step"),
+            path(
+                "<int:pk>/step/<slug:name>/",
+                self.admin_site.admin_view(self.step_view),
+                name="proposals_proposal_step",
+            ),
         ] + super().get_urls()
 
     def step_view(self, request, pk, name):
         """One handling step (extend, opinion, reply, …): a form whose data goes to a service."""
-        proposal = get_object_or_404(self.get_queryset(request).select_related("lead_unit", "session"), pk=pk)
-        if name not in ACTIONS or (name, ACTIONS[name][0].title) not in available_actions(request.user, proposal):
+        proposal = get_object_or_404(
+            self.get_queryset(request).select_related("lead_unit", "session"), pk=pk
+        )
+        if name not in ACTIONS or (name, ACTIONS[name][0].title) not in available_actions(
+            request.user, proposal
+        ):
             raise PermissionDenied("当前不能进行此项操作。")
         form_class = ACTIONS[name][0]
         form = form_class(request.POST or None, proposal=proposal, user=request.user)
@@ -188,7 +268,9 @@ class ProposalAdmin(AgencyScopedAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": f"{form_class.title}：{proposal.title}",
-            "form": form, "proposal": proposal, "opts": self.model._meta,
+            "form": form,
+            "proposal": proposal,
+            "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/proposals/proposal/step.html", context)
 
@@ -206,12 +288,16 @@ def _status_lines(proposal):
         lines.append(f"{chinese_date(proposal.reply_date)}答复（{on_time}）。")
     if proposal.publication_lag is not None:
         late = "，超过" if proposal.publication_lag > PUBLICATION_WORKDAYS else "，未超过"
-        lines.append(f"答复后第 {proposal.publication_lag} 个工作日公开{late}一般要求的{PUBLICATION_WORKDAYS}个工作日。")
+        lines.append(
+            f"答复后第 {proposal.publication_lag} 个工作日公开{late}一般要求的{PUBLICATION_WORKDAYS}个工作日。"
+        )
     elif proposal.reply_date and proposal.publication_status != PublicationStatus.WITHHELD:
         try:
             passed = workdays_between(proposal.reply_date, today)
         except UnknownCalendarYear as exc:
             lines.append(str(exc))
         else:
-            lines.append(f"答复后已过 {passed} 个工作日尚未公开（一般要求{PUBLICATION_WORKDAYS}个工作日内）。")
+            lines.append(
+                f"答复后已过 {passed} 个工作日尚未公开（一般要求{PUBLICATION_WORKDAYS}个工作日内）。"
+            )
     return lines

@@ -12,8 +12,10 @@ TOPIC = "其他"  # 《条例》第二十条第（十五）项; replies have no 
 
 def item_fields(proposal):
     """The catalog fields of a reply; only public columns of the proposal are read."""
-    heading = (f"{proposal.session.name}第{proposal.number}号{proposal.get_kind_display()}"
-               f"《{proposal.title}》（{proposal.proposer_label}：{proposal.proposer}）")
+    heading = (
+        f"{proposal.session.name}第{proposal.number}号{proposal.get_kind_display()}"
+        f"《{proposal.title}》（{proposal.proposer_label}：{proposal.proposer}）"
+    )
     return {
         "title": f"关于{proposal.session.label}第{proposal.number}号{proposal.get_kind_display()}的答复",
         "summary": f"对{heading}的答复（{proposal.get_publication_mode_display()}）。",
@@ -25,7 +27,9 @@ def item_fields(proposal):
         "topic": Topic.objects.filter(parent__isnull=True, name=TOPIC).first(),
         "keywords": f"建议提案 {proposal.get_kind_display()} {proposal.session.label}",
         # Replies are released on the lead unit's website (its portal channels, when it has any).
-        "channels": list(Channel.objects.filter(agency=proposal.lead_unit, kind=ChannelKind.PORTAL)),
+        "channels": list(
+            Channel.objects.filter(agency=proposal.lead_unit, kind=ChannelKind.PORTAL)
+        ),
     }
 
 
@@ -44,8 +48,13 @@ def publish(*, proposal, by):
     if item.status == ItemStatus.IN_REVIEW:
         # The text was reviewed by the proposal's own 公开审核 (proposal_review_publication):
         # the catalog's four-eyes rule notes, rather than refuses, the publisher as its author.
-        catalog.item_review(item=item, by=proposal.reviewed_by or by, reviewed_elsewhere=True,
-                            opinion=f"建议提案答复公开审核：{proposal.review_opinion or '同意'}")
-        item = catalog.item_publish(item=item, by=by, published_date=proposal.published_date,
-                                    reviewed_elsewhere=True)
+        catalog.item_review(
+            item=item,
+            by=proposal.reviewed_by or by,
+            reviewed_elsewhere=True,
+            opinion=f"建议提案答复公开审核：{proposal.review_opinion or '同意'}",
+        )
+        item = catalog.item_publish(
+            item=item, by=by, published_date=proposal.published_date, reviewed_elsewhere=True
+        )
     return item

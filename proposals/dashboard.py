@@ -9,9 +9,20 @@ from workdays.deadlines import Deadline
 
 def deadlines(user, today):
     """Open proposals where one of the user's agencies is lead unit or co-unit. One query."""
-    rows = access.visible(user, Proposal.objects.open()).select_related("session", "lead_unit").only(
-        "id", "kind", "number", "title", "due_date", "status", "session__name", "session__short_name",
-        "lead_unit__name",
+    rows = (
+        access.visible(user, Proposal.objects.open())
+        .select_related("session", "lead_unit")
+        .only(
+            "id",
+            "kind",
+            "number",
+            "title",
+            "due_date",
+            "status",
+            "session__name",
+            "session__short_name",
+            "lead_unit__name",
+        )
     )
     return [
         Deadline(

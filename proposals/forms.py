@@ -25,8 +25,19 @@ class RegisterForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = [
-            "session", "kind", "timing", "number", "title", "content", "proposer", "co_signers",
-            "proposer_contact", "lead_unit", "co_units", "handling_mode", "assigned_date",
+            "session",
+            "kind",
+            "timing",
+            "number",
+            "title",
+            "content",
+            "proposer",
+            "co_signers",
+            "proposer_contact",
+            "lead_unit",
+            "co_units",
+            "handling_mode",
+            "assigned_date",
         ]
         widgets = {"assigned_date": DATE}
 
@@ -42,9 +53,13 @@ class RegisterForm(forms.ModelForm):
         if self.instance.pk is None and all(data.get(name) for name in needed):
             try:
                 services.validate_registration(
-                    by=self.user, session=data["session"], number=data["number"].strip(),
-                    lead_unit=data["lead_unit"], assigned_date=data["assigned_date"],
-                    handling_mode=data["handling_mode"], co_units=list(data.get("co_units") or []),
+                    by=self.user,
+                    session=data["session"],
+                    number=data["number"].strip(),
+                    lead_unit=data["lead_unit"],
+                    assigned_date=data["assigned_date"],
+                    handling_mode=data["handling_mode"],
+                    co_units=list(data.get("co_units") or []),
                 )
             except (ValidationError, PermissionDenied) as exc:
                 raise ValidationError(getattr(exc, "messages", None) or [str(exc)]) from exc
@@ -61,8 +76,12 @@ class ActionForm(forms.Form):
 
 class ExtendForm(ActionForm):
     title = "延期办理"
-    due_date = forms.DateField(label="延期至", widget=DATE,
-                               help_text="最迟为交办后6个月；留空则延至6个月期满之日。", required=False)
+    due_date = forms.DateField(
+        label="延期至",
+        widget=DATE,
+        help_text="最迟为交办后6个月；留空则延至6个月期满之日。",
+        required=False,
+    )
     reason = forms.CharField(label="延期理由", max_length=300, widget=forms.Textarea(attrs=TEXT))
 
     def call(self, proposal, user):
@@ -80,7 +99,9 @@ class OpinionForm(ActionForm):
         super().__init__(*args, proposal=proposal, user=user, **kwargs)
         ids = agency_access.agency_ids(user)
         units = proposal.co_units.all()
-        self.fields["agency"].queryset = units if ids is agency_access.ALL else units.filter(pk__in=ids)
+        self.fields["agency"].queryset = (
+            units if ids is agency_access.ALL else units.filter(pk__in=ids)
+        )
         self.fields["given_on"].initial = timezone.localdate()
 
     def call(self, proposal, user):
@@ -90,14 +111,21 @@ class OpinionForm(ActionForm):
 class ReplyForm(ActionForm):
     title = "录入答复"
     reply_date = forms.DateField(label="答复日期", widget=DATE)
-    reply_number = forms.CharField(label="答复文号", max_length=60, required=False,
-                                   help_text="例如：吴利安监函〔2023〕12号。")
-    answer_class = forms.ModelChoiceField(label="答复类别", queryset=AnswerClass.objects.filter(is_active=True),
-                                          help_text="类别列表可在「答复类别」中维护。")
-    reply_text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={**TEXT, "rows": 14}))
+    reply_number = forms.CharField(
+        label="答复文号", max_length=60, required=False, help_text="例如：吴利安监函〔2023〕12号。"
+    )
+    answer_class = forms.ModelChoiceField(
+        label="答复类别",
+        queryset=AnswerClass.objects.filter(is_active=True),
+        help_text="类别列表可在「答复类别」中维护。",
+    )
+    reply_text = forms.CharField(
+        label="答复内容", widget=forms.Textarea(attrs={**TEXT, "rows": 14})
+    )
     signatory = forms.CharField(label="签发人", max_length=50)
-    contact = forms.CharField(label="承办联系人及电话", max_length=100, required=False,
-                              help_text="不在公开页面显示。")
+    contact = forms.CharField(
+        label="承办联系人及电话", max_length=100, required=False, help_text="不在公开页面显示。"
+    )
 
     def __init__(self, *args, proposal, user, **kwargs):
         super().__init__(*args, proposal=proposal, user=user, **kwargs)
@@ -110,7 +138,8 @@ class ReplyForm(ActionForm):
 class FeedbackForm(ActionForm):
     title = "录入代表委员反馈"
     satisfaction = forms.ChoiceField(
-        label="满意度", widget=forms.RadioSelect,
+        label="满意度",
+        widget=forms.RadioSelect,
         choices=[c for c in Satisfaction.choices if c[0] != Satisfaction.NONE],
     )
     feedback_date = forms.DateField(label="反馈日期", widget=DATE)
@@ -122,9 +151,12 @@ class FeedbackForm(ActionForm):
 
 class ReopenForm(ActionForm):
     title = "重新办理"
-    reason = forms.CharField(label="重新办理的理由", max_length=300, widget=forms.Textarea(attrs=TEXT))
-    due_date = forms.DateField(label="重新答复期限", widget=DATE, required=False,
-                               help_text="留空则为今天起1个月。")
+    reason = forms.CharField(
+        label="重新办理的理由", max_length=300, widget=forms.Textarea(attrs=TEXT)
+    )
+    due_date = forms.DateField(
+        label="重新答复期限", widget=DATE, required=False, help_text="留空则为今天起1个月。"
+    )
 
     def call(self, proposal, user):
         return services.proposal_reopen(proposal=proposal, by=user, **self.cleaned_data)
@@ -132,11 +164,21 @@ class ReopenForm(ActionForm):
 
 class SubmitPublicationForm(ActionForm):
     title = "提交公开审核"
-    mode = forms.ChoiceField(label="公开方式", choices=PublicationMode.choices, widget=forms.RadioSelect)
-    summary = forms.CharField(label="公开摘要", required=False, widget=forms.Textarea(attrs=TEXT),
-                              help_text="摘要公开时填写；不得含代表委员的联系方式。")
-    withheld_reason = forms.CharField(label="不予公开理由", max_length=300, required=False,
-                                      help_text="不予公开时必须填写，例如：涉及国家秘密。")
+    mode = forms.ChoiceField(
+        label="公开方式", choices=PublicationMode.choices, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        label="公开摘要",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+        help_text="摘要公开时填写；不得含代表委员的联系方式。",
+    )
+    withheld_reason = forms.CharField(
+        label="不予公开理由",
+        max_length=300,
+        required=False,
+        help_text="不予公开时必须填写，例如：涉及国家秘密。",
+    )
 
     def call(self, proposal, user):
         return services.proposal_submit_publication(proposal=proposal, by=user, **self.cleaned_data)
@@ -145,11 +187,14 @@ class SubmitPublicationForm(ActionForm):
 class ReviewForm(ActionForm):
     title = "公开审核"
     approved = forms.TypedChoiceField(
-        label="审核结论", widget=forms.RadioSelect, coerce=lambda v: v == "1",
+        label="审核结论",
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "1",
         choices=[("1", "同意"), ("0", "退回修改")],
     )
-    opinion = forms.CharField(label="审核意见", max_length=300, required=False,
-                              help_text="退回修改时必须填写。")
+    opinion = forms.CharField(
+        label="审核意见", max_length=300, required=False, help_text="退回修改时必须填写。"
+    )
 
     def call(self, proposal, user):
         return services.proposal_review_publication(proposal=proposal, by=user, **self.cleaned_data)
@@ -157,8 +202,9 @@ class ReviewForm(ActionForm):
 
 class PublishForm(ActionForm):
     title = "公开发布"
-    published_date = forms.DateField(label="公开日期", widget=DATE, required=False,
-                                     help_text="留空为今天。")
+    published_date = forms.DateField(
+        label="公开日期", widget=DATE, required=False, help_text="留空为今天。"
+    )
 
     def call(self, proposal, user):
         return services.proposal_publish(proposal=proposal, by=user, **self.cleaned_data)
@@ -170,18 +216,36 @@ ACTIONS = {
     "opinion": (OpinionForm, lambda u, p: bool(access.co_units_of(u, p)), lambda p: p.is_open),
     "reply": (ReplyForm, access.is_decider, lambda p: p.is_open),
     "feedback": (FeedbackForm, access.is_handler, lambda p: p.status == Status.REPLIED),
-    "reopen": (ReopenForm, access.is_decider,
-               lambda p: p.status == Status.REPLIED and p.satisfaction == Satisfaction.UNSATISFIED),
-    "submit": (SubmitPublicationForm, access.is_handler,
-               lambda p: p.status == Status.REPLIED and p.publication_status in (PublicationStatus.NONE, PublicationStatus.RETURNED)),
-    "review": (ReviewForm, access.is_decider, lambda p: p.publication_status == PublicationStatus.IN_REVIEW),
-    "publish": (PublishForm, access.is_decider, lambda p: p.publication_status == PublicationStatus.APPROVED),
+    "reopen": (
+        ReopenForm,
+        access.is_decider,
+        lambda p: p.status == Status.REPLIED and p.satisfaction == Satisfaction.UNSATISFIED,
+    ),
+    "submit": (
+        SubmitPublicationForm,
+        access.is_handler,
+        lambda p: (
+            p.status == Status.REPLIED
+            and p.publication_status in (PublicationStatus.NONE, PublicationStatus.RETURNED)
+        ),
+    ),
+    "review": (
+        ReviewForm,
+        access.is_decider,
+        lambda p: p.publication_status == PublicationStatus.IN_REVIEW,
+    ),
+    "publish": (
+        PublishForm,
+        access.is_decider,
+        lambda p: p.publication_status == PublicationStatus.APPROVED,
+    ),
 }
 
 
 def available_actions(user, proposal):
     """(name, label) of the steps this user may take on the proposal now."""
     return [
-        (name, form.title) for name, (form, allowed, when) in ACTIONS.items()
+        (name, form.title)
+        for name, (form, allowed, when) in ACTIONS.items()
         if when(proposal) and allowed(user, proposal)
     ]

@@ -50,14 +50,31 @@ def proposal_counts(*, agency_ids, start, end) -> dict:
     # One pass over the lead unit's proposals: the kinds and satisfactions are fixed choices.
     row = lead.aggregate(
         **{f"kind_{kind}": Count("id", filter=assigned & Q(kind=kind)) for kind in Kind.values},
-        **{f"sat_{value}": Count("id", filter=replied & Q(satisfaction=value)) for value in Satisfaction.values},
+        **{
+            f"sat_{value}": Count("id", filter=replied & Q(satisfaction=value))
+            for value in Satisfaction.values
+        },
         replied=Count("id", filter=replied),
         replied_on_time=Count("id", filter=replied & Q(reply_date__lte=F("due_date"))),
-        published_full=Count("id", filter=published & Q(
-            publication_status=PublicationStatus.PUBLISHED, publication_mode=PublicationMode.FULL)),
-        published_summary=Count("id", filter=published & Q(
-            publication_status=PublicationStatus.PUBLISHED, publication_mode=PublicationMode.SUMMARY)),
-        not_published=Count("id", filter=published & Q(publication_status=PublicationStatus.WITHHELD)),
+        published_full=Count(
+            "id",
+            filter=published
+            & Q(
+                publication_status=PublicationStatus.PUBLISHED,
+                publication_mode=PublicationMode.FULL,
+            ),
+        ),
+        published_summary=Count(
+            "id",
+            filter=published
+            & Q(
+                publication_status=PublicationStatus.PUBLISHED,
+                publication_mode=PublicationMode.SUMMARY,
+            ),
+        ),
+        not_published=Count(
+            "id", filter=published & Q(publication_status=PublicationStatus.WITHHELD)
+        ),
     )
     received_lead = {kind: row.pop(f"kind_{kind}") for kind in Kind.values}
     received_lead["total"] = sum(received_lead.values())
@@ -67,11 +84,16 @@ def proposal_counts(*, agency_ids, start, end) -> dict:
     )
     received_co = _by_kind(
         through.values(kind=F("proposal__kind"))
-        .annotate(n=Count("proposal_id", distinct=True)).order_by()
+        .annotate(n=Count("proposal_id", distinct=True))
+        .order_by()
     )
-    in_replied = Q(proposals__lead_unit_id__in=agency_ids, proposals__reply_date__range=(start, end))
+    in_replied = Q(
+        proposals__lead_unit_id__in=agency_ids, proposals__reply_date__range=(start, end)
+    )
     by_class = dict(
-        AnswerClass.objects.annotate(n=Count("proposals", filter=in_replied)).values_list("code", "n")
+        AnswerClass.objects.annotate(n=Count("proposals", filter=in_replied)).values_list(
+            "code", "n"
+        )
     )
     return {
         "received_lead": received_lead,
@@ -93,10 +115,17 @@ def session_summaries(sessions=None):
         queryset.annotate(
             received=Count("proposals"),
             replied=Count("proposals", filter=Q(proposals__reply_date__isnull=False)),
-            on_time=Count("proposals", filter=Q(proposals__reply_date__lte=F("proposals__due_date"))),
-            with_feedback=Count("proposals", filter=Q(proposals__satisfaction__in=(*POSITIVE, Satisfaction.UNSATISFIED))),
+            on_time=Count(
+                "proposals", filter=Q(proposals__reply_date__lte=F("proposals__due_date"))
+            ),
+            with_feedback=Count(
+                "proposals",
+                filter=Q(proposals__satisfaction__in=(*POSITIVE, Satisfaction.UNSATISFIED)),
+            ),
             positive=Count("proposals", filter=Q(proposals__satisfaction__in=POSITIVE)),
-            published=Count("proposals", filter=Q(proposals__publication_status=PublicationStatus.PUBLISHED)),
+            published=Count(
+                "proposals", filter=Q(proposals__publication_status=PublicationStatus.PUBLISHED)
+            ),
         )
     )
     for row in rows:

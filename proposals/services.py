@@ -34,8 +34,12 @@ from workdays.calendar import UnknownCalendarYear, workdays_between
 
 def _event(proposal, kind, by, note="", **data):
     # The security audit trail, in the same transaction (the note may name people: not copied).
-    audit.record(event=AuditEvent.Event.PROPOSAL_TRANSITION, actor=by, obj=proposal,
-                 detail=f"{kind} → {proposal.status}")
+    audit.record(
+        event=AuditEvent.Event.PROPOSAL_TRANSITION,
+        actor=by,
+        obj=proposal,
+        detail=f"{kind} → {proposal.status}",
+    )
     return Event.objects.create(proposal=proposal, kind=kind, by=by, note=note[:300], data=data)
 
 
@@ -78,12 +82,16 @@ def _required(value, label):
 
 def _lock(proposal):
     """Re-read the row under a lock so that two clerks cannot act on a stale copy."""
-    return Proposal.objects.select_for_update().select_related("lead_unit", "session").get(
-        pk=proposal.pk
+    return (
+        Proposal.objects.select_for_update()
+        .select_related("lead_unit", "session")
+        .get(pk=proposal.pk)
     )
 
 
-def validate_registration(*, by, session, number, lead_unit, assigned_date, handling_mode, co_units):
+def validate_registration(
+    *, by, session, number, lead_unit, assigned_date, handling_mode, co_units
+):
     """The checks of ``proposal_register``, also run by the registration form to keep the input."""
     if not agency_access.has_role(by, lead_unit, *access.HANDLERS):
         raise PermissionDenied("只能为本单位登记主办的建议提案。")
@@ -99,32 +107,66 @@ def validate_registration(*, by, session, number, lead_unit, assigned_date, hand
 
 @transaction.atomic
 def proposal_register(
-    *, by, session, kind, number, title, content, proposer, lead_unit, assigned_date,
-    timing="during", co_signers="", proposer_contact="", co_units=(),
-    handling_mode=HandlingMode.LEAD, is_demo=False,
+    *,
+    by,
+    session,
+    kind,
+    number,
+    title,
+    content,
+    proposer,
+    lead_unit,
+    assigned_date,
+    timing="during",
+    co_signers="",
+    proposer_contact="",
+    co_units=(),
+    handling_mode=HandlingMode.LEAD,
+    is_demo=False,
 ) -> Proposal:
     """Register an assigned proposal; its answer is due 3 calendar months after assignment."""
     number = str(number).strip()
     co_units = [unit for unit in co_units if unit.pk != lead_unit.pk]
-    validate_registration(by=by, session=session, number=number, lead_unit=lead_unit,
-                          assigned_date=assigned_date, handling_mode=handling_mode, co_units=co_units)
+    validate_registration(
+        by=by,
+        session=session,
+        number=number,
+        lead_unit=lead_unit,
+        assigned_date=assigned_date,
+        handling_mode=handling_mode,
+        co_units=co_units,
+    )
     try:
         with transaction.atomic():
             proposal = Proposal.objects.create(
-                session=session, kind=kind, timing=timing, number=number,
-                title=_required(title, "标题"), content=_required(content, "内容"),
-                proposer=_required(proposer, "领衔代表或第一提案人"), co_signers=co_signers.strip(),
-                proposer_contact=proposer_contact.strip(), lead_unit=lead_unit,
-                handling_mode=handling_mode, assigned_date=assigned_date,
-                due_date=answer_due(assigned_date), is_demo=is_demo,
+                session=session,
+                kind=kind,
+                timing=timing,
+                number=number,
+                title=_required(title, "标题"),
+                content=_required(content, "内容"),
+                proposer=_required(proposer, "领衔代表或第一提案人"),
+                co_signers=co_signers.strip(),
+                proposer_contact=proposer_contact.strip(),
+                lead_unit=lead_unit,
+                handling_mode=handling_mode,
+                assigned_date=assigned_date,
+                due_date=answer_due(assigned_date),
+                is_demo=is_demo,
             )
     except IntegrityError as exc:  # a concurrent registration took the number first
         raise ValidationError(
             f"{session}已有编号为「{number}」的建议提案，请核对编号。", code="duplicate_number"
         ) from exc
     proposal.co_units.set(co_units)
-    _event(proposal, EventKind.REGISTER, by, f"交办，{proposal.due_date:%Y-%m-%d}前答复",
-           due_date=proposal.due_date.isoformat(), co_units=[u.pk for u in co_units])
+    _event(
+        proposal,
+        EventKind.REGISTER,
+        by,
+        f"交办，{proposal.due_date:%Y-%m-%d}前答复",
+        due_date=proposal.due_date.isoformat(),
+        co_units=[u.pk for u in co_units],
+    )
     return proposal
 
 
@@ -151,7 +193,14 @@ def proposal_extend(*, proposal, by, reason, due_date=None) -> Proposal:
     old = proposal.due_date
     proposal.due_date, proposal.extension_reason = due_date, reason
     proposal.save(update_fields=["due_date", "extension_reason"])
-    _event(proposal, EventKind.EXTEND, by, reason, old_due=old.isoformat(), due_date=due_date.isoformat())
+    _event(
+        proposal,
+        EventKind.EXTEND,
+        by,
+        reason,
+        old_due=old.isoformat(),
+        due_date=due_date.isoformat(),
+    )
     return proposal
 
 
@@ -168,8 +217,12 @@ def proposal_add_opinion(*, proposal, by, agency, text, given_on, signatory="") 
         raise ValidationError("会办意见的出具日期不能早于交办日期。", code="before_assignment")
     _not_future(given_on, "出具日期")
     opinion = Opinion.objects.create(
-        proposal=proposal, agency=agency, text=_required(text, "会办意见"),
-        signatory=signatory.strip(), given_on=given_on, by=by,
+        proposal=proposal,
+        agency=agency,
+        text=_required(text, "会办意见"),
+        signatory=signatory.strip(),
+        given_on=given_on,
+        by=by,
     )
     _event(proposal, EventKind.ADD_OPINION, by, f"{agency}出具会办意见", agency=agency.pk)
     return opinion
@@ -177,7 +230,15 @@ def proposal_add_opinion(*, proposal, by, agency, text, given_on, signatory="") 
 
 @transaction.atomic
 def proposal_reply(
-    *, proposal, by, reply_date, reply_number, reply_text, signatory, answer_class, contact="",
+    *,
+    proposal,
+    by,
+    reply_date,
+    reply_number,
+    reply_text,
+    signatory,
+    answer_class,
+    contact="",
 ) -> Proposal:
     """The lead unit's reply; every co-unit must have given its opinion first (except 分办)."""
     proposal = _lock(proposal)
@@ -196,7 +257,8 @@ def proposal_reply(
         names = "、".join(str(unit) for unit in missing)
         if names:
             raise ValidationError(
-                f"尚未收到会办单位的会办意见：{names}。请先录入会办意见再答复。", code="missing_opinions"
+                f"尚未收到会办单位的会办意见：{names}。请先录入会办意见再答复。",
+                code="missing_opinions",
             )
     _move(proposal, Status.REPLIED)
     proposal.reply_date = reply_date
@@ -210,9 +272,15 @@ def proposal_reply(
     if proposal.publication_status != PublicationStatus.PUBLISHED:
         proposal.publication_status = PublicationStatus.NONE
     proposal.save()
-    _event(proposal, EventKind.REPLY, by, f"{answer_class.code}类答复",
-           reply_date=reply_date.isoformat(), on_time=proposal.replied_on_time,
-           answer_class=answer_class.code)
+    _event(
+        proposal,
+        EventKind.REPLY,
+        by,
+        f"{answer_class.code}类答复",
+        reply_date=reply_date.isoformat(),
+        on_time=proposal.replied_on_time,
+        answer_class=answer_class.code,
+    )
     return proposal
 
 
@@ -230,8 +298,14 @@ def proposal_feedback(*, proposal, by, satisfaction, feedback_date, note="") -> 
     _not_future(feedback_date, "反馈日期")
     proposal.satisfaction, proposal.feedback_date = satisfaction, feedback_date
     proposal.save(update_fields=["satisfaction", "feedback_date"])
-    _event(proposal, EventKind.FEEDBACK, by, note or Satisfaction(satisfaction).label,
-           satisfaction=satisfaction, feedback_date=feedback_date.isoformat())
+    _event(
+        proposal,
+        EventKind.FEEDBACK,
+        by,
+        note or Satisfaction(satisfaction).label,
+        satisfaction=satisfaction,
+        feedback_date=feedback_date.isoformat(),
+    )
     return proposal
 
 
@@ -241,17 +315,22 @@ def proposal_reopen(*, proposal, by, reason, due_date=None) -> Proposal:
     proposal = _lock(proposal)
     access.require_decider(by, proposal)
     if proposal.status != Status.REPLIED or proposal.satisfaction != Satisfaction.UNSATISFIED:
-        raise ValidationError("只有代表委员反馈「不满意」的答复才能重新办理。", code="not_unsatisfied")
+        raise ValidationError(
+            "只有代表委员反馈「不满意」的答复才能重新办理。", code="not_unsatisfied"
+        )
     reason = _required(reason, "重新办理的理由")
     today = timezone.localdate()
     due_date = due_date or add_months(today, REHANDLING_MONTHS)
     if due_date <= today:
         raise ValidationError("重新办理的答复期限应晚于今天。", code="past_due")
     previous = {
-        "reply_date": proposal.reply_date.isoformat(), "reply_number": proposal.reply_number,
-        "reply_text": proposal.reply_text, "signatory": proposal.reply_signatory,
+        "reply_date": proposal.reply_date.isoformat(),
+        "reply_number": proposal.reply_number,
+        "reply_text": proposal.reply_text,
+        "signatory": proposal.reply_signatory,
         "answer_class": proposal.answer_class.code if proposal.answer_class_id else "",
-        "due_date": proposal.due_date.isoformat(), "satisfaction": proposal.satisfaction,
+        "due_date": proposal.due_date.isoformat(),
+        "satisfaction": proposal.satisfaction,
     }
     _move(proposal, Status.REHANDLING)
     proposal.due_date = due_date
@@ -263,14 +342,19 @@ def proposal_reopen(*, proposal, by, reason, due_date=None) -> Proposal:
 
 def _contact_tokens(proposal):
     """Phone numbers, e-mail addresses and other long tokens of the deputy's private contact."""
-    return {t for t in re.findall(r"[\w.@+-]{5,}", proposal.proposer_contact) if any(c.isdigit() or c == "@" for c in t)}
+    return {
+        t
+        for t in re.findall(r"[\w.@+-]{5,}", proposal.proposer_contact)
+        if any(c.isdigit() or c == "@" for c in t)
+    }
 
 
 def _check_no_contact(proposal, text):
     leaked = sorted(t for t in _contact_tokens(proposal) if t in text)
     if leaked:
         raise ValidationError(
-            "公开内容中含有代表委员的联系方式，请删除后再提交：" + "、".join(leaked), code="contact_leak"
+            "公开内容中含有代表委员的联系方式，请删除后再提交：" + "、".join(leaked),
+            code="contact_leak",
         )
 
 
@@ -308,10 +392,14 @@ def proposal_review_publication(*, proposal, by, approved, opinion="") -> Propos
     opinion = opinion.strip()
     if not approved and not opinion:
         raise ValidationError("退回修改时请填写审核意见。", code="opinion_required")
-    _move_publication(proposal, PublicationStatus.APPROVED if approved else PublicationStatus.RETURNED)
+    _move_publication(
+        proposal, PublicationStatus.APPROVED if approved else PublicationStatus.RETURNED
+    )
     proposal.reviewed_by, proposal.review_date = by, timezone.localdate()
     proposal.review_opinion = opinion or "同意"
-    proposal.save(update_fields=["publication_status", "reviewed_by", "review_date", "review_opinion"])
+    proposal.save(
+        update_fields=["publication_status", "reviewed_by", "review_date", "review_opinion"]
+    )
     _event(proposal, EventKind.REVIEW, by, proposal.review_opinion, approved=approved)
     return proposal
 
@@ -321,15 +409,22 @@ def proposal_publish(*, proposal, by, published_date=None) -> Proposal:
     """Release a reviewed reply (or record the reviewed decision not to publish it)."""
     proposal = _lock(proposal)
     access.require_decider(by, proposal)
-    if proposal.publication_status in (PublicationStatus.NONE, PublicationStatus.IN_REVIEW,
-                                       PublicationStatus.RETURNED):
-        raise ValidationError("公开前必须经过审核：请先提交公开审核并由审核人同意。", code="not_reviewed")
+    if proposal.publication_status in (
+        PublicationStatus.NONE,
+        PublicationStatus.IN_REVIEW,
+        PublicationStatus.RETURNED,
+    ):
+        raise ValidationError(
+            "公开前必须经过审核：请先提交公开审核并由审核人同意。", code="not_reviewed"
+        )
     published_date = published_date or timezone.localdate()
     if published_date < proposal.reply_date:
         raise ValidationError("公开日期不能早于答复日期。", code="before_reply")
     _not_future(published_date, "公开日期")
     withheld = proposal.publication_mode == PublicationMode.WITHHELD
-    _move_publication(proposal, PublicationStatus.WITHHELD if withheld else PublicationStatus.PUBLISHED)
+    _move_publication(
+        proposal, PublicationStatus.WITHHELD if withheld else PublicationStatus.PUBLISHED
+    )
     proposal.published_date = published_date
     try:
         proposal.publication_lag = workdays_between(proposal.reply_date, published_date)
@@ -340,6 +435,12 @@ def proposal_publish(*, proposal, by, published_date=None) -> Proposal:
         _event(proposal, EventKind.WITHHOLD, by, proposal.withheld_reason)
     else:
         catalog.publish(proposal=proposal, by=by)
-        _event(proposal, EventKind.PUBLISH, by, proposal.get_publication_mode_display(),
-               published_date=published_date.isoformat(), workdays=proposal.publication_lag)
+        _event(
+            proposal,
+            EventKind.PUBLISH,
+            by,
+            proposal.get_publication_mode_display(),
+            published_date=published_date.isoformat(),
+            workdays=proposal.publication_lag,
+        )
     return proposal

@@ -27,7 +27,9 @@ def _published():
 
 def _filtered(request):
     filterset = PublishedProposalFilter(request.GET or None, queryset=_published())
-    paginator = Paginator(filterset.qs.defer("content", "reply_text", "publication_summary"), PAGE_SIZE)
+    paginator = Paginator(
+        filterset.qs.defer("content", "reply_text", "publication_summary"), PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
     return filterset, page
 
@@ -40,22 +42,37 @@ def proposal_list(request):
     session = filterset.form.cleaned_data.get("session") if filterset.form.is_valid() else None
     if session is not None:
         summary = session_summaries(type(session).objects.filter(pk=session.pk))[0]
-    return render(request, "proposals/proposal_list.html", {
-        "filter": filterset, "page_obj": page, "proposals": page.object_list,
-        "query": query.urlencode(), "summary": summary, "nav": "proposals",
-    })
+    return render(
+        request,
+        "proposals/proposal_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "proposals": page.object_list,
+            "query": query.urlencode(),
+            "summary": summary,
+            "nav": "proposals",
+        },
+    )
 
 
 def proposal_detail(request, pk):
     queryset = _published().select_related("catalog_item").prefetch_related("co_units")
     proposal = get_object_or_404(queryset, pk=pk)
-    return render(request, "proposals/proposal_detail.html", {"proposal": proposal, "nav": "proposals"})
+    return render(
+        request, "proposals/proposal_detail.html", {"proposal": proposal, "nav": "proposals"}
+    )
 
 
 def session_list(request):
-    return render(request, "proposals/session_list.html", {
-        "sessions": session_summaries(), "nav": "proposals",
-    })
+    return render(
+        request,
+        "proposals/session_list.html",
+        {
+            "sessions": session_summaries(),
+            "nav": "proposals",
+        },
+    )
 
 
 def _as_json(proposal, request):
@@ -81,10 +98,15 @@ def _as_json(proposal, request):
 def proposal_api(request):
     """The public list as JSON, same filters and pages; texts are on the detail pages."""
     filterset, page = _filtered(request)
-    return JsonResponse({
-        "count": page.paginator.count,
-        "page": page.number,
-        "num_pages": page.paginator.num_pages,
-        "errors": {k: [str(e) for e in v] for k, v in filterset.errors.items()} if filterset.is_bound else {},
-        "results": [_as_json(p, request) for p in page.object_list],
-    }, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "num_pages": page.paginator.num_pages,
+            "errors": {k: [str(e) for e in v] for k, v in filterset.errors.items()}
+            if filterset.is_bound
+            else {},
+            "results": [_as_json(p, request) for p in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

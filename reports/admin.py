@@ -46,8 +46,9 @@ def report_date_state(report, today):
     catalog_day = None
     if report.catalog_item_id and report.status == ReportStatus.DRAFT:
         catalog_day = report.catalog_item.published_date
-    return date_state(report, today, published_on=first_publication(report),
-                      catalog_published_on=catalog_day)
+    return date_state(
+        report, today, published_on=first_publication(report), catalog_published_on=catalog_day
+    )
 
 
 class AnnualReportForm(forms.ModelForm):
@@ -85,20 +86,27 @@ class _TranscribedFigures:
     def clean(self):
         cleaned = super().clean()
         self.instance.entered_figures = {
-            key: cleaned[_figure_field(key)] for key, _ in TRANSCRIBED_FIGURES
+            key: cleaned[_figure_field(key)]
+            for key, _ in TRANSCRIBED_FIGURES
             if cleaned.get(_figure_field(key)) is not None
         }
         return cleaned
 
 
-TranscribedReportForm = type("TranscribedReportForm", (_TranscribedFigures, AnnualReportForm), {
-    _figure_field(key): forms.IntegerField(
-        label=label, required=False, min_value=0,
-        error_messages={"min_value": "不能为负数。", "invalid": "请填写整数。"},
-        help_text="按原文填写；原文未载明的留空（公开页显示“原文未载明”，不按0计）。",
-    )
-    for key, label in TRANSCRIBED_FIGURES
-})
+TranscribedReportForm = type(
+    "TranscribedReportForm",
+    (_TranscribedFigures, AnnualReportForm),
+    {
+        _figure_field(key): forms.IntegerField(
+            label=label,
+            required=False,
+            min_value=0,
+            error_messages={"min_value": "不能为负数。", "invalid": "请填写整数。"},
+            help_text="按原文填写；原文未载明的留空（公开页显示“原文未载明”，不按0计）。",
+        )
+        for key, label in TRANSCRIBED_FIGURES
+    },
+)
 
 
 class ReportVersionInline(admin.TabularInline):
@@ -118,7 +126,9 @@ class ReportVersionInline(admin.TabularInline):
 
     @admin.display(description="公开页面")
     def public_link(self, version):
-        return format_html('<a href="{}">查看第{}版</a>', version.get_absolute_url(), version.number)
+        return format_html(
+            '<a href="{}">查看第{}版</a>', version.get_absolute_url(), version.number
+        )
 
 
 class ReportEventInline(admin.TabularInline):
@@ -146,18 +156,28 @@ NARRATIVE_FIELDSETS = {
 NARRATIVE_FIELDSETS[ReportFormat.TRIAL_2019] = NARRATIVE_FIELDSETS[ReportFormat.NATIONAL_2021]
 
 FIGURE_FIELDSETS = {
-    ReportFormat.LEGACY: (("概述数据（手工填写）", ("meetings", "trainings", "staff_full_time",
-                                                     "staff_part_time")),),
-    ReportFormat.NATIONAL_2021: (("表二中由其他系统提供的数据（手工填写）",
-                                  ("licensing", "penalty", "coercion", "fees_10k_yuan")),),
-    ReportFormat.TRIAL_2019: (("表二中由其他系统提供的数据（手工填写）", (
-        ("licensing_prev_items", "licensing_change", "licensing"),
-        ("services_prev_items", "services_change", "services"),
-        ("penalty_prev_items", "penalty_change", "penalty"),
-        ("coercion_prev_items", "coercion_change", "coercion"),
-        ("fees_prev_items", "fees_change"),
-        ("procurement_count", "procurement_10k_yuan"),
-    )),),
+    ReportFormat.LEGACY: (
+        ("概述数据（手工填写）", ("meetings", "trainings", "staff_full_time", "staff_part_time")),
+    ),
+    ReportFormat.NATIONAL_2021: (
+        (
+            "表二中由其他系统提供的数据（手工填写）",
+            ("licensing", "penalty", "coercion", "fees_10k_yuan"),
+        ),
+    ),
+    ReportFormat.TRIAL_2019: (
+        (
+            "表二中由其他系统提供的数据（手工填写）",
+            (
+                ("licensing_prev_items", "licensing_change", "licensing"),
+                ("services_prev_items", "services_change", "services"),
+                ("penalty_prev_items", "penalty_change", "penalty"),
+                ("coercion_prev_items", "coercion_change", "coercion"),
+                ("fees_prev_items", "fees_change"),
+                ("procurement_count", "procurement_10k_yuan"),
+            ),
+        ),
+    ),
 }
 
 
@@ -174,10 +194,14 @@ class AnnualReportAdmin(AgencyScopedAdmin):
     inlines = [ReportVersionInline, ReportEventInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            version_total=Count("versions"),
-            first_published_on=Min("versions__published_on"),
-            first_published_at=Min("versions__published_at"),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                version_total=Count("versions"),
+                first_published_on=Min("versions__published_on"),
+                first_published_at=Min("versions__published_at"),
+            )
         )
 
     @admin.display(description="已发布版本数", ordering="version_total")
@@ -190,8 +214,12 @@ class AnnualReportAdmin(AgencyScopedAdmin):
         if report.first_published_on or report.first_published_at:
             published = report.first_published_on or timezone.localdate(report.first_published_at)
         catalog_day = report.catalog_item.published_date if report.catalog_item_id else None
-        state = date_state(report, timezone.localdate(), published_on=published,
-                           catalog_published_on=catalog_day if published is None else None)
+        state = date_state(
+            report,
+            timezone.localdate(),
+            published_on=published,
+            catalog_published_on=catalog_day if published is None else None,
+        )
         if state.state in ("late", "published_late"):
             return format_html('<span class="overdue">{}</span>', state.message)
         return state.message
@@ -215,10 +243,14 @@ class AnnualReportAdmin(AgencyScopedAdmin):
     def _narrative_fieldsets(self, obj):
         if obj.format != ReportFormat.LEGACY:
             return NARRATIVE_FIELDSETS[obj.format]
-        sections = legacy_sections(obj.year, handles_proposals=obj.agency.handles_proposals,
-                                   headings=obj.legacy_headings)
-        return (("导语", ("preface",)), *((heading, (field,)) for heading, field in sections),
-                ("各部分标题", ("legacy_headings",)))
+        sections = legacy_sections(
+            obj.year, handles_proposals=obj.agency.handles_proposals, headings=obj.legacy_headings
+        )
+        return (
+            ("导语", ("preface",)),
+            *((heading, (field,)) for heading, field in sections),
+            ("各部分标题", ("legacy_headings",)),
+        )
 
     def get_fieldsets(self, request, obj=None):
         head = (None, {"fields": ("agency", "year", "format", "source", "covers_units", "status")})
@@ -230,16 +262,23 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             if i == 0:
                 options["description"] = (
                     "请按原文录入各部分文字（含原文中的数字）；下方只填写原文载明的数字。"
-                    if obj.is_transcribed else
-                    f"文字中可用占位符，预览和发布时替换为按记录统计的数据：{PLACEHOLDER_HELP}")
+                    if obj.is_transcribed
+                    else f"文字中可用占位符，预览和发布时替换为按记录统计的数据：{PLACEHOLDER_HELP}"
+                )
             fieldsets.append((title, options))
         if obj.is_transcribed:
-            fieldsets.append(("原文载明的数据（手工录入，原文未载明的留空）", {
-                "fields": tuple(_figure_field(key) for key, _ in TRANSCRIBED_FIGURES)}))
+            fieldsets.append(
+                (
+                    "原文载明的数据（手工录入，原文未载明的留空）",
+                    {"fields": tuple(_figure_field(key) for key, _ in TRANSCRIBED_FIGURES)},
+                )
+            )
         else:
             for title, fields in FIGURE_FIELDSETS[obj.format]:
                 fieldsets.append((title, {"fields": fields}))
-        fieldsets.append(("落款与发布", {"fields": (("signature_name", "signature_date"), "catalog_item")}))
+        fieldsets.append(
+            ("落款与发布", {"fields": (("signature_name", "signature_date"), "catalog_item")})
+        )
         return fieldsets
 
     def save_model(self, request, obj, form, change):
@@ -262,7 +301,11 @@ class AnnualReportAdmin(AgencyScopedAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/preview/", wrap(self.preview_view), name="reports_annualreport_preview"),
-            path("<int:pk>/draft-text/", wrap(self.draft_text_view), name="reports_annualreport_draft_text"),
+            path(
+                "<int:pk>/draft-text/",
+                wrap(self.draft_text_view),
+                name="reports_annualreport_draft_text",
+            ),
             path("<int:pk>/publish/", wrap(self.publish_view), name="reports_annualreport_publish"),
             path("period/", wrap(self.period_view), name="reports_annualreport_period"),
             *super().get_urls(),
@@ -270,7 +313,9 @@ class AnnualReportAdmin(AgencyScopedAdmin):
 
     def _report(self, request, pk, *, change=False):
         report = get_object_or_404(AnnualReport.objects.select_related("agency"), pk=pk)
-        allowed = (self.has_change_permission if change else self.has_view_permission)(request, report)
+        allowed = (self.has_change_permission if change else self.has_view_permission)(
+            request, report
+        )
         if not allowed:
             raise PermissionDenied("无权查看该报告。")
         return report
@@ -280,13 +325,15 @@ class AnnualReportAdmin(AgencyScopedAdmin):
         report = AnnualReport.objects.select_related("agency").filter(pk=object_id).first()
         if report is not None and self.has_view_permission(request, report):
             snapshot = build_snapshot(report)
-            extra_context.update({
-                "checks": snapshot["checks"],
-                "check_errors": [c for c in snapshot["checks"] if c["level"] == "error"],
-                "banner": report_date_state(report, timezone.localdate()),
-                "can_publish": access.has_role(request.user, report.agency_id, Role.HEAD),
-                "report": report,
-            })
+            extra_context.update(
+                {
+                    "checks": snapshot["checks"],
+                    "check_errors": [c for c in snapshot["checks"] if c["level"] == "error"],
+                    "banner": report_date_state(report, timezone.localdate()),
+                    "can_publish": access.has_role(request.user, report.agency_id, Role.HEAD),
+                    "report": report,
+                }
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def preview_view(self, request, pk):
@@ -294,12 +341,15 @@ class AnnualReportAdmin(AgencyScopedAdmin):
         report = self._report(request, pk)
         context = document_context(build_snapshot(report))
         state = report_date_state(report, timezone.localdate())
-        context.update({
-            "preview": True, "nav": "reports",
-            "back_url": reverse("admin:reports_annualreport_change", args=[report.pk]),
-            "not_yet_open": "" if state.can_publish else state.message,
-            "deadline_message": state.message,
-        })
+        context.update(
+            {
+                "preview": True,
+                "nav": "reports",
+                "back_url": reverse("admin:reports_annualreport_change", args=[report.pk]),
+                "not_yet_open": "" if state.can_publish else state.message,
+                "deadline_message": state.message,
+            }
+        )
         return render(request, "reports/annualreport_detail.html", context)
 
     def draft_text_view(self, request, pk):
@@ -311,7 +361,9 @@ class AnnualReportAdmin(AgencyScopedAdmin):
                 messages.error(request, "；".join(exc.messages))
             else:
                 if filled:
-                    messages.success(request, f"已按统计数据为{len(filled)}个空白部分生成初稿，请修改完善。")
+                    messages.success(
+                        request, f"已按统计数据为{len(filled)}个空白部分生成初稿，请修改完善。"
+                    )
                 else:
                     messages.info(request, "各部分均已有内容，未作改动（初稿只填写空白部分）。")
         return redirect("admin:reports_annualreport_change", report.pk)
@@ -319,11 +371,15 @@ class AnnualReportAdmin(AgencyScopedAdmin):
     def publish_view(self, request, pk):
         report = self._report(request, pk, change=True)
         today = timezone.localdate()
-        form = PublishForm(request.POST if request.method == "POST" else None, report=report, today=today)
+        form = PublishForm(
+            request.POST if request.method == "POST" else None, report=report, today=today
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 version = services.report_publish(
-                    report=report, by=request.user, reason=form.cleaned_data["reason"],
+                    report=report,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
                     published_on=form.cleaned_data["published_on"],
                 )
             except ValidationError as exc:
@@ -363,38 +419,57 @@ class AnnualReportAdmin(AgencyScopedAdmin):
             "quarters": quarters(timezone.localdate()),
         }
         if form.is_valid():
-            agency, start, end = form.cleaned_data["agency"], form.cleaned_data["start"], form.cleaned_data["end"]
+            agency, start, end = (
+                form.cleaned_data["agency"],
+                form.cleaned_data["start"],
+                form.cleaned_data["end"],
+            )
             # Document counts are defined per calendar year (issued, repealed, in force at year end).
             full_year = start == date(start.year, 1, 1) and end == date(start.year, 12, 31)
             year = start.year if full_year else None
             figures = record_figures(
                 agency_ids=agency_ids_for(agency, form.cleaned_data["include_units"]),
-                start=start, end=end, year=year,
+                start=start,
+                end=end,
+                year=year,
             )
             snapshot = {
-                "format": ReportFormat.NATIONAL_2021, "figures": figures, "narrative": {},
-                "signature": {}, "year": start.year, "agency": {"name": agency.name, "slug": agency.slug},
+                "format": ReportFormat.NATIONAL_2021,
+                "figures": figures,
+                "narrative": {},
+                "signature": {},
+                "year": start.year,
+                "agency": {"name": agency.name, "slug": agency.slug},
             }
             context.update(document_context(snapshot))
-            context.update({"agency": agency, "start": start, "end": end, "with_documents": year is not None})
+            context.update(
+                {"agency": agency, "start": start, "end": end, "with_documents": year is not None}
+            )
         return TemplateResponse(request, "admin/reports/period.html", context)
 
 
 class PublishForm(forms.Form):
     published_on = forms.DateField(
-        label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="发布日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="报告实际向社会公布的日期。今天发布的留空或填今天；补录往年已发布的报告时填原发布日期"
         "（见原文落款或原网站的发布时间）。",
         error_messages={"invalid": "请按“年-月-日”填写日期，例如2018-02-28。"},
     )
-    reason = forms.CharField(label="更正原因（必填，将随更正版本公开）", required=False,
-                             widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    reason = forms.CharField(
+        label="更正原因（必填，将随更正版本公开）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
 
     def __init__(self, *args, report, today, **kwargs):
         super().__init__(*args, **kwargs)
         if report.is_transcribed and not report.versions.exists():
             self.fields["published_on"].required = True
-            self.fields["published_on"].error_messages["required"] = "据原文录入的报告须填写原报告的实际发布日期。"
+            self.fields["published_on"].error_messages["required"] = (
+                "据原文录入的报告须填写原报告的实际发布日期。"
+            )
         elif not self.is_bound:
             self.initial["published_on"] = today
 
@@ -440,7 +515,15 @@ class ReportVersionAdmin(AgencyScopedAdmin):
     list_filter = ("report__year",)
     search_fields = ("report__agency__name",)
     date_hierarchy = "published_at"
-    fields = ("report", "number", "published_at", "published_by", "reason", "supersedes", "public_link")
+    fields = (
+        "report",
+        "number",
+        "published_at",
+        "published_by",
+        "reason",
+        "supersedes",
+        "public_link",
+    )
     readonly_fields = fields
 
     def get_agency_id(self, obj):

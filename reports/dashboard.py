@@ -14,15 +14,17 @@ def deadlines(user, today):
     A report already published outside the platform (a catalog item, its text not yet entered)
     is not due any more and stays off the board.
     """
-    reports = (access.scope(AnnualReport.objects.filter(status=ReportStatus.DRAFT,
-                                                        catalog_item__isnull=True), user)
-               .select_related("agency"))
+    reports = access.scope(
+        AnnualReport.objects.filter(status=ReportStatus.DRAFT, catalog_item__isnull=True), user
+    ).select_related("agency")
     return [
         Deadline(
-            due=report_deadline(report.agency, report.year), kind="年度报告",
+            due=report_deadline(report.agency, report.year),
+            kind="年度报告",
             title=f"{report.year}年政府信息公开工作年度报告",
             url=reverse("admin:reports_annualreport_change", args=[report.pk]),
-            agency=report.agency.name, status=ReportStatus.DRAFT.label,
+            agency=report.agency.name,
+            status=ReportStatus.DRAFT.label,
         )
         for report in reports
     ]

@@ -42,8 +42,10 @@ class DateState:
     def message(self):
         due = in_chinese(self.deadline)
         if self.state == "not_open":
-            return (f"{self.opens.year - 1}年度尚未结束：报告现在只能预览，{in_chinese(self.opens)}起可以发布。"
-                    f"发布截止日为{due}。")
+            return (
+                f"{self.opens.year - 1}年度尚未结束：报告现在只能预览，{in_chinese(self.opens)}起可以发布。"
+                f"发布截止日为{due}。"
+            )
         if self.state == "open":
             return f"距发布截止日（{due}）还有{self.days}天。"
         if self.state == "late":

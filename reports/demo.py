@@ -62,7 +62,7 @@ REFERENCE_2017 = {
     "signature_date": date(2018, 2, 28),
     # As the 2017 report printed them (its own wording, not the standard headings).
     "legacy_headings": "一、概述\n二、主动公开政府信息与政务情况\n三、依申请公开政府信息情况\n"
-                       "四、各级人大代表建议和政协提案办理结果公开情况\n五、存在问题与2018年工作思路",
+    "四、各级人大代表建议和政协提案办理结果公开情况\n五、存在问题与2018年工作思路",
 }
 #: The day the 2017 report was published: the date its text is signed with.
 PUBLISHED_2017 = date(2018, 2, 28)
@@ -74,7 +74,8 @@ def seed(ctx):
     report = AnnualReport.objects.filter(agency=agency, year=2017).first()
     if report is None:
         report = services.report_create(
-            report=AnnualReport(agency=agency, year=2017, is_demo=True, **REFERENCE_2017), by=clerk,
+            report=AnnualReport(agency=agency, year=2017, is_demo=True, **REFERENCE_2017),
+            by=clerk,
         )
     if not report.versions.exists():
         # Publishing freezes the figures: only do it once the catalog's 2017 items are there.
@@ -86,11 +87,20 @@ def seed(ctx):
     if not AnnualReport.objects.filter(agency=agency, year=2018).exists():
         item = Item.objects.published().filter(agency=agency, title=TITLE_2018).first()
         if item is not None:
-            services.report_create(report=AnnualReport(
-                agency=agency, year=2018, is_demo=True, source=ReportSource.TRANSCRIBED, catalog_item=item,
-            ), by=clerk)
+            services.report_create(
+                report=AnnualReport(
+                    agency=agency,
+                    year=2018,
+                    is_demo=True,
+                    source=ReportSource.TRANSCRIBED,
+                    catalog_item=item,
+                ),
+                by=clerk,
+            )
 
     draft = AnnualReport.objects.filter(agency=agency, year=2025).first()
     if draft is None:
-        draft = services.report_create(report=AnnualReport(agency=agency, year=2025, is_demo=True), by=clerk)
+        draft = services.report_create(
+            report=AnnualReport(agency=agency, year=2025, is_demo=True), by=clerk
+        )
         services.report_draft_text(report=draft, by=clerk)

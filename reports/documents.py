@@ -41,9 +41,13 @@ def previous_carried_forward(report):
     """Last year's published 四 (per column) for the same agency, or None: one query."""
     snapshot = (
         ReportVersion.objects.current()
-        .filter(report__agency_id=report.agency_id, report__year=report.year - 1,
-                report__covers_units=report.covers_units)
-        .values_list("snapshot", flat=True).first()
+        .filter(
+            report__agency_id=report.agency_id,
+            report__year=report.year - 1,
+            report__covers_units=report.covers_units,
+        )
+        .values_list("snapshot", flat=True)
+        .first()
     )
     if not snapshot:
         return None
@@ -61,7 +65,10 @@ def build_snapshot(report, *, figures=None):
         "date": report.signature_date.isoformat() if report.signature_date else None,
     }
     checks = run_checks(
-        figures, fmt=report.format, narrative=narrative, signature=signature,
+        figures,
+        fmt=report.format,
+        narrative=narrative,
+        signature=signature,
         previous_carried_forward=None if legacy else previous_carried_forward(report),
     )
     snapshot = {
@@ -80,8 +87,10 @@ def build_snapshot(report, *, figures=None):
     if legacy:
         # Frozen with the report: the headings follow the agency as it was when published.
         snapshot["sections"] = [
-            [heading, field] for heading, field in legacy_sections(
-                report.year, handles_proposals=report.agency.handles_proposals,
+            [heading, field]
+            for heading, field in legacy_sections(
+                report.year,
+                handles_proposals=report.agency.handles_proposals,
                 headings=report.legacy_headings,
             )
         ]
@@ -96,8 +105,11 @@ class Paragraph:
 
 def paragraphs(text):
     """Lines become paragraphs; a short line like “（一）…” is a sub-heading."""
-    return [Paragraph(line.strip(), heading=bool(SUBHEADING.match(line.strip())))
-            for line in (text or "").splitlines() if line.strip()]
+    return [
+        Paragraph(line.strip(), heading=bool(SUBHEADING.match(line.strip())))
+        for line in (text or "").splitlines()
+        if line.strip()
+    ]
 
 
 def chinese_date(iso):
@@ -147,8 +159,14 @@ def table2_rows(figures, fmt):
 def table3_rows(figures, fmt):
     table3 = figures.get("table3", {})
     return [
-        (row.key, row.labels,
-         [sum(table3.get(key, {}).get(column, 0) for key in row.keys) for column in TABLE3_COLUMN_KEYS])
+        (
+            row.key,
+            row.labels,
+            [
+                sum(table3.get(key, {}).get(column, 0) for key in row.keys)
+                for column in TABLE3_COLUMN_KEYS
+            ],
+        )
         for row in TABLE3_ROWS[fmt]
     ]
 
@@ -187,7 +205,9 @@ def document_context(snapshot):
         "figures": figures,
         "preface": paragraphs(narrative.get("preface")),
         # Charts draw months and outcomes a report entered from its text does not have.
-        "charts": [] if transcribed else report_charts(figures, with_outcomes=fmt != ReportFormat.LEGACY),
+        "charts": []
+        if transcribed
+        else report_charts(figures, with_outcomes=fmt != ReportFormat.LEGACY),
         "checks": snapshot.get("checks", []),
         "errors": [c for c in snapshot.get("checks", []) if c["level"] == "error"],
         "signature_date": chinese_date(snapshot["signature"].get("date")),
@@ -195,23 +215,30 @@ def document_context(snapshot):
     if fmt == ReportFormat.LEGACY:
         # Versions frozen before the headings were stored used the standard five.
         sections = snapshot.get("sections") or legacy_sections(snapshot["year"])
-        context["sections"] = [(heading, paragraphs(narrative.get(field))) for heading, field in sections]
+        context["sections"] = [
+            (heading, paragraphs(narrative.get(field))) for heading, field in sections
+        ]
         context["legacy_rows"] = legacy_rows(figures, transcribed=transcribed)
         return context
-    context.update({
-        "headings": NATIONAL_SECTIONS,
-        "overview": paragraphs(narrative.get("overview")),
-        "subsections": [(heading, paragraphs(narrative.get(field))) for field, heading in OVERVIEW_SUBSECTIONS],
-        "problems": paragraphs(narrative.get("problems")),
-        "other_matters": paragraphs(narrative.get("other_matters")),
-        "table2": table2_rows(figures, fmt),
-        "table3_header": TABLE3_HEADER,
-        "table3": table3_rows(figures, fmt),
-        "table3_compact": table3_compact(table3_rows(figures, fmt)),
-        "table3_columns": TABLE3_COLUMNS,
-        "table4_header": TABLE4_HEADER,
-        "table4": table4_values(figures),
-    })
+    context.update(
+        {
+            "headings": NATIONAL_SECTIONS,
+            "overview": paragraphs(narrative.get("overview")),
+            "subsections": [
+                (heading, paragraphs(narrative.get(field)))
+                for field, heading in OVERVIEW_SUBSECTIONS
+            ],
+            "problems": paragraphs(narrative.get("problems")),
+            "other_matters": paragraphs(narrative.get("other_matters")),
+            "table2": table2_rows(figures, fmt),
+            "table3_header": TABLE3_HEADER,
+            "table3": table3_rows(figures, fmt),
+            "table3_compact": table3_compact(table3_rows(figures, fmt)),
+            "table3_columns": TABLE3_COLUMNS,
+            "table4_header": TABLE4_HEADER,
+            "table4": table4_values(figures),
+        }
+    )
     return context
 
 
@@ -230,21 +257,37 @@ def legacy_rows(figures, *, transcribed):
         ("其他", "proactive.other", by_category.get("other")),
         ("在政府网站发布", "proactive.portal", proactive.get("portal")),
     ]
-    rows += [(f"渠道：{name}", "proactive.by_channel", n) for name, n in proactive.get("by_channel", [])]
     rows += [
-        ("依申请公开：新收申请（件）", "applications.received", figures.get("applications", {}).get("received")),
-        ("人大代表建议和政协提案（件）", "proposals.total", figures.get("proposals", {}).get("total")),
+        (f"渠道：{name}", "proactive.by_channel", n) for name, n in proactive.get("by_channel", [])
+    ]
+    rows += [
+        (
+            "依申请公开：新收申请（件）",
+            "applications.received",
+            figures.get("applications", {}).get("received"),
+        ),
+        (
+            "人大代表建议和政协提案（件）",
+            "proposals.total",
+            figures.get("proposals", {}).get("total"),
+        ),
         ("政务公开工作会议（次）", "meetings", figures.get("meetings")),
         ("政务公开业务培训（次）", "trainings", figures.get("trainings")),
     ]
     if transcribed:
-        rows += [("专职工作人员（人）", "staff_full_time", figures.get("staff_full_time")),
-                 ("兼职工作人员（人）", "staff_part_time", figures.get("staff_part_time"))]
+        rows += [
+            ("专职工作人员（人）", "staff_full_time", figures.get("staff_full_time")),
+            ("兼职工作人员（人）", "staff_part_time", figures.get("staff_part_time")),
+        ]
     entered = set(figures.get("entered", ()))
     staff_typed = {"meetings", "trainings", "staff_full_time", "staff_part_time"}
     return [
-        (label, key, "原文未载明" if value is None else value,
-         key in entered if transcribed else key in staff_typed)
+        (
+            label,
+            key,
+            "原文未载明" if value is None else value,
+            key in entered if transcribed else key in staff_typed,
+        )
         for label, key, value in rows
         if value is not None or transcribed
     ]
@@ -259,24 +302,56 @@ def csv_rows(snapshot):
         # Only what the published text states; an unknown figure is an empty cell, never 0.
         for label, key, value, _ in legacy_rows(figures, transcribed=True):
             known = isinstance(value, int)
-            yield ["据原文录入", label, "原文载明" if known else "原文未载明", value if known else "", key]
+            yield [
+                "据原文录入",
+                label,
+                "原文载明" if known else "原文未载明",
+                value if known else "",
+                key,
+            ]
         return
     proactive = figures.get("proactive", {})
     yield ["主动公开", "合计", "条数", proactive.get("total", 0), "proactive.total"]
     for key, label in CATEGORY_LABELS.items():
-        yield ["主动公开", label, "条数", proactive.get("by_category", {}).get(key, 0),
-               f"proactive.by_category.{key}"]
+        yield [
+            "主动公开",
+            label,
+            "条数",
+            proactive.get("by_category", {}).get(key, 0),
+            f"proactive.by_category.{key}",
+        ]
     for name, n in proactive.get("by_channel", []):
         yield ["主动公开渠道", name, "条数", n, "proactive.by_channel"]
     for month in range(1, 13):
-        yield ["主动公开月度", f"{month}月", "条数", proactive.get("by_month", {}).get(str(month), 0),
-               f"proactive.by_month.{month}"]
+        yield [
+            "主动公开月度",
+            f"{month}月",
+            "条数",
+            proactive.get("by_month", {}).get(str(month), 0),
+            f"proactive.by_month.{month}",
+        ]
     if fmt == ReportFormat.LEGACY:
         for key in ("received", "carried_over", "processed", "carried_forward"):
-            yield ["依申请公开", key, "件数", figures.get("applications", {}).get(key, 0), f"applications.{key}"]
-        yield ["建议提案", "合计", "件数", figures.get("proposals", {}).get("total", 0), "proposals.total"]
-        for key, label in (("meetings", "工作会议"), ("trainings", "业务培训"),
-                           ("staff_full_time", "专职人员"), ("staff_part_time", "兼职人员")):
+            yield [
+                "依申请公开",
+                key,
+                "件数",
+                figures.get("applications", {}).get(key, 0),
+                f"applications.{key}",
+            ]
+        yield [
+            "建议提案",
+            "合计",
+            "件数",
+            figures.get("proposals", {}).get("total", 0),
+            "proposals.total",
+        ]
+        for key, label in (
+            ("meetings", "工作会议"),
+            ("trainings", "业务培训"),
+            ("staff_full_time", "专职人员"),
+            ("staff_part_time", "兼职人员"),
+        ):
             yield ["概述", label, "数量", figures.get(key, 0), key]
         return
     table2 = figures.get("table2", {})
@@ -293,7 +368,13 @@ def csv_rows(snapshot):
             yield ["表三", label, column_labels[column], value, f"table3.{row.key}.{column}"]
     for key, value in zip(TABLE4_KEYS, table4_values(figures), strict=True):
         yield ["表四", key.split(".")[0], key.split(".")[1], value, f"table4.{key}"]
-    yield ["其他", "信息处理费（元）", "金额", figures.get("fees_collected_yuan", "0.00"), "fees_collected_yuan"]
+    yield [
+        "其他",
+        "信息处理费（元）",
+        "金额",
+        figures.get("fees_collected_yuan", "0.00"),
+        "fees_collected_yuan",
+    ]
 
 
 def json_document(snapshot, *, version=None, versions=()):
@@ -321,15 +402,21 @@ def json_document(snapshot, *, version=None, versions=()):
     if version is not None:
         # published_on: the day the public got it; published_at: when it was put on this platform.
         data["version"] = {
-            "number": version.number, "published_on": version.publication_date.isoformat(),
-            "published_at": version.published_at.isoformat(), "reason": version.reason,
+            "number": version.number,
+            "published_on": version.publication_date.isoformat(),
+            "published_at": version.published_at.isoformat(),
+            "reason": version.reason,
         }
         data["versions"] = [
-            {"number": v.number, "published_on": v.publication_date.isoformat(),
-             "published_at": v.published_at.isoformat(), "reason": v.reason, "url": v.get_absolute_url()}
+            {
+                "number": v.number,
+                "published_on": v.publication_date.isoformat(),
+                "published_at": v.published_at.isoformat(),
+                "reason": v.reason,
+                "url": v.get_absolute_url(),
+            }
             for v in versions
         ]
     else:
         data["version"] = None
     return data
-

@@ -24,11 +24,22 @@ DOC_KEYS = ("issued", "repealed", "in_force")
 ENTERED_TABLE2 = {
     ReportFormat.NATIONAL_2021: ("licensing", "penalty", "coercion", "fees_10k_yuan"),
     ReportFormat.TRIAL_2019: (
-        "licensing_prev_items", "licensing_change", "licensing",
-        "services_prev_items", "services_change", "services",
-        "penalty_prev_items", "penalty_change", "penalty",
-        "coercion_prev_items", "coercion_change", "coercion",
-        "fees_prev_items", "fees_change", "procurement_count", "procurement_10k_yuan",
+        "licensing_prev_items",
+        "licensing_change",
+        "licensing",
+        "services_prev_items",
+        "services_change",
+        "services",
+        "penalty_prev_items",
+        "penalty_change",
+        "penalty",
+        "coercion_prev_items",
+        "coercion_change",
+        "coercion",
+        "fees_prev_items",
+        "fees_change",
+        "procurement_count",
+        "procurement_10k_yuan",
     ),
     ReportFormat.LEGACY: (),
 }
@@ -58,9 +69,7 @@ def agency_ids_for(agency, covers_units):
     """The agency alone, or (for a district report) the district and all its units: one query."""
     if not covers_units:
         return [agency.pk]
-    return list(
-        Agency.objects.with_units([agency.pk]).order_by("pk").values_list("pk", flat=True)
-    )
+    return list(Agency.objects.with_units([agency.pk]).order_by("pk").values_list("pk", flat=True))
 
 
 def _int(value):
@@ -76,8 +85,10 @@ def _proactive(raw):
         "by_category": {key: _int(by_category.get(key)) for key in CATEGORY_KEYS},
         "by_channel": [[str(name), _int(n)] for name, n in raw.get("by_channel") or ()],
         "portal": _int((raw.get("by_channel_kind") or {}).get(ChannelKind.PORTAL)),
-        "by_month": {str(month): _int(by_month.get(month, by_month.get(str(month))))
-                     for month in range(1, 13)},
+        "by_month": {
+            str(month): _int(by_month.get(month, by_month.get(str(month))))
+            for month in range(1, 13)
+        },
     }
 
 
@@ -94,18 +105,23 @@ def _documents(raw):
 
 def _table3(raw):
     raw = raw or {}
-    return {row: {column: _int((raw.get(row) or {}).get(column)) for column in TABLE3_COLUMN_KEYS}
-            for row in TABLE3_ROW_KEYS}
+    return {
+        row: {column: _int((raw.get(row) or {}).get(column)) for column in TABLE3_COLUMN_KEYS}
+        for row in TABLE3_ROW_KEYS
+    }
 
 
 def _table4(raw):
     raw = raw or {}
-    return {kind: {result: _int((raw.get(kind) or {}).get(result)) for result, _ in APPEAL_RESULTS}
-            for kind in APPEAL_KINDS}
+    return {
+        kind: {result: _int((raw.get(kind) or {}).get(result)) for result, _ in APPEAL_RESULTS}
+        for kind in APPEAL_KINDS
+    }
 
 
 def _proposals(raw):
     """The proposals selector's counts as JSON-ready data, plus ``total`` handled (lead + co)."""
+
     def clean(value):
         if isinstance(value, dict):
             return {str(k): clean(v) for k, v in value.items()}
@@ -133,26 +149,36 @@ def record_figures(*, agency_ids, start, end, year=None, appeals=True):
     legacy format has neither, and skipping them saves two queries).
     """
     agency_ids = list(agency_ids)
-    proactive = _proactive(disclosure_selectors.proactive_counts(agency_ids=agency_ids, start=start, end=end))
+    proactive = _proactive(
+        disclosure_selectors.proactive_counts(agency_ids=agency_ids, start=start, end=end)
+    )
     documents = _documents(
         disclosure_selectors.normative_document_counts(agency_ids=agency_ids, year=year)
-        if year else None
+        if year
+        else None
     )
     table3 = _table3(application_selectors.table3(agency_ids=agency_ids, start=start, end=end))
-    appeal_figures = (application_selectors.appeals_figures(agency_ids=agency_ids, start=start, end=end)
-                      if appeals else {})
+    appeal_figures = (
+        application_selectors.appeals_figures(agency_ids=agency_ids, start=start, end=end)
+        if appeals
+        else {}
+    )
     table4 = _table4(appeal_figures.get("table"))
     intake = appeal_figures.get("intake") or {}
     fees = application_selectors.fees_collected(agency_ids=agency_ids, start=start, end=end)
-    proposals = _proposals(proposal_selectors.proposal_counts(agency_ids=agency_ids, start=start, end=end))
+    proposals = _proposals(
+        proposal_selectors.proposal_counts(agency_ids=agency_ids, start=start, end=end)
+    )
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "proactive": proactive,
         "table2": documents,
         "table3": table3,
         "table4": table4,
-        "appeals": {kind: {key: _int((intake.get(kind) or {}).get(key)) for key in ("new", "carried_over")}
-                    for kind in APPEAL_KINDS},
+        "appeals": {
+            kind: {key: _int((intake.get(kind) or {}).get(key)) for key in ("new", "carried_over")}
+            for kind in APPEAL_KINDS
+        },
         "applications": {
             "received": table3["new"]["total"],
             "carried_over": table3["carried_over"]["total"],
@@ -199,7 +225,9 @@ def transcribed_figures(report):
             "portal": get("proactive.portal"),
             "by_month": {},
         },
-        "table2": {}, "table3": {}, "table4": {},
+        "table2": {},
+        "table3": {},
+        "table4": {},
         "applications": {"received": get("applications.received")},
         "proposals": {"total": get("proposals.total")},
         "fees_collected_yuan": None,
@@ -215,7 +243,10 @@ def report_figures(report):
     national = report.format != ReportFormat.LEGACY
     figures = record_figures(
         agency_ids=agency_ids_for(report.agency, report.covers_units),
-        start=start, end=end, year=report.year if national else None, appeals=national,
+        start=start,
+        end=end,
+        year=report.year if national else None,
+        appeals=national,
     )
     table2, legacy = entered_figures(report)
     figures["table2"].update(table2)

@@ -55,12 +55,16 @@ def resolve(text, values):
 
 def resolved_narrative(report, figures):
     values = placeholder_values(figures, report.year)
-    return {field: resolve(getattr(report, field), values) for field in NARRATIVE_FIELDS[report.format]}
+    return {
+        field: resolve(getattr(report, field), values) for field in NARRATIVE_FIELDS[report.format]
+    }
 
 
 def _proactive_sentence(figures):
     proactive = figures["proactive"]
-    parts = "、".join(f"{CATEGORY_LABELS[key]}{proactive['by_category'][key]}条" for key in CATEGORY_LABELS)
+    parts = "、".join(
+        f"{CATEGORY_LABELS[key]}{proactive['by_category'][key]}条" for key in CATEGORY_LABELS
+    )
     sentence = f"本年度主动公开政府信息{proactive['total']}条，其中{parts}。"
     channels = proactive["by_channel"]
     if channels:
@@ -71,9 +75,11 @@ def _proactive_sentence(figures):
 def _documents_sentence(figures):
     table2 = figures["table2"]
     rules, docs = table2.get("rules", {}), table2.get("normative_docs", {})
-    return (f"本年制发规章{rules.get('issued', 0)}件、行政规范性文件{docs.get('issued', 0)}件，"
-            f"废止规章{rules.get('repealed', 0)}件、行政规范性文件{docs.get('repealed', 0)}件；"
-            f"截至年底现行有效规章{rules.get('in_force', 0)}件、行政规范性文件{docs.get('in_force', 0)}件。")
+    return (
+        f"本年制发规章{rules.get('issued', 0)}件、行政规范性文件{docs.get('issued', 0)}件，"
+        f"废止规章{rules.get('repealed', 0)}件、行政规范性文件{docs.get('repealed', 0)}件；"
+        f"截至年底现行有效规章{rules.get('in_force', 0)}件、行政规范性文件{docs.get('in_force', 0)}件。"
+    )
 
 
 def _requests_sentence(figures):
@@ -83,11 +89,14 @@ def _requests_sentence(figures):
     if not received and not carried:
         return "本年度未收到政府信息公开申请。"
     outcomes = "、".join(
-        f"{label}{sum(table3[key]['total'] for key in keys)}件" for label, keys in OUTCOME_GROUP_LABELS
+        f"{label}{sum(table3[key]['total'] for key in keys)}件"
+        for label, keys in OUTCOME_GROUP_LABELS
     )
-    return (f"本年度新收政府信息公开申请{received}件，上年结转{carried}件；"
-            f"本年度办结{table3['total']['total']}件，其中{outcomes}；"
-            f"结转下年度继续办理{table3['carried_forward']['total']}件。")
+    return (
+        f"本年度新收政府信息公开申请{received}件，上年结转{carried}件；"
+        f"本年度办结{table3['total']['total']}件，其中{outcomes}；"
+        f"结转下年度继续办理{table3['carried_forward']['total']}件。"
+    )
 
 
 def _appeals_sentence(figures):
@@ -103,9 +112,11 @@ def _appeals_sentence(figures):
         return sum(appeals.get(kind, {}).get(key, 0) for kind in kinds)
 
     litigation = ("litigation_direct", "litigation_after")
-    return (f"本年度因政府信息公开新收行政复议案件{count('new', 'reconsideration')}件、"
-            f"上年结转{count('carried_over', 'reconsideration')}件，"
-            f"新收行政诉讼案件{count('new', *litigation)}件、上年结转{count('carried_over', *litigation)}件。")
+    return (
+        f"本年度因政府信息公开新收行政复议案件{count('new', 'reconsideration')}件、"
+        f"上年结转{count('carried_over', 'reconsideration')}件，"
+        f"新收行政诉讼案件{count('new', *litigation)}件、上年结转{count('carried_over', *litigation)}件。"
+    )
 
 
 def _proposals_sentence(figures):
@@ -119,7 +130,11 @@ def _proposals_sentence(figures):
     sentence += "。"
     sentence += f"作为主办单位答复{proposals.get('replied', 0)}件，其中按期答复{proposals.get('replied_on_time', 0)}件"
     published = proposals.get("published_full", 0) + proposals.get("published_summary", 0)
-    sentence += f"；答复内容全文公开{proposals.get('published_full', 0)}件、摘要公开{proposals.get('published_summary', 0)}件。" if published else "。"
+    sentence += (
+        f"；答复内容全文公开{proposals.get('published_full', 0)}件、摘要公开{proposals.get('published_summary', 0)}件。"
+        if published
+        else "。"
+    )
     return sentence
 
 
@@ -134,30 +149,44 @@ def draft(report, figures):
     """A first draft of every narrative field, written from the figures (placeholders kept)."""
     year = report.year
     agency = report.signature_name or report.agency.name
-    preface = (f"根据《中华人民共和国政府信息公开条例》规定，特编制并向社会公布{agency}{year}年"
-               f"政府信息公开工作年度报告。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
+    preface = (
+        f"根据《中华人民共和国政府信息公开条例》规定，特编制并向社会公布{agency}{year}年"
+        f"政府信息公开工作年度报告。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+    )
     if report.format == ReportFormat.LEGACY:
         return {
             "preface": preface,
-            "overview": (f"{year}年，我单位召开政务公开工作专题会议{{meetings}}次，"
-                         f"举办政务公开业务培训{{trainings}}次。"),
-            "proactive_text": ("通过{channels}主动公开政府信息{proactive.total}条。其中：政策类信息"
-                               "{proactive.policy}条，工作动态{proactive.work}条，其他信息{proactive.other}条。"
-                               + ("在政府网站发布信息{proactive.portal}条。"
-                                  if figures["proactive"].get("portal") else "")),
-            "requests_text": (f"{year}年，我单位新收政府信息公开申请{{applications.received}}件。"
-                              if figures["applications"]["received"] else
-                              f"{year}年，我单位没有接到公众、企业法人或其他组织要求公开政府信息的申请。"),
-            "proposals_text": ("" if not report.agency.handles_proposals else
-                               f"{year}年，我单位承办人大代表建议和政协提案{{proposals.total}}件。"
-                               if figures.get("proposals", {}).get("total") else
-                               f"{year}年，我单位没有接到人大代表建议和政协提案。"),
+            "overview": (
+                f"{year}年，我单位召开政务公开工作专题会议{{meetings}}次，"
+                f"举办政务公开业务培训{{trainings}}次。"
+            ),
+            "proactive_text": (
+                "通过{channels}主动公开政府信息{proactive.total}条。其中：政策类信息"
+                "{proactive.policy}条，工作动态{proactive.work}条，其他信息{proactive.other}条。"
+                + (
+                    "在政府网站发布信息{proactive.portal}条。"
+                    if figures["proactive"].get("portal")
+                    else ""
+                )
+            ),
+            "requests_text": (
+                f"{year}年，我单位新收政府信息公开申请{{applications.received}}件。"
+                if figures["applications"]["received"]
+                else f"{year}年，我单位没有接到公众、企业法人或其他组织要求公开政府信息的申请。"
+            ),
+            "proposals_text": (
+                ""
+                if not report.agency.handles_proposals
+                else f"{year}年，我单位承办人大代表建议和政协提案{{proposals.total}}件。"
+                if figures.get("proposals", {}).get("total")
+                else f"{year}年，我单位没有接到人大代表建议和政协提案。"
+            ),
             "problems": "",
         }
     return {
         "preface": preface,
         "overview": f"{year}年，我单位认真贯彻落实《中华人民共和国政府信息公开条例》，"
-                    "坚持以公开为常态、不公开为例外，全面推进政务公开工作。",
+        "坚持以公开为常态、不公开为例外，全面推进政务公开工作。",
         "overview_proactive": _proactive_sentence(figures) + _documents_sentence(figures),
         "overview_requests": _requests_sentence(figures) + _appeals_sentence(figures),
         "overview_management": "",

@@ -7,8 +7,11 @@ role for the report's agency as well as this permission).
 from accounts.models import Role
 
 _DRAFT = [
-    "reports.view_annualreport", "reports.add_annualreport", "reports.change_annualreport",
-    "reports.view_reportversion", "reports.view_reportevent",
+    "reports.view_annualreport",
+    "reports.add_annualreport",
+    "reports.change_annualreport",
+    "reports.view_reportversion",
+    "reports.view_reportevent",
 ]
 
 ROLE_PERMISSIONS = {

@@ -41,9 +41,13 @@ def report_create(*, report, by, today=None):
         raise ValidationError("该报告已经创建。", code="exists")
     today = today or timezone.localdate()
     if report.year > today.year:
-        raise ValidationError(f"{report.year}年度尚未开始，不能编制该年度的报告。", code="future_year")
+        raise ValidationError(
+            f"{report.year}年度尚未开始，不能编制该年度的报告。", code="future_year"
+        )
     if AnnualReport.objects.filter(agency_id=report.agency_id, year=report.year).exists():
-        raise ValidationError(f"本机构{report.year}年度的报告已经存在，请直接修改。", code="duplicate")
+        raise ValidationError(
+            f"本机构{report.year}年度的报告已经存在，请直接修改。", code="duplicate"
+        )
     if not report.format:
         report.format = ReportFormat.for_year(report.year)
     report.full_clean()
@@ -64,13 +68,17 @@ def report_draft_text(*, report, by):
     if report.is_transcribed:
         raise ValidationError("据原文录入的报告按原文填写各部分，不生成初稿。", code="transcribed")
     generated = draft(report, report_figures(report))
-    filled = [field for field, text in generated.items() if text and not getattr(report, field).strip()]
+    filled = [
+        field for field, text in generated.items() if text and not getattr(report, field).strip()
+    ]
     for field in filled:
         setattr(report, field, generated[field])
     if filled:
         report.save(update_fields=[*filled, "updated_at"])
     ReportEvent.objects.create(
-        report=report, kind=ReportEvent.Kind.DRAFTED, by=by,
+        report=report,
+        kind=ReportEvent.Kind.DRAFTED,
+        by=by,
         note=f"生成了{len(filled)}个部分的初稿。" if filled else "各部分均已有内容，未作改动。",
     )
     return report, filled
@@ -93,12 +101,15 @@ def _check_publication_date(report, previous, published_on, today):
     if published_on is None:
         return today
     if published_on > today:
-        raise ValidationError(f"发布日期{in_chinese(published_on)}晚于今天，请填写实际发布的日期。",
-                              code="date_future")
+        raise ValidationError(
+            f"发布日期{in_chinese(published_on)}晚于今天，请填写实际发布的日期。",
+            code="date_future",
+        )
     if published_on < opens:
         raise ValidationError(
             f"发布日期{in_chinese(published_on)}早于{report.year}年度结束，请核对：年度报告最早于"
-            f"{in_chinese(opens)}发布。", code="date_before_year_end",
+            f"{in_chinese(opens)}发布。",
+            code="date_before_year_end",
         )
     return published_on
 
@@ -122,13 +133,16 @@ def report_publish(*, report, by, reason="", published_on=None, today=None):
     previous = report.versions.current().first()
     reason = (reason or "").strip()
     if previous is not None and not reason:
-        raise ValidationError("该报告已经发布过；发布更正版本时必须填写更正原因。", code="reason_required")
+        raise ValidationError(
+            "该报告已经发布过；发布更正版本时必须填写更正原因。", code="reason_required"
+        )
     published_on = _check_publication_date(report, previous, published_on, today)
     snapshot = build_snapshot(report)
     errors = [check["message"] for check in snapshot["checks"] if check["level"] == ERROR]
     if errors:
         raise ValidationError(
-            "报告未通过勾稽检查，不能发布：" + "；".join(errors), code="checks_failed",
+            "报告未通过勾稽检查，不能发布：" + "；".join(errors),
+            code="checks_failed",
         )
     version = ReportVersion.objects.create(
         report=report,
@@ -146,9 +160,15 @@ def report_publish(*, report, by, reason="", published_on=None, today=None):
     if published_on != today:
         note = "；".join(filter(None, [f"实际发布日期{in_chinese(published_on)}（补录）", reason]))
     ReportEvent.objects.create(
-        report=report, by=by, note=note,
+        report=report,
+        by=by,
+        note=note,
         kind=ReportEvent.Kind.CORRECTED if previous else ReportEvent.Kind.PUBLISHED,
     )
-    audit.record(event=AuditEvent.Event.REPORT_PUBLISHED, actor=by, obj=version,
-                 detail=f"{report} 第{version.number}版，发布日期{published_on.isoformat()}")
+    audit.record(
+        event=AuditEvent.Event.REPORT_PUBLISHED,
+        actor=by,
+        obj=version,
+        detail=f"{report} 第{version.number}版，发布日期{published_on.isoformat()}",
+    )
     return version

@@ -54,33 +54,51 @@ TABLE3_HEADER = (
 OUTCOME_GROUPS = (
     ("（一）予以公开", (("granted", None),)),
     ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", (("partial", None),)),
-    ("（三）不予公开", (
-        ("denied.state_secret", "1.属于国家秘密"),
-        ("denied.law_forbidden", "2.其他法律行政法规禁止公开"),
-        ("denied.three_safeties", "3.危及“三安全一稳定”"),
-        ("denied.third_party", "4.保护第三方合法权益"),
-        ("denied.internal_affairs", "5.属于三类内部事务信息"),
-        ("denied.process_info", "6.属于四类过程性信息"),
-        ("denied.enforcement_file", "7.属于行政执法案卷"),
-        ("denied.inquiry", "8.属于行政查询事项"),
-    )),
-    ("（四）无法提供", (
-        ("unable.not_held", "1.本机关不掌握相关政府信息"),
-        ("unable.needs_creation", "2.没有现成信息需要另行制作"),
-        ("unable.unclear", "3.补正后申请内容仍不明确"),
-    )),
-    ("（五）不予处理", (
-        ("not_processed.complaint", "1.信访举报投诉类申请"),
-        ("not_processed.repeat", "2.重复申请"),
-        ("not_processed.publication", "3.要求提供公开出版物"),
-        ("not_processed.excessive", "4.无正当理由大量反复申请"),
-        ("not_processed.confirm", "5.要求行政机关确认或重新出具已获取信息"),
-    )),
-    ("（六）其他处理", (
-        ("other.no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-        ("other.unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-        ("other.other", "3.其他"),
-    )),
+    (
+        "（三）不予公开",
+        (
+            ("denied.state_secret", "1.属于国家秘密"),
+            ("denied.law_forbidden", "2.其他法律行政法规禁止公开"),
+            ("denied.three_safeties", "3.危及“三安全一稳定”"),
+            ("denied.third_party", "4.保护第三方合法权益"),
+            ("denied.internal_affairs", "5.属于三类内部事务信息"),
+            ("denied.process_info", "6.属于四类过程性信息"),
+            ("denied.enforcement_file", "7.属于行政执法案卷"),
+            ("denied.inquiry", "8.属于行政查询事项"),
+        ),
+    ),
+    (
+        "（四）无法提供",
+        (
+            ("unable.not_held", "1.本机关不掌握相关政府信息"),
+            ("unable.needs_creation", "2.没有现成信息需要另行制作"),
+            ("unable.unclear", "3.补正后申请内容仍不明确"),
+        ),
+    ),
+    (
+        "（五）不予处理",
+        (
+            ("not_processed.complaint", "1.信访举报投诉类申请"),
+            ("not_processed.repeat", "2.重复申请"),
+            ("not_processed.publication", "3.要求提供公开出版物"),
+            ("not_processed.excessive", "4.无正当理由大量反复申请"),
+            ("not_processed.confirm", "5.要求行政机关确认或重新出具已获取信息"),
+        ),
+    ),
+    (
+        "（六）其他处理",
+        (
+            (
+                "other.no_correction",
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            ),
+            (
+                "other.unpaid_fee",
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            ),
+            ("other.other", "3.其他"),
+        ),
+    ),
 )
 
 #: The 22 outcome leaves, in table order; every application's final outcome is one of them.
@@ -91,7 +109,8 @@ TABLE3_ROW_KEYS = ("new", "carried_over", *OUTCOME_LEAVES, "total", "carried_for
 OUTCOME_GROUP_LABELS = tuple(
     (short, tuple(key for key, _ in leaves))
     for short, (_, leaves) in zip(
-        ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"), OUTCOME_GROUPS,
+        ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"),
+        OUTCOME_GROUPS,
         strict=True,
     )
 )
@@ -113,7 +132,9 @@ def _table3_rows(merge_other):
             result_rows.append(Row(keys, labels))
     result_rows.append(Row(("total",), (Cell("（七）总计", colspan=2),)))
     first = result_rows[0]
-    result_rows[0] = Row(first.keys, (Cell("三、本年度办理结果", rowspan=len(result_rows)), *first.labels))
+    result_rows[0] = Row(
+        first.keys, (Cell("三、本年度办理结果", rowspan=len(result_rows)), *first.labels)
+    )
     return (
         Row(("new",), (Cell("一、本年新收政府信息公开申请数量", colspan=3),)),
         Row(("carried_over",), (Cell("二、上年结转政府信息公开申请数量", colspan=3),)),
@@ -130,6 +151,7 @@ TABLE3_ROWS = {
 
 # ---- Table 二: proactive disclosure ------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Block:
     caption: str
@@ -142,42 +164,76 @@ DECIMAL_KEYS = frozenset({"fees_10k_yuan", "procurement_10k_yuan"})
 
 TABLE2_BLOCKS = {
     ReportFormat.NATIONAL_2021: (
-        Block("第二十条第（一）项", ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"), (
-            ("规章", ("rules.issued", "rules.repealed", "rules.in_force")),
-            ("行政规范性文件", ("normative_docs.issued", "normative_docs.repealed",
-                                "normative_docs.in_force")),
-        )),
-        Block("第二十条第（五）项", ("信息内容", "本年处理决定数量"), (
-            ("行政许可", ("licensing",)),
-        )),
-        Block("第二十条第（六）项", ("信息内容", "本年处理决定数量"), (
-            ("行政处罚", ("penalty",)),
-            ("行政强制", ("coercion",)),
-        )),
-        Block("第二十条第（八）项", ("信息内容", "本年收费金额（单位：万元）"), (
-            ("行政事业性收费", ("fees_10k_yuan",)),
-        )),
+        Block(
+            "第二十条第（一）项",
+            ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
+            (
+                ("规章", ("rules.issued", "rules.repealed", "rules.in_force")),
+                (
+                    "行政规范性文件",
+                    ("normative_docs.issued", "normative_docs.repealed", "normative_docs.in_force"),
+                ),
+            ),
+        ),
+        Block(
+            "第二十条第（五）项", ("信息内容", "本年处理决定数量"), (("行政许可", ("licensing",)),)
+        ),
+        Block(
+            "第二十条第（六）项",
+            ("信息内容", "本年处理决定数量"),
+            (
+                ("行政处罚", ("penalty",)),
+                ("行政强制", ("coercion",)),
+            ),
+        ),
+        Block(
+            "第二十条第（八）项",
+            ("信息内容", "本年收费金额（单位：万元）"),
+            (("行政事业性收费", ("fees_10k_yuan",)),),
+        ),
     ),
     ReportFormat.TRIAL_2019: (
-        Block("第二十条第（一）项", ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"), (
-            ("规章", ("rules.issued", "rules.published", "rules.in_force")),
-            ("规范性文件", ("normative_docs.issued", "normative_docs.published",
-                            "normative_docs.in_force")),
-        )),
-        Block("第二十条第（五）项", ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"), (
-            ("行政许可", ("licensing_prev_items", "licensing_change", "licensing")),
-            ("其他对外管理服务事项", ("services_prev_items", "services_change", "services")),
-        )),
-        Block("第二十条第（六）项", ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"), (
-            ("行政处罚", ("penalty_prev_items", "penalty_change", "penalty")),
-            ("行政强制", ("coercion_prev_items", "coercion_change", "coercion")),
-        )),
-        Block("第二十条第（八）项", ("信息内容", "上一年项目数量", "本年增/减"), (
-            ("行政事业性收费", ("fees_prev_items", "fees_change")),
-        )),
-        Block("第二十条第（九）项", ("信息内容", "采购项目数量", "采购总金额"), (
-            ("政府集中采购", ("procurement_count", "procurement_10k_yuan")),
-        )),
+        Block(
+            "第二十条第（一）项",
+            ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"),
+            (
+                ("规章", ("rules.issued", "rules.published", "rules.in_force")),
+                (
+                    "规范性文件",
+                    (
+                        "normative_docs.issued",
+                        "normative_docs.published",
+                        "normative_docs.in_force",
+                    ),
+                ),
+            ),
+        ),
+        Block(
+            "第二十条第（五）项",
+            ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
+            (
+                ("行政许可", ("licensing_prev_items", "licensing_change", "licensing")),
+                ("其他对外管理服务事项", ("services_prev_items", "services_change", "services")),
+            ),
+        ),
+        Block(
+            "第二十条第（六）项",
+            ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
+            (
+                ("行政处罚", ("penalty_prev_items", "penalty_change", "penalty")),
+                ("行政强制", ("coercion_prev_items", "coercion_change", "coercion")),
+            ),
+        ),
+        Block(
+            "第二十条第（八）项",
+            ("信息内容", "上一年项目数量", "本年增/减"),
+            (("行政事业性收费", ("fees_prev_items", "fees_change")),),
+        ),
+        Block(
+            "第二十条第（九）项",
+            ("信息内容", "采购项目数量", "采购总金额"),
+            (("政府集中采购", ("procurement_count", "procurement_10k_yuan")),),
+        ),
     ),
 }
 
@@ -186,14 +242,20 @@ TABLE2_BLOCKS = {
 
 APPEAL_KINDS = ("reconsideration", "litigation_direct", "litigation_after")
 APPEAL_RESULTS = (
-    ("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
-    ("pending", "尚未审结"), ("total", "总计"),
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+    ("total", "总计"),
 )
 TABLE4_KEYS = tuple(f"{kind}.{result}" for kind in APPEAL_KINDS for result, _ in APPEAL_RESULTS)
 TABLE4_HEADER = (
     (Cell("行政复议", colspan=5), Cell("行政诉讼", colspan=10)),
-    (*(Cell(label, rowspan=2) for _, label in APPEAL_RESULTS),
-     Cell("未经复议直接起诉", colspan=5), Cell("复议后起诉", colspan=5)),
+    (
+        *(Cell(label, rowspan=2) for _, label in APPEAL_RESULTS),
+        Cell("未经复议直接起诉", colspan=5),
+        Cell("复议后起诉", colspan=5),
+    ),
     tuple(Cell(label) for _, label in APPEAL_RESULTS) * 2,
 )
 
@@ -244,19 +306,36 @@ NUMERALS = "一二三四五六七八九十"
 
 
 NARRATIVE_FIELDS = {
-    ReportFormat.NATIONAL_2021: ("preface", "overview", *(f for f, _ in OVERVIEW_SUBSECTIONS),
-                                 "problems", "other_matters"),
-    ReportFormat.LEGACY: ("preface", "overview", "proactive_text", "requests_text",
-                          "proposals_text", "problems"),
+    ReportFormat.NATIONAL_2021: (
+        "preface",
+        "overview",
+        *(f for f, _ in OVERVIEW_SUBSECTIONS),
+        "problems",
+        "other_matters",
+    ),
+    ReportFormat.LEGACY: (
+        "preface",
+        "overview",
+        "proactive_text",
+        "requests_text",
+        "proposals_text",
+        "problems",
+    ),
 }
 NARRATIVE_FIELDS[ReportFormat.TRIAL_2019] = NARRATIVE_FIELDS[ReportFormat.NATIONAL_2021]
 
 #: Sections a report cannot be published without.
 REQUIRED_NARRATIVE = {
-    ReportFormat.NATIONAL_2021: (("overview", "一、总体情况"), ("problems", "五、存在的主要问题及改进情况"),
-                                 ("other_matters", "六、其他需要报告的事项")),
-    ReportFormat.TRIAL_2019: (("overview", "一、总体情况"), ("problems", "五、存在的主要问题及改进情况"),
-                              ("other_matters", "六、其他需要报告的事项")),
+    ReportFormat.NATIONAL_2021: (
+        ("overview", "一、总体情况"),
+        ("problems", "五、存在的主要问题及改进情况"),
+        ("other_matters", "六、其他需要报告的事项"),
+    ),
+    ReportFormat.TRIAL_2019: (
+        ("overview", "一、总体情况"),
+        ("problems", "五、存在的主要问题及改进情况"),
+        ("other_matters", "六、其他需要报告的事项"),
+    ),
     # Unnumbered: an agency without proposals numbers the problems section 四.
     ReportFormat.LEGACY: (("overview", "概述"), ("problems", "存在问题与下年工作思路")),
 }

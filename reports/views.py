@@ -43,8 +43,15 @@ def archive(request):
         )
         .annotate(latest=Max("versions__number"))
         .select_related("agency", "catalog_item")
-        .only("year", "covers_units", "status", "agency__name", "agency__slug", "agency__sort_order",
-              "catalog_item__published_date")
+        .only(
+            "year",
+            "covers_units",
+            "status",
+            "agency__name",
+            "agency__slug",
+            "agency__sort_order",
+            "catalog_item__published_date",
+        )
         .order_by("agency__sort_order", "agency_id", "-year")
     )
     agencies = []
@@ -52,23 +59,35 @@ def archive(request):
         entries = []
         for report in rows:
             if report.status == ReportStatus.PUBLISHED:
-                entries.append(ArchiveEntry(
-                    year=report.year, covers_units=report.covers_units, number=report.latest,
-                    url=reverse("reports:detail", args=[agency.slug, report.year]),
-                ))
+                entries.append(
+                    ArchiveEntry(
+                        year=report.year,
+                        covers_units=report.covers_units,
+                        number=report.latest,
+                        url=reverse("reports:detail", args=[agency.slug, report.year]),
+                    )
+                )
             else:
-                entries.append(ArchiveEntry(
-                    year=report.year, covers_units=report.covers_units, catalog_only=True,
-                    url=report.catalog_item.get_absolute_url(),
-                    published_on=report.catalog_item.published_date,
-                ))
+                entries.append(
+                    ArchiveEntry(
+                        year=report.year,
+                        covers_units=report.covers_units,
+                        catalog_only=True,
+                        url=report.catalog_item.get_absolute_url(),
+                        published_on=report.catalog_item.published_date,
+                    )
+                )
         agencies.append((agency, entries))
-    return render(request, "reports/annualreport_list.html", {"agencies": agencies, "nav": "reports"})
+    return render(
+        request, "reports/annualreport_list.html", {"agencies": agencies, "nav": "reports"}
+    )
 
 
 def _versions(slug, year):
     versions = list(
-        ReportVersion.objects.filter(report__agency__slug=slug, report__year=year).order_by("number")
+        ReportVersion.objects.filter(report__agency__slug=slug, report__year=year).order_by(
+            "number"
+        )
     )
     if not versions:
         raise Http404("该机构该年度的报告尚未发布。")
@@ -88,10 +107,16 @@ def detail(request, slug, year, number=None):
     versions = _versions(slug, year)
     version = _pick(versions, number)
     context = document_context(version.snapshot)
-    context.update({
-        "version": version, "versions": versions, "latest": versions[-1], "nav": "reports",
-        "json_url": f"/reports/{slug}/{year}.json", "csv_url": f"/reports/{slug}/{year}.csv",
-    })
+    context.update(
+        {
+            "version": version,
+            "versions": versions,
+            "latest": versions[-1],
+            "nav": "reports",
+            "json_url": f"/reports/{slug}/{year}.json",
+            "csv_url": f"/reports/{slug}/{year}.csv",
+        }
+    )
     return render(request, "reports/annualreport_detail.html", context)
 
 

@@ -81,8 +81,12 @@ def page(new_page):
 
 @pytest.fixture
 def phone_page(new_page):
-    return new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                    is_mobile=True, has_touch=True)
+    return new_page(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -102,7 +106,13 @@ def pytest_collection_modifyitems(items):
             cls.serialized_rollback = True
             continue
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
             # Prepended: the closest marker is the first of the test's own.
-            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
-                            append=False)
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
+                append=False,
+            )

@@ -54,7 +54,9 @@ def _imports(name, path):
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
             # ``from pkg import module`` imports the module; ``from module import name`` the module.
-            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base for a in node.names]
+            targets = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base for a in node.names
+            ]
         else:
             continue
         for target in targets:
@@ -155,7 +157,10 @@ def test_agency_comes_from_agencies():
     wrong = []
     for path in [*MODULES.values(), *sorted((ROOT / "tests").rglob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.ImportFrom) and node.module == "disclosure.models"
-                    and any(alias.name == "Agency" for alias in node.names)):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "disclosure.models"
+                and any(alias.name == "Agency" for alias in node.names)
+            ):
                 wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not wrong, "import Agency from agencies.models: " + ", ".join(wrong)

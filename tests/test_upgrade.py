@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 ROWS = {
     "agencies": "SELECT id, name, slug, code, parent_id, is_demo FROM disclosure_agency",
     "memberships": "SELECT u.username, m.agency_id, m.role FROM accounts_membership m "
-                   "JOIN accounts_user u ON u.id = m.user_id",
+    "JOIN accounts_user u ON u.id = m.user_id",
     "items": "SELECT id, agency_id, index_number FROM disclosure_item",
     "co_publishers": "SELECT item_id, agency_id FROM disclosure_item_co_publishers",
     "channels": "SELECT id, agency_id, name FROM disclosure_channel",
@@ -38,28 +38,32 @@ ROWS = {
     "co_units": "SELECT proposal_id, agency_id FROM proposals_proposal_co_units",
     "opinions": "SELECT id, agency_id FROM proposals_opinion",
     "user_groups": "SELECT u.username, g.name FROM accounts_user_groups ug "
-                   "JOIN accounts_user u ON u.id = ug.user_id JOIN auth_group g ON g.id = ug.group_id",
+    "JOIN accounts_user u ON u.id = ug.user_id JOIN auth_group g ON g.id = ug.group_id",
     "content_types": "SELECT id, app_label, model FROM django_content_type",
 }
-GRANTS = ("SELECT g.name, ct.app_label, p.codename FROM auth_group g "
-          "JOIN auth_group_permissions gp ON gp.group_id = g.id "
-          "JOIN auth_permission p ON p.id = gp.permission_id "
-          "JOIN django_content_type ct ON ct.id = p.content_type_id")
-PERMISSIONS = ("SELECT ct.app_label, ct.model, p.codename, p.name FROM auth_permission p "
-               "JOIN django_content_type ct ON ct.id = p.content_type_id")
+GRANTS = (
+    "SELECT g.name, ct.app_label, p.codename FROM auth_group g "
+    "JOIN auth_group_permissions gp ON gp.group_id = g.id "
+    "JOIN auth_permission p ON p.id = gp.permission_id "
+    "JOIN django_content_type ct ON ct.id = p.content_type_id"
+)
+PERMISSIONS = (
+    "SELECT ct.app_label, ct.model, p.codename, p.name FROM auth_permission p "
+    "JOIN django_content_type ct ON ct.id = p.content_type_id"
+)
 SCHEMA = {
     "sqlite": {
         "schema": "SELECT type, name, tbl_name, sql FROM sqlite_master "
-                  "WHERE name NOT LIKE 'sqlite_%' AND name <> 'django_migrations'",
+        "WHERE name NOT LIKE 'sqlite_%' AND name <> 'django_migrations'",
     },
     "postgresql": {
         "columns": "SELECT table_name, column_name, data_type, is_nullable FROM "
-                   "information_schema.columns WHERE table_schema = 'public'",
+        "information_schema.columns WHERE table_schema = 'public'",
         "constraints": "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                       "FROM pg_constraint WHERE connamespace = 'public'::regnamespace",
+        "FROM pg_constraint WHERE connamespace = 'public'::regnamespace",
         "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
         "triggers": "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger "
-                    "WHERE NOT tgisinternal",
+        "WHERE NOT tgisinternal",
         "functions": "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace",
     },
 }
@@ -77,15 +81,21 @@ def snapshot(cursor, vendor):
     found["groups"] = groups
     found["group_names"] = [name for (name,) in rows("SELECT name FROM auth_group")]
     found["permissions"] = rows(PERMISSIONS)
-    found.update({name: rows(sql) for name, sql in SCHEMA["sqlite" if vendor == "sqlite" else vendor].items()})
+    found.update(
+        {
+            name: rows(sql)
+            for name, sql in SCHEMA["sqlite" if vendor == "sqlite" else vendor].items()
+        }
+    )
     return found
 
 
 @pytest.fixture(scope="module")
 def upgrade(tmp_path_factory, django_db_setup, django_db_blocker):
     """(old install, the same install after ``migrate`` with this code, ORM answers on it)."""
-    if subprocess.run(["git", "-C", ROOT, "cat-file", "-e", f"{OLD}^{{commit}}"],
-                      capture_output=True).returncode:
+    if subprocess.run(
+        ["git", "-C", ROOT, "cat-file", "-e", f"{OLD}^{{commit}}"], capture_output=True
+    ).returncode:
         # A shallow or exported copy cannot rebuild the old install; a full clone (CI's) can.
         pytest.skip(f"no git history with commit {OLD} (a shallow or exported copy)")
     tmp = tmp_path_factory.mktemp("upgrade")
@@ -101,8 +111,9 @@ def upgrade(tmp_path_factory, django_db_setup, django_db_blocker):
 
         name = f"{conf['NAME']}_upgrade"[:63]
         host, port, user = conf["HOST"] or "127.0.0.1", conf["PORT"] or 5432, conf["USER"]
-        admin = psycopg2.connect(dbname="postgres", host=host, port=port, user=user,
-                                 password=conf["PASSWORD"] or None)
+        admin = psycopg2.connect(
+            dbname="postgres", host=host, port=port, user=user, password=conf["PASSWORD"] or None
+        )
         admin.autocommit = True
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -110,8 +121,9 @@ def upgrade(tmp_path_factory, django_db_setup, django_db_blocker):
         url = f"postgres://{user}@{host}:{port}/{name}"
 
         def connect():
-            return psycopg2.connect(dbname=name, host=host, port=port, user=user,
-                                    password=conf["PASSWORD"] or None)
+            return psycopg2.connect(
+                dbname=name, host=host, port=port, user=user, password=conf["PASSWORD"] or None
+            )
     else:
         path = tmp / "old.sqlite3"
         url = f"sqlite:///{path}"
@@ -123,8 +135,14 @@ def upgrade(tmp_path_factory, django_db_setup, django_db_blocker):
     env.update(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(tmp / "media"), DJANGO_DEBUG="1")
 
     def manage(tree, *args):
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=tree, env=env,
-                                capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=tree,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert result.returncode == 0, f"manage.py {' '.join(args)} in {tree}:\n{result.stderr}"
         return result.stdout
 
@@ -189,7 +207,9 @@ def test_the_agency_content_type_is_the_same_row_renamed(upgrade):
     assert ("agencies", "agency") not in old
     assert new[("agencies", "agency")] == old[("disclosure", "agency")]
     assert ("disclosure", "agency") not in new
-    assert {key: pk for key, pk in old.items() if key != ("disclosure", "agency")}.items() <= new.items()
+    assert {
+        key: pk for key, pk in old.items() if key != ("disclosure", "agency")
+    }.items() <= new.items()
 
 
 # Taken away on purpose (issue 12): the 安全管理员 no longer edits the roles' permissions nor
@@ -200,8 +220,10 @@ WITHDRAWN = {"安全管理员": {"auth.change_group", "otp_totp.delete_totpdevic
 def test_grants_on_agencies_carry_over(upgrade):
     before, after, _ = upgrade
     for group, names in before["groups"].items():
-        moved = {name.replace("disclosure.", "agencies.") if name.endswith("_agency") else name
-                 for name in names}
+        moved = {
+            name.replace("disclosure.", "agencies.") if name.endswith("_agency") else name
+            for name in names
+        }
         withdrawn = WITHDRAWN.get(group, set())
         assert moved - withdrawn <= set(after["groups"][group]), group
         assert not withdrawn & set(after["groups"][group]), group
@@ -223,7 +245,9 @@ def test_upgraded_and_fresh_installs_have_the_same_groups_and_permissions(upgrad
     assert after["group_names"] == now["group_names"]
     assert after["groups"] == now["groups"]
     assert after["permissions"] == now["permissions"]
-    assert sorted(c[1:] for c in after["content_types"]) == sorted(c[1:] for c in now["content_types"])
+    assert sorted(c[1:] for c in after["content_types"]) == sorted(
+        c[1:] for c in now["content_types"]
+    )
 
 
 def test_upgraded_and_fresh_installs_have_the_same_schema(upgrade):
@@ -235,6 +259,8 @@ def test_upgraded_and_fresh_installs_have_the_same_schema(upgrade):
     if connection.vendor == "postgresql":
         assert after["triggers"] == before["triggers"]
         assert {t[1] for t in now["triggers"]} >= {
-            "disclosure_item_published_read_only", "disclosure_attachment_published_read_only",
-            "reports_reportversion_frozen", "accounts_auditevent_append_only",
+            "disclosure_item_published_read_only",
+            "disclosure_attachment_published_read_only",
+            "reports_reportversion_frozen",
+            "accounts_auditevent_append_only",
         }

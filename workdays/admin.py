@@ -23,7 +23,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("enter/", self.admin_site.admin_view(self.enter_view), name="workdays_schedule_enter"),
+            path(
+                "enter/",
+                self.admin_site.admin_view(self.enter_view),
+                name="workdays_schedule_enter",
+            ),
         ] + super().get_urls()
 
     def enter_view(self, request):
@@ -34,15 +38,24 @@ class CalendarYearAdmin(admin.ModelAdmin):
             data = form.cleaned_data
             try:
                 entry = schedule_enter(
-                    year=data["year"], holidays_text=data["holidays_text"],
-                    workdays_text=data["workdays_text"], note=data["note"], by=request.user,
+                    year=data["year"],
+                    holidays_text=data["holidays_text"],
+                    workdays_text=data["workdays_text"],
+                    note=data["note"],
+                    by=request.user,
                 )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
-                recomputed = f"已按新日历重算{entry.recomputed}件的期限（见各件办理记录）。" if entry.recomputed else ""
-                messages.success(request, f"已录入{data['year']}年放假安排，此后的期限按新日历计算。{recomputed}")
+                recomputed = (
+                    f"已按新日历重算{entry.recomputed}件的期限（见各件办理记录）。"
+                    if entry.recomputed
+                    else ""
+                )
+                messages.success(
+                    request, f"已录入{data['year']}年放假安排，此后的期限按新日历计算。{recomputed}"
+                )
                 return redirect("admin:workdays_calendaryear_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -76,8 +76,12 @@ class WorkdayCalendar:
         """A day whose kind next year's (or its own year's) notice may still change to working."""
         if day.year not in self.known_years:
             return True
-        return (day.month == 12 and day.weekday() >= 5 and day.year + 1 not in self.known_years
-                and day not in self.workdays)
+        return (
+            day.month == 12
+            and day.weekday() >= 5
+            and day.year + 1 not in self.known_years
+            and day not in self.workdays
+        )
 
     def guessed(self, start, end):
         """True when a provisional count over the days after ``start`` up to ``end`` read a day

@@ -15,7 +15,11 @@ class CalendarYear(models.Model):
         "依据", max_length=200, blank=True, help_text="例如：国办发明电〔2026〕X号。"
     )
     entered_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, verbose_name="录入人",
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="录入人",
         related_name="+",
     )
     entered_at = models.DateTimeField("录入时间", auto_now=True)
@@ -60,7 +64,11 @@ class ScheduleEntry(models.Model):
     workdays_text = models.TextField("调休上班（原文）", blank=True)
     note = models.CharField("依据", max_length=200, blank=True)
     entered_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, verbose_name="录入人", related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        verbose_name="录入人",
+        related_name="+",
     )
     entered_at = models.DateTimeField("录入时间", auto_now_add=True)
 

@@ -74,20 +74,27 @@ def parse_schedule(year, holidays_text, workdays_text):
     Every problem is reported at once, with its line, as a ValidationError a clerk can act on.
     """
     errors, holidays, workdays = [], {}, {}
-    for label, text, target in (("放假安排", holidays_text, holidays), ("调休上班", workdays_text, workdays)):
+    for label, text, target in (
+        ("放假安排", holidays_text, holidays),
+        ("调休上班", workdays_text, workdays),
+    ):
         for number, raw in enumerate(text.splitlines(), start=1):
             if not raw.strip():
                 continue
             try:
                 name, days = _parse_line(raw, year)
             except ValueError:
-                errors.append(f"{label}第{number}行「{raw.strip()}」无法识别，请写成「国庆节：10月1日至7日」或「2027-10-01」。")
+                errors.append(
+                    f"{label}第{number}行「{raw.strip()}」无法识别，请写成「国庆节：10月1日至7日」或「2027-10-01」。"
+                )
                 continue
             for day in days:
                 if not _belongs_to(day, year):
                     errors.append(f"{label}第{number}行的日期 {day:%Y-%m-%d} 不属于{year}年。")
                 elif target is workdays and day.weekday() < 5:
-                    errors.append(f"调休上班第{number}行：{day:%Y-%m-%d} 本来就是工作日，不需要调休上班。")
+                    errors.append(
+                        f"调休上班第{number}行：{day:%Y-%m-%d} 本来就是工作日，不需要调休上班。"
+                    )
                 else:
                     target[day] = name
     for day in sorted(set(holidays) & set(workdays)):

@@ -21,8 +21,11 @@ def package_years():
     # A year counts as carried only when the package has its full schedule, so the first and
     # every later year must have a Spring Festival entry.
     return sorted(
-        year for year in years
-        if any(d.year == year and n == "Spring Festival" for d, n in chinese_calendar.holidays.items())
+        year
+        for year in years
+        if any(
+            d.year == year and n == "Spring Festival" for d, n in chinese_calendar.holidays.items()
+        )
     )
 
 
@@ -39,14 +42,32 @@ def seed_from_package(SpecialDay, CalendarYear, years=None):
     rows = []
     for day, name in chinese_calendar.holidays.items():
         if day.year in todo and day.weekday() < 5:
-            rows.append(SpecialDay(date=day, kind="holiday", name=HOLIDAY_NAMES.get(name, name or ""), source="package"))
+            rows.append(
+                SpecialDay(
+                    date=day,
+                    kind="holiday",
+                    name=HOLIDAY_NAMES.get(name, name or ""),
+                    source="package",
+                )
+            )
     for day, name in chinese_calendar.workdays.items():
         if day.year in todo and day.weekday() >= 5:
             label = HOLIDAY_NAMES.get(name, name or "")
-            rows.append(SpecialDay(date=day, kind="workday", name=f"{label}调休" if label else "调休", source="package"))
+            rows.append(
+                SpecialDay(
+                    date=day,
+                    kind="workday",
+                    name=f"{label}调休" if label else "调休",
+                    source="package",
+                )
+            )
     SpecialDay.objects.bulk_create(rows, ignore_conflicts=True)
     CalendarYear.objects.bulk_create(
-        [CalendarYear(year=year, source="package", note="chinesecalendar 软件包（依国务院办公厅通知）") for year in sorted(todo)]
+        [
+            CalendarYear(
+                year=year, source="package", note="chinesecalendar 软件包（依国务院办公厅通知）"
+            )
+            for year in sorted(todo)
+        ]
     )
     return len(rows)
-

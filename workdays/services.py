@@ -28,7 +28,11 @@ def schedule_enter(*, year, holidays_text, workdays_text="", note="", by=None):
         year=year, defaults={"source": Source.STAFF, "note": note, "entered_by": by}
     )
     entry = ScheduleEntry.objects.create(
-        year=year, holidays_text=holidays_text, workdays_text=workdays_text, note=note, entered_by=by
+        year=year,
+        holidays_text=holidays_text,
+        workdays_text=workdays_text,
+        note=note,
+        entered_by=by,
     )
     # Provisional deadlines that reached this year are recomputed now, in the same transaction.
     responses = schedule_entered.send(sender=ScheduleEntry, year=year, by=by)

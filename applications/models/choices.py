@@ -49,8 +49,12 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = [
-    Status.REGISTERED, Status.REVIEWING, Status.CORRECTION, Status.HANDLING,
-    Status.CONSULTING, Status.FEE_PENDING,
+    Status.REGISTERED,
+    Status.REVIEWING,
+    Status.CORRECTION,
+    Status.HANDLING,
+    Status.CONSULTING,
+    Status.FEE_PENDING,
 ]
 
 # Art. 45: 登记 → 审核 → 办理 → 答复 → 归档, with correction, consultation and fee side loops.
@@ -59,8 +63,13 @@ TRANSITIONS = {
     Status.REGISTERED: {Status.REVIEWING, Status.WITHDRAWN},
     Status.REVIEWING: {Status.HANDLING, Status.CORRECTION, Status.REPLIED, Status.WITHDRAWN},
     Status.CORRECTION: {Status.REVIEWING, Status.REPLIED, Status.WITHDRAWN},
-    Status.HANDLING: {Status.CONSULTING, Status.FEE_PENDING, Status.CORRECTION, Status.REPLIED,
-                      Status.WITHDRAWN},
+    Status.HANDLING: {
+        Status.CONSULTING,
+        Status.FEE_PENDING,
+        Status.CORRECTION,
+        Status.REPLIED,
+        Status.WITHDRAWN,
+    },
     Status.CONSULTING: {Status.HANDLING, Status.WITHDRAWN},
     Status.FEE_PENDING: {Status.HANDLING, Status.REPLIED, Status.WITHDRAWN},
     Status.REPLIED: {Status.ARCHIVED},
@@ -90,8 +99,14 @@ class Outcome(models.TextChoices):
     PUBLICATION = "not_processed.publication", "要求提供公开出版物"
     EXCESSIVE = "not_processed.excessive", "无正当理由大量反复申请"
     CONFIRM = "not_processed.confirm", "要求行政机关确认或重新出具已获取信息"
-    NO_CORRECTION = "other.no_correction", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
-    UNPAID_FEE = "other.unpaid_fee", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    NO_CORRECTION = (
+        "other.no_correction",
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    )
+    UNPAID_FEE = (
+        "other.unpaid_fee",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    )
     OTHER = "other.other", "其他"
 
 

@@ -46,8 +46,12 @@ class ApplicationEvent(models.Model):
     )
     kind = models.CharField("事项", max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name="经办人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="经办人",
     )
     on = models.DateField("业务日期")
     at = models.DateTimeField("记录时间", auto_now_add=True)
@@ -79,11 +83,16 @@ class Notice(models.Model):
     body = models.TextField("正文", max_length=6000)
     legal_basis = models.CharField("法律依据", max_length=200)
     outcome = models.CharField(
-        "办理结果", max_length=30, choices=Outcome.choices, blank=True,
+        "办理结果",
+        max_length=30,
+        choices=Outcome.choices,
+        blank=True,
         help_text="答复书所答复的结果；出具时写入申请。",
     )
     details = models.JSONField(
-        "答复要素", default=dict, blank=True,
+        "答复要素",
+        default=dict,
+        blank=True,
         help_text="理由、不予公开的内容及依据、负责公开的机关等，用于重新生成正文。",
     )
     status = models.CharField(
@@ -91,8 +100,12 @@ class Notice(models.Model):
     )
     issued_on = models.DateField("出具日期", null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name="出具人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="出具人",
     )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
 
@@ -168,7 +181,9 @@ class NoticeCounter(models.Model):
         verbose_name = "告知书文号计数器"
         verbose_name_plural = "告知书文号计数器"
         constraints = [
-            models.UniqueConstraint(fields=["agency", "year"], name="notice_counter_unique_agency_year"),
+            models.UniqueConstraint(
+                fields=["agency", "year"], name="notice_counter_unique_agency_year"
+            ),
         ]
 
     def __str__(self):

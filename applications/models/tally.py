@@ -20,7 +20,10 @@ class ApplicationTally(models.Model):
     month = models.DateField("月份", help_text="该月第一天。")
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices)
     outcome = models.CharField(
-        "办理结果", max_length=30, choices=Outcome.choices, blank=True,
+        "办理结果",
+        max_length=30,
+        choices=Outcome.choices,
+        blank=True,
         help_text="空：该月收到的申请；否则：该月以此结果办结的申请。",
     )
     applications = models.PositiveIntegerField("申请数", default=0)
@@ -29,8 +32,10 @@ class ApplicationTally(models.Model):
         verbose_name = "依申请公开月度计数"
         verbose_name_plural = "依申请公开月度计数"
         constraints = [
-            models.UniqueConstraint(fields=["agency", "month", "applicant_type", "outcome"],
-                                    name="application_tally_unique"),
+            models.UniqueConstraint(
+                fields=["agency", "month", "applicant_type", "outcome"],
+                name="application_tally_unique",
+            ),
         ]
 
     def __str__(self):

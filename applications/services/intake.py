@@ -85,7 +85,9 @@ def _validate_applicant(applicant_type, data):
         errors["phone"] = exc
     if applicant_type != ApplicantType.NATURAL_PERSON:
         if not data.org_name.strip():
-            errors["org_name"] = ValidationError("法人或其他组织申请的，请填写组织名称。", code="required")
+            errors["org_name"] = ValidationError(
+                "法人或其他组织申请的，请填写组织名称。", code="required"
+            )
         try:
             validate_credit_code(data.credit_code)
         except ValidationError as exc:
@@ -94,9 +96,22 @@ def _validate_applicant(applicant_type, data):
         raise ValidationError(errors)
 
 
-def _create(*, agency, applicant, applicant_type, channel, submitted_on, received_on,
-            description, document_number, purpose, form, delivery, submission_key=None,
-            is_demo=False):
+def _create(
+    *,
+    agency,
+    applicant,
+    applicant_type,
+    channel,
+    submitted_on,
+    received_on,
+    description,
+    document_number,
+    purpose,
+    form,
+    delivery,
+    submission_key=None,
+    is_demo=False,
+):
     if applicant_type not in ApplicantType.values:
         raise ValidationError("申请人类型无效。", code="applicant_type")
     if not description.strip():
@@ -109,14 +124,24 @@ def _create(*, agency, applicant, applicant_type, channel, submitted_on, receive
         try:
             with transaction.atomic():
                 application = Application(
-                    agency=agency, tracking_number=_new_tracking_number(received_on),
-                    query_code_hash=hash_code(code), applicant_type=applicant_type,
-                    channel=channel, submitted_on=submitted_on, received_on=received_on,
-                    clock_start=received_on, description=description.strip(),
-                    document_number=document_number.strip(), purpose=purpose.strip(), form=form,
-                    delivery=delivery, status=Status.REGISTERED,
+                    agency=agency,
+                    tracking_number=_new_tracking_number(received_on),
+                    query_code_hash=hash_code(code),
+                    applicant_type=applicant_type,
+                    channel=channel,
+                    submitted_on=submitted_on,
+                    received_on=received_on,
+                    clock_start=received_on,
+                    description=description.strip(),
+                    document_number=document_number.strip(),
+                    purpose=purpose.strip(),
+                    form=form,
+                    delivery=delivery,
+                    status=Status.REGISTERED,
                     privacy_notice_version=PRIVACY_NOTICE_VERSION,
-                    submission_key=submission_key, receipt_code=seal_code(code), is_demo=is_demo,
+                    submission_key=submission_key,
+                    receipt_code=seal_code(code),
+                    is_demo=is_demo,
                 )
                 set_due(application)
                 application.save()
@@ -124,36 +149,56 @@ def _create(*, agency, applicant, applicant_type, channel, submitted_on, receive
         except IntegrityError:
             # A double submit with the same key is answered by the caller; anything else here
             # is a tracking-number collision, so draw again.
-            if submission_key and Application.objects.filter(submission_key=submission_key).exists():
+            if (
+                submission_key
+                and Application.objects.filter(submission_key=submission_key).exists()
+            ):
                 raise
             continue
     else:  # pragma: no cover - 10^6 numbers a day make five collisions in a row unrealistic
         raise ValidationError("系统繁忙，请稍后再试。", code="tracking_number")
     record = Applicant(
-        application=application, name=applicant.name.strip(),
-        org_name=applicant.org_name.strip(), credit_code=applicant.credit_code.strip().upper(),
-        id_type=applicant.id_type, email=applicant.email.strip(),
+        application=application,
+        name=applicant.name.strip(),
+        org_name=applicant.org_name.strip(),
+        credit_code=applicant.credit_code.strip().upper(),
+        id_type=applicant.id_type,
+        email=applicant.email.strip(),
     )
-    record.set_personal_data(id_number=pii.normalise(applicant.id_number),
-                             phone=applicant.phone.strip(), address=applicant.address.strip())
+    record.set_personal_data(
+        id_number=pii.normalise(applicant.id_number),
+        phone=applicant.phone.strip(),
+        address=applicant.address.strip(),
+    )
     record.save()
     return application, code
 
 
 # --- creation --------------------------------------------------------------------------------
 
+
 def submitted(submission_key):
     """The application a one-time submission key already created, if any."""
     if not submission_key:
         return None
-    return Application.objects.select_related("agency").filter(
-        submission_key=submission_key).first()
+    return (
+        Application.objects.select_related("agency").filter(submission_key=submission_key).first()
+    )
 
 
 @transaction.atomic(durable=True)
-def application_submit(*, agency, applicant: ApplicantData, applicant_type: str, description: str,
-                       form: str, delivery: str, document_number: str = "", purpose: str = "",
-                       submission_key: str | None = None):
+def application_submit(
+    *,
+    agency,
+    applicant: ApplicantData,
+    applicant_type: str,
+    description: str,
+    form: str,
+    delivery: str,
+    document_number: str = "",
+    purpose: str = "",
+    submission_key: str | None = None,
+):
     """An online application from the public form. Returns ``(application, query_code)``;
     a repeated ``submission_key`` returns the earlier application and its code (the same receipt,
     see ``receipts``), never a second application."""
@@ -167,10 +212,18 @@ def application_submit(*, agency, applicant: ApplicantData, applicant_type: str,
     # this form is the moment the receipt is shown.
     try:
         application, code = _create(
-            agency=agency, applicant=applicant, applicant_type=applicant_type,
-            channel=Channel.ONLINE, submitted_on=today, received_on=today,
-            description=description, document_number=document_number, purpose=purpose,
-            form=form, delivery=delivery, submission_key=submission_key,
+            agency=agency,
+            applicant=applicant,
+            applicant_type=applicant_type,
+            channel=Channel.ONLINE,
+            submitted_on=today,
+            received_on=today,
+            description=description,
+            document_number=document_number,
+            purpose=purpose,
+            form=form,
+            delivery=delivery,
+            submission_key=submission_key,
         )
     except IntegrityError:  # the same form was submitted twice at the same moment
         existing = Application.objects.get(submission_key=submission_key)
@@ -191,7 +244,11 @@ def receipt_date(*, channel, submitted_on, signed_on=None, confirmed_on=None):
             raise field_error("signed_on", "签收日期不能早于寄出日期。", "date_order")
         return signed_on
     if confirmed_on is None:
-        raise field_error("confirmed_on", "网络、传真、电子邮件申请请填写双方确认收到的日期。", "confirmed_on_required")
+        raise field_error(
+            "confirmed_on",
+            "网络、传真、电子邮件申请请填写双方确认收到的日期。",
+            "confirmed_on_required",
+        )
     if confirmed_on < submitted_on:
         raise field_error("confirmed_on", "确认日期不能早于发送日期。", "date_order")
     return confirmed_on
@@ -214,21 +271,36 @@ def check_received_dates(*, channel, submitted_on, signed_on=None, confirmed_on=
             errors[field] = ValidationError(
                 f"{label}（{value:%Y-%m-%d}）早于《中华人民共和国政府信息公开条例》施行之日"
                 "（2008年5月1日），不可能是政府信息公开申请的日期，请按申请材料核对后重新填写。",
-                code="before_regulations")
+                code="before_regulations",
+            )
         elif value > today:
             errors[field] = ValidationError(
                 f"{label}（{value:%Y-%m-%d}）晚于今天（{today:%Y-%m-%d}），请填写已经发生的日期。",
-                code="future_date")
+                code="future_date",
+            )
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def application_register(*, agency, by, channel: str, submitted_on, applicant: ApplicantData,
-                         applicant_type: str, description: str, form: str, delivery: str,
-                         signed_on=None, confirmed_on=None, document_number: str = "",
-                         purpose: str = "", is_demo: bool = False,
-                         submission_key: str | None = None):
+def application_register(
+    *,
+    agency,
+    by,
+    channel: str,
+    submitted_on,
+    applicant: ApplicantData,
+    applicant_type: str,
+    description: str,
+    form: str,
+    delivery: str,
+    signed_on=None,
+    confirmed_on=None,
+    document_number: str = "",
+    purpose: str = "",
+    is_demo: bool = False,
+    submission_key: str | None = None,
+):
     """Staff register an application received in person, by post, fax, e-mail or phone.
     A repeated ``submission_key`` (the register form posted twice) returns the application it
     already created and its code, never a second one."""
@@ -241,21 +313,33 @@ def application_register(*, agency, by, channel: str, submitted_on, applicant: A
         return existing, receipt_code(existing)
     if channel not in Channel.values:
         raise ValidationError("申请方式无效。", code="channel")
-    check_received_dates(channel=channel, submitted_on=submitted_on, signed_on=signed_on,
-                         confirmed_on=confirmed_on)
-    received_on = receipt_date(channel=channel, submitted_on=submitted_on, signed_on=signed_on,
-                               confirmed_on=confirmed_on)
+    check_received_dates(
+        channel=channel, submitted_on=submitted_on, signed_on=signed_on, confirmed_on=confirmed_on
+    )
+    received_on = receipt_date(
+        channel=channel, submitted_on=submitted_on, signed_on=signed_on, confirmed_on=confirmed_on
+    )
     business_date(received_on, what="收到申请日期")
     try:
         application, code = _create(
-            agency=agency, applicant=applicant, applicant_type=applicant_type, channel=channel,
-            submitted_on=submitted_on, received_on=received_on, description=description,
-            document_number=document_number, purpose=purpose, form=form, delivery=delivery,
-            is_demo=is_demo, submission_key=submission_key,
+            agency=agency,
+            applicant=applicant,
+            applicant_type=applicant_type,
+            channel=channel,
+            submitted_on=submitted_on,
+            received_on=received_on,
+            description=description,
+            document_number=document_number,
+            purpose=purpose,
+            form=form,
+            delivery=delivery,
+            is_demo=is_demo,
+            submission_key=submission_key,
         )
     except IntegrityError:  # the register form posted twice at the same moment
         existing = Application.objects.get(submission_key=submission_key)
         return existing, receipt_code(existing)
-    Change(application, by=by).record(EventKind.REGISTERED, on=received_on,
-                                      note=Channel(channel).label)
+    Change(application, by=by).record(
+        EventKind.REGISTERED, on=received_on, note=Channel(channel).label
+    )
     return application, code

@@ -32,5 +32,8 @@ def applicant_reveal(*, application, by) -> dict:
 
 def record_export(*, by, count: int):
     """A masked export holds no full personal data, but who took the register out is audited."""
-    audit.record(event=audit.Event.PII_EXPORTED, actor=by,
-                 detail=f"导出政府信息公开申请 {count} 件（已脱敏）")
+    audit.record(
+        event=audit.Event.PII_EXPORTED,
+        actor=by,
+        detail=f"导出政府信息公开申请 {count} 件（已脱敏）",
+    )

@@ -33,7 +33,8 @@ def receipt_code(application):
     if not blob:
         return None
     if application.created_at and timezone.now() - application.created_at > timedelta(
-            hours=RECEIPT_CODE_HOURS):
+        hours=RECEIPT_CODE_HOURS
+    ):
         return None
     return pii.decrypt(blob, field=_FIELD)
 
@@ -42,7 +43,8 @@ def receipt_codes_expire():
     """Erase the codes kept longer than the retention time (run on every submission)."""
     cutoff = timezone.now() - timedelta(hours=RECEIPT_CODE_HOURS)
     return Application.objects.filter(receipt_code__isnull=False, created_at__lt=cutoff).update(
-        receipt_code=None)
+        receipt_code=None
+    )
 
 
 # Art. 31 (and Art. 29 for oral applications written down by staff): which day is the day of receipt.
@@ -60,11 +62,14 @@ def receipt_context(application, code, status_url=""):
     """What every receipt shows (web page, print, e-mail)."""
     periods = deadlines.periods(application.received_on)
     return {
-        "application": application, "agency": application.agency, "code": code,
+        "application": application,
+        "agency": application.agency,
+        "code": code,
         "status_url": status_url or reverse("applications:status"),
         "code_hours": RECEIPT_CODE_HOURS,
         "received_rule": RECEIVED_RULE.get(application.channel, ""),
-        "answer_days": periods.answer, "max_extension": periods.max_extension,
+        "answer_days": periods.answer,
+        "max_extension": periods.max_extension,
     }
 
 
@@ -86,16 +91,20 @@ def receipt_mail(*, application, by=None, status_url="") -> str:
         require_staff(by, application)
     to = _recipient(application)
     if not to:
-        raise ValidationError("申请时没有填写电子邮箱，无法发送回执。请打印或保存本页。",
-                              code="no_email")
+        raise ValidationError(
+            "申请时没有填写电子邮箱，无法发送回执。请打印或保存本页。", code="no_email"
+        )
     code = receipt_code(application)
     if code is None:
         raise ValidationError(
             f"回执已超过{RECEIPT_CODE_HOURS}小时，查询码不再显示，也不能再发送。"
-            "如果查询码遗失，请带身份证件联系受理机关。", code="code_expired")
+            "如果查询码遗失，请带身份证件联系受理机关。",
+            code="code_expired",
+        )
     if not throttling.hit("receipt-mail", application.tracking_number):
-        raise ValidationError("这份回执已经发送多次，请查收邮箱（包括垃圾邮件箱）或打印本页。",
-                              code="too_many_mails")
+        raise ValidationError(
+            "这份回执已经发送多次，请查收邮箱（包括垃圾邮件箱）或打印本页。", code="too_many_mails"
+        )
     context = receipt_context(application, code, status_url)
     message = EmailMessage(
         subject=f"政府信息公开申请回执（{application.tracking_number}）",
@@ -103,6 +112,7 @@ def receipt_mail(*, application, by=None, status_url="") -> str:
         to=[to],
     )
     transaction.on_commit(lambda: message.send(fail_silently=False))
-    Change.of(application, by).record(EventKind.RECEIPT_MAILED, on=local_today(),
-                                      note="回执已发送至申请人电子邮箱")
+    Change.of(application, by).record(
+        EventKind.RECEIPT_MAILED, on=local_today(), note="回执已发送至申请人电子邮箱"
+    )
     return pii.mask_email(to)

@@ -45,20 +45,26 @@ def check_outcome(application, outcome, on):
     status = application.status
     if status == Status.CORRECTION:
         if outcome != Outcome.NO_CORRECTION:
-            raise ValidationError("待补正的申请只能以“逾期不补正”办结，或收到补正后继续办理。",
-                                  code="outcome_status")
+            raise ValidationError(
+                "待补正的申请只能以“逾期不补正”办结，或收到补正后继续办理。", code="outcome_status"
+            )
         if on <= application.correction_due:
-            raise ValidationError(f"补正期限{application.correction_due:%Y-%m-%d}尚未届满。",
-                                  code="correction_not_due")
+            raise ValidationError(
+                f"补正期限{application.correction_due:%Y-%m-%d}尚未届满。",
+                code="correction_not_due",
+            )
     elif status == Status.FEE_PENDING:
         if outcome != Outcome.UNPAID_FEE:
-            raise ValidationError("待缴费的申请只能以“逾期未缴费”办结，或缴费后继续办理。",
-                                  code="outcome_status")
+            raise ValidationError(
+                "待缴费的申请只能以“逾期未缴费”办结，或缴费后继续办理。", code="outcome_status"
+            )
         pause = application.pauses.filter(kind=PauseKind.FEE, ended_on__isnull=True).first()
         if pause and on <= pause.until:
             raise ValidationError(f"缴费期限{pause.until:%Y-%m-%d}尚未届满。", code="fee_not_due")
     elif outcome in (Outcome.NO_CORRECTION, Outcome.UNPAID_FEE):
-        raise ValidationError("只有待补正或待缴费且逾期的申请才能选择该结果。", code="outcome_status")
+        raise ValidationError(
+            "只有待补正或待缴费且逾期的申请才能选择该结果。", code="outcome_status"
+        )
 
 
 REPLY_DETAILS = ("reason", "withheld", "ground", "organ", "organ_contact", "published", "basis")
@@ -81,8 +87,9 @@ def _reply_details(outcome, values):
         if not details["reason"]:
             raise field_error("reason", "选择“其他”时请写明处理理由。", "reason_required")
         if not details["basis"]:
-            raise field_error("basis", "选择“其他”时请写明法律依据（法律、法规的名称和条款）。",
-                              "basis_required")
+            raise field_error(
+                "basis", "选择“其他”时请写明法律依据（法律、法规的名称和条款）。", "basis_required"
+            )
     else:
         details["basis"] = ""
     return {key: value for key, value in details.items() if value}
@@ -93,8 +100,11 @@ def _draft_reply(application, *, outcome, on, details) -> Notice:
     check_outcome(application, outcome, on)
     details = _reply_details(outcome, details)
     fields = notices.draft(application, NoticeKind.REPLY, outcome=outcome, details=details)
-    notice = (application.notices.select_for_update()
-              .filter(kind=NoticeKind.REPLY, status=NoticeStatus.DRAFT).first())
+    notice = (
+        application.notices.select_for_update()
+        .filter(kind=NoticeKind.REPLY, status=NoticeStatus.DRAFT)
+        .first()
+    )
     if notice is None:
         return Notice.objects.create(application=application, kind=NoticeKind.REPLY, **fields)
     for name, value in fields.items():
@@ -104,17 +114,37 @@ def _draft_reply(application, *, outcome, on, details) -> Notice:
 
 
 @transaction.atomic
-def application_reply_draft(*, application, by, outcome: str, on=None, reason: str = "",
-                            withheld: str = "", ground: str = "", organ: str = "",
-                            organ_contact: str = "", published: str = "",
-                            basis: str = "") -> Notice:
+def application_reply_draft(
+    *,
+    application,
+    by,
+    outcome: str,
+    on=None,
+    reason: str = "",
+    withheld: str = "",
+    ground: str = "",
+    organ: str = "",
+    organ_contact: str = "",
+    published: str = "",
+    basis: str = "",
+) -> Notice:
     """Draft (or redraft) the reply notice. The application stays open until it is issued."""
     application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on, what="答复日期")
-    notice = _draft_reply(application, outcome=outcome, on=on, details={
-        "reason": reason, "withheld": withheld, "ground": ground, "organ": organ,
-        "organ_contact": organ_contact, "published": published, "basis": basis,
-    })
+    notice = _draft_reply(
+        application,
+        outcome=outcome,
+        on=on,
+        details={
+            "reason": reason,
+            "withheld": withheld,
+            "ground": ground,
+            "organ": organ,
+            "organ_contact": organ_contact,
+            "published": published,
+            "basis": basis,
+        },
+    )
     change.record(EventKind.REPLY_DRAFTED, on=on, note=Outcome(outcome).label.split("（")[0])
     return notice
 
@@ -126,15 +156,19 @@ def close_with_reply(application, change: Change, *, notice, on):
     _end_pause(application, on)
     application.status = Status.REPLIED
     application.outcome, application.closed_on = notice.outcome, on
-    change.save(EventKind.REPLIED, on=on,
-                note=f"{Outcome(notice.outcome).label.split('（')[0]}，{notice.title} {notice.number}",
-                fields=["outcome", "closed_on"])
+    change.save(
+        EventKind.REPLIED,
+        on=on,
+        note=f"{Outcome(notice.outcome).label.split('（')[0]}，{notice.title} {notice.number}",
+        fields=["outcome", "closed_on"],
+    )
     return application
 
 
 @transaction.atomic
-def application_reply(*, application, by, outcome: str, on=None, note: str = "",
-                      **details) -> Application:
+def application_reply(
+    *, application, by, outcome: str, on=None, note: str = "", **details
+) -> Application:
     """Reply and issue at once (imports, demo data, tests): closed on ``on``, one 答复 event.
     ``note`` is accepted for older callers; the event names the outcome and the notice."""
     application, change = begin(application, by=by)

@@ -41,8 +41,11 @@ def require_staff(by, application):
 def lock(application):
     """Re-read the row under a lock so two clerks cannot move the same application at once."""
     # of=self: lock the application row only, not its agency (other cases go on meanwhile).
-    return (Application.objects.select_for_update(of=("self",)).select_related("agency")
-            .get(pk=application.pk))
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=application.pk)
+    )
 
 
 def move(application, to):
@@ -54,9 +57,15 @@ def move(application, to):
 
 
 _VERB = {
-    Status.REVIEWING: "转入审核", Status.HANDLING: "转入办理", Status.CORRECTION: "要求补正",
-    Status.CONSULTING: "征求意见", Status.FEE_PENDING: "发出收费通知", Status.REPLIED: "作出答复",
-    Status.WITHDRAWN: "撤回", Status.ARCHIVED: "归档", Status.REGISTERED: "登记",
+    Status.REVIEWING: "转入审核",
+    Status.HANDLING: "转入办理",
+    Status.CORRECTION: "要求补正",
+    Status.CONSULTING: "征求意见",
+    Status.FEE_PENDING: "发出收费通知",
+    Status.REPLIED: "作出答复",
+    Status.WITHDRAWN: "撤回",
+    Status.ARCHIVED: "归档",
+    Status.REGISTERED: "登记",
 }
 
 
@@ -155,12 +164,22 @@ class Change:
     def record(self, kind, *, on, note="") -> ApplicationEvent:
         application = self.application
         event = ApplicationEvent.objects.create(
-            application=application, kind=kind, actor=self.by, on=on, old_status=self.old_status,
-            new_status=application.status, old_due=self.old_due, new_due=application.due_date,
+            application=application,
+            kind=kind,
+            actor=self.by,
+            on=on,
+            old_status=self.old_status,
+            new_status=application.status,
+            old_due=self.old_due,
+            new_due=application.due_date,
             note=note[:300],
         )
-        audit.record(event=AUDIT_EVENT[kind], actor=self.by, obj=application,
-                     detail=f"{EventKind(kind).label} {self.old_status or '-'}→{application.status}")
+        audit.record(
+            event=AUDIT_EVENT[kind],
+            actor=self.by,
+            obj=application,
+            detail=f"{EventKind(kind).label} {self.old_status or '-'}→{application.status}",
+        )
         return event
 
 
@@ -172,5 +191,6 @@ def begin(application, *, by) -> tuple[Application, Change]:
 
 
 def draft_notice(application, kind, **extra):
-    return Notice.objects.create(application=application, kind=kind,
-                                 **notices.draft(application, kind, **extra))
+    return Notice.objects.create(
+        application=application, kind=kind, **notices.draft(application, kind, **extra)
+    )

@@ -54,8 +54,9 @@ def application_accept(*, application, by, on=None) -> Application:
 
 
 @transaction.atomic
-def application_request_correction(*, application, by, items: str, on=None,
-                                   days: int = deadlines.DEFAULT_CORRECTION_WORKDAYS) -> Application:
+def application_request_correction(
+    *, application, by, items: str, on=None, days: int = deadlines.DEFAULT_CORRECTION_WORKDAYS
+) -> Application:
     """Art. 30: once, within 7 working days of receipt, listing what to fix and a period."""
     application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on)
@@ -75,8 +76,9 @@ def application_request_correction(*, application, by, items: str, on=None,
     application.status = Status.CORRECTION
     application.correction_requested_on = on
     application.correction_due = checked(add_workdays, on, days)
-    change.save(EventKind.CORRECTION_REQUESTED, on=on,
-                fields=["correction_requested_on", "correction_due"])
+    change.save(
+        EventKind.CORRECTION_REQUESTED, on=on, fields=["correction_requested_on", "correction_due"]
+    )
     draft_notice(application, NoticeKind.CORRECTION, items=items.strip(), days=days)
     return application
 
@@ -85,7 +87,9 @@ def application_request_correction(*, application, by, items: str, on=None,
 def application_receive_correction(*, application, by, on=None) -> Application:
     """The corrected application arrived: the answer clock restarts from that day (Art. 30)."""
     application, change = begin(application, by=by)
-    on = business_date(on, not_before=application.correction_requested_on, before_what="告知补正日期")
+    on = business_date(
+        on, not_before=application.correction_requested_on, before_what="告知补正日期"
+    )
     move(application, Status.REVIEWING)
     if application.correction_due and on > application.correction_due:
         raise ValidationError(
@@ -100,10 +104,16 @@ def application_receive_correction(*, application, by, on=None) -> Application:
     if application.extension_days:
         # The extension was approved for the period that ran before the correction (Art. 33);
         # the restarted period (Art. 30) needs its own approval if it needs one.
-        note = f"此前批准的延期{application.extension_days}个工作日随原期限失效；如需延期，须重新批准"
+        note = (
+            f"此前批准的延期{application.extension_days}个工作日随原期限失效；如需延期，须重新批准"
+        )
         application.extension_days = 0
-    change.save(EventKind.CORRECTION_RECEIVED, on=on, note=note,
-                fields=["correction_received_on", "clock_start", "extension_days"])
+    change.save(
+        EventKind.CORRECTION_RECEIVED,
+        on=on,
+        note=note,
+        fields=["correction_received_on", "clock_start", "extension_days"],
+    )
     return application
 
 
@@ -117,13 +127,22 @@ def application_pause(*, application, by, kind: str, party: str, on=None) -> App
     if not party.strip():
         raise field_error("party", "请填写征求意见的对象。", "party_required")
     move(application, Status.CONSULTING)
-    workdays = (deadlines.THIRD_PARTY_WORKDAYS if kind == PauseKind.THIRD_PARTY
-                else deadlines.AGENCY_CONSULTATION_WORKDAYS)
-    pause = ClockPause.objects.create(application=application, kind=kind, party=party.strip(),
-                                      started_on=on, until=checked(add_workdays, on, workdays))
+    workdays = (
+        deadlines.THIRD_PARTY_WORKDAYS
+        if kind == PauseKind.THIRD_PARTY
+        else deadlines.AGENCY_CONSULTATION_WORKDAYS
+    )
+    pause = ClockPause.objects.create(
+        application=application,
+        kind=kind,
+        party=party.strip(),
+        started_on=on,
+        until=checked(add_workdays, on, workdays),
+    )
     application.status = Status.CONSULTING
-    change.save(EventKind.PAUSED, on=on,
-                note=PauseKind(kind).label + _late_pause_note(change.old_due, on))
+    change.save(
+        EventKind.PAUSED, on=on, note=PauseKind(kind).label + _late_pause_note(change.old_due, on)
+    )
     draft_notice(application, NoticeKind.CONSULTATION, pause=pause)
     return application
 
@@ -140,8 +159,9 @@ def _end_pause(application, on):
     pause = application.pauses.filter(ended_on__isnull=True).order_by("-started_on").first()
     if pause is not None:
         if on < pause.started_on:
-            raise ValidationError(f"结束日期不能早于暂停开始日期（{pause.started_on:%Y-%m-%d}）。",
-                                  code="date_order")
+            raise ValidationError(
+                f"结束日期不能早于暂停开始日期（{pause.started_on:%Y-%m-%d}）。", code="date_order"
+            )
         pause.ended_on = on
         pause.save(update_fields=["ended_on"])
     return pause
@@ -168,8 +188,12 @@ def application_extend(*, application, by, days: int, reason: str, on=None) -> A
     on = business_date(on, not_before=application.received_on)
     if application.extension_days:
         raise ValidationError("答复期限只能延长一次，本申请已经延期。", code="extended_once")
-    if application.status not in (Status.REVIEWING, Status.HANDLING, Status.CONSULTING,
-                                  Status.FEE_PENDING):
+    if application.status not in (
+        Status.REVIEWING,
+        Status.HANDLING,
+        Status.CONSULTING,
+        Status.FEE_PENDING,
+    ):
         raise ValidationError(
             f"当前状态为“{application.get_status_display()}”，不能延期。", code="illegal_transition"
         )
@@ -185,8 +209,12 @@ def application_extend(*, application, by, days: int, reason: str, on=None) -> A
     application.extension_days = days
     application.extension_reason = reason.strip()
     application.extended_on = on
-    change.save(EventKind.EXTENDED, on=on, note=f"延长{days}个工作日",
-                fields=["extension_days", "extension_reason", "extended_on"])
+    change.save(
+        EventKind.EXTENDED,
+        on=on,
+        note=f"延长{days}个工作日",
+        fields=["extension_days", "extension_reason", "extended_on"],
+    )
     draft_notice(application, NoticeKind.EXTENSION)
     return application
 
@@ -197,15 +225,17 @@ def applications_in_month(application):
     first = application.received_on.replace(day=1)
     index = application.applicant.id_index
     earlier = Application.objects.filter(
-        agency_id=application.agency_id, applicant__id_index=index,
+        agency_id=application.agency_id,
+        applicant__id_index=index,
         received_on__range=(first, application.received_on),
     ).exclude(received_on=application.received_on, pk__gt=application.pk)
     return earlier.count()
 
 
 @transaction.atomic
-def application_fee_notice(*, application, by, method: str, pages: int | None = None,
-                           on=None) -> Application:
+def application_fee_notice(
+    *, application, by, method: str, pages: int | None = None, on=None
+) -> Application:
     """Send a fee notice (国办函〔2020〕109号); the clock stops until payment."""
     application, change = begin(application, by=by)
     on = business_date(on, not_before=application.received_on)
@@ -225,14 +255,21 @@ def application_fee_notice(*, application, by, method: str, pages: int | None = 
         raise ValidationError(
             f"按{FeeMethod(method).label}计算应收金额为0元，依规定不收费。", code="fee_free"
         )
-    ClockPause.objects.create(application=application, kind=PauseKind.FEE, started_on=on,
-                              until=checked(add_workdays, on, deadlines.FEE_PAYMENT_WORKDAYS))
+    ClockPause.objects.create(
+        application=application,
+        kind=PauseKind.FEE,
+        started_on=on,
+        until=checked(add_workdays, on, deadlines.FEE_PAYMENT_WORKDAYS),
+    )
     application.status = Status.FEE_PENDING
     application.fee_method, application.fee_units, application.fee_amount = method, units, amount
     application.fee_notified_on = on
-    change.save(EventKind.FEE_NOTIFIED, on=on,
-                note=f"应收{amount}元" + _late_pause_note(change.old_due, on),
-                fields=["fee_method", "fee_units", "fee_amount", "fee_notified_on"])
+    change.save(
+        EventKind.FEE_NOTIFIED,
+        on=on,
+        note=f"应收{amount}元" + _late_pause_note(change.old_due, on),
+        fields=["fee_method", "fee_units", "fee_amount", "fee_notified_on"],
+    )
     draft_notice(application, NoticeKind.FEE, pause=application.pauses.order_by("-id").first())
     return application
 
@@ -250,8 +287,9 @@ def application_fee_paid(*, application, by, amount: Decimal, on=None) -> Applic
     _end_pause(application, on)
     application.status = Status.HANDLING
     application.fee_paid_amount, application.fee_paid_on = amount, on
-    change.save(EventKind.FEE_PAID, on=on, note=f"实收{amount}元",
-                fields=["fee_paid_amount", "fee_paid_on"])
+    change.save(
+        EventKind.FEE_PAID, on=on, note=f"实收{amount}元", fields=["fee_paid_amount", "fee_paid_on"]
+    )
     return application
 
 
@@ -264,8 +302,9 @@ def application_withdraw(*, application, by, on=None, reason: str = "") -> Appli
     _end_pause(application, on)
     application.status = Status.WITHDRAWN
     application.outcome, application.closed_on = Outcome.OTHER, on
-    change.save(EventKind.WITHDRAWN, on=on, note=reason or "申请人撤回申请",
-                fields=["outcome", "closed_on"])
+    change.save(
+        EventKind.WITHDRAWN, on=on, note=reason or "申请人撤回申请", fields=["outcome", "closed_on"]
+    )
     return application
 
 
@@ -274,8 +313,12 @@ def application_archive(*, application, by, on=None) -> Application:
     application, change = begin(application, by=by)
     on = business_date(on, not_before=application.closed_on, before_what="办结日期")
     move(application, Status.ARCHIVED)
-    if (application.status == Status.REPLIED and not application.notices.filter(
-            kind=NoticeKind.REPLY, status=NoticeStatus.ISSUED).exists()):
+    if (
+        application.status == Status.REPLIED
+        and not application.notices.filter(
+            kind=NoticeKind.REPLY, status=NoticeStatus.ISSUED
+        ).exists()
+    ):
         raise ValidationError("答复书尚未出具，不能归档。", code="reply_not_issued")
     application.status = Status.ARCHIVED
     change.save(EventKind.ARCHIVED, on=on)

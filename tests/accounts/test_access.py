@@ -69,15 +69,24 @@ class AdminScopeTests(TestCase):
         response = self.client.get("/admin/agencies/agency/")
         self.assertContains(response, "甲局")
         self.assertNotContains(response, "乙局")
-        self.assertEqual(self.client.get(f"/admin/agencies/agency/{self.a.pk}/change/").status_code, 200)
-        self.assertEqual(self.client.get(f"/admin/agencies/agency/{self.b.pk}/change/").status_code, 302)
+        self.assertEqual(
+            self.client.get(f"/admin/agencies/agency/{self.a.pk}/change/").status_code, 200
+        )
+        self.assertEqual(
+            self.client.get(f"/admin/agencies/agency/{self.b.pk}/change/").status_code, 302
+        )
 
     def test_head_of_a_cannot_change_b_by_posting(self):
         self.login(make_staff(self.a, Role.HEAD))
         response = self.client.post(
             f"/admin/agencies/agency/{self.b.pk}/change/",
-            {"name": "被篡改", "slug": self.b.slug, "code": self.b.code, "index_pattern": "{seq}",
-             "sort_order": 1},
+            {
+                "name": "被篡改",
+                "slug": self.b.slug,
+                "code": self.b.code,
+                "index_pattern": "{seq}",
+                "sort_order": 1,
+            },
         )
         self.assertIn(response.status_code, (302, 403, 404))
         self.b.refresh_from_db()

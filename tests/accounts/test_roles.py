@@ -45,8 +45,10 @@ def test_a_migrated_database_has_exactly_the_declared_groups():
     assert set(table) == {*Role.labels, *AdminRole.values}
     assert held() == table
     # Every declared permission exists (a typo would be skipped by the sync, and caught here).
-    names = {f"{p.content_type.app_label}.{p.codename}"
-             for p in Permission.objects.select_related("content_type")}
+    names = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
     assert set().union(*table.values()) <= names
 
 
@@ -55,8 +57,9 @@ def test_the_sync_adds_removes_and_creates_until_the_groups_match():
     clerk = Group.objects.get(name=Role.CLERK.label)
     stray = Permission.objects.get(content_type__app_label="accounts", codename="delete_user")
     clerk.permissions.add(stray)  # granted by hand: not declared
-    clerk.permissions.remove(Permission.objects.get(content_type__app_label="agencies",
-                                                    codename="view_agency"))
+    clerk.permissions.remove(
+        Permission.objects.get(content_type__app_label="agencies", codename="view_agency")
+    )
     Group.objects.get(name=AdminRole.AUDIT).delete()
     custom = Group.objects.create(name="档案室（自建）")  # a group no role names is left alone
     custom.permissions.add(stray)
@@ -77,8 +80,9 @@ def test_a_second_sync_changes_nothing_in_a_fixed_number_of_queries():
     assert held() == before
     # One read of the permissions, then per group one get_or_create and one read of its grants.
     assert len(queries) == 1 + 2 * len(expected())
-    assert not [q for q in queries.captured_queries
-                if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))]
+    assert not [
+        q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))
+    ]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -11,21 +11,42 @@ ADDRESS = "北京市东城区测试街道1号院2号楼"
 
 
 def applicant(**overrides):
-    data = {"name": "张测试", "id_type": IdType.RESIDENT_ID, "id_number": ID_NUMBER,
-            "phone": PHONE, "email": "zhang@example.com", "address": ADDRESS}
+    data = {
+        "name": "张测试",
+        "id_type": IdType.RESIDENT_ID,
+        "id_number": ID_NUMBER,
+        "phone": PHONE,
+        "email": "zhang@example.com",
+        "address": ADDRESS,
+    }
     data.update(overrides)
     return services.ApplicantData(**data)
 
 
-def register(agency, by, received_on, *, channel=Channel.IN_PERSON,
-             applicant_type=ApplicantType.NATURAL_PERSON, **extra):
+def register(
+    agency,
+    by,
+    received_on,
+    *,
+    channel=Channel.IN_PERSON,
+    applicant_type=ApplicantType.NATURAL_PERSON,
+    **extra,
+):
     """An in-person application received on ``received_on``; returns the application."""
     person = extra.pop("person", None) or applicant()
     application, _code = services.application_register(
-        agency=agency, by=by, channel=channel, submitted_on=received_on, applicant=person,
-        applicant_type=applicant_type, **{"description": "2023年度安全生产检查计划",
-                                          "form": Form.ELECTRONIC, "delivery": Delivery.EMAIL,
-                                          **extra},
+        agency=agency,
+        by=by,
+        channel=channel,
+        submitted_on=received_on,
+        applicant=person,
+        applicant_type=applicant_type,
+        **{
+            "description": "2023年度安全生产检查计划",
+            "form": Form.ELECTRONIC,
+            "delivery": Delivery.EMAIL,
+            **extra,
+        },
     )
     return application
 
@@ -42,11 +63,15 @@ def reply_details(outcome):
     if outcome == Outcome.PARTIAL:
         return {"withheld": "检查记录中企业员工的姓名和联系电话", "ground": "denied.third_party"}
     if outcome == Outcome.OTHER:
-        return {"reason": "申请人已通过其他途径获取所需信息并书面确认", "basis": "《条例》第三十三条"}
+        return {
+            "reason": "申请人已通过其他途径获取所需信息并书面确认",
+            "basis": "《条例》第三十三条",
+        }
     return {}
 
 
 def reply(application, by, outcome, on):
     """Draft and issue the reply in one go: closed on ``on``."""
-    return services.application_reply(application=application, by=by, outcome=outcome, on=on,
-                                      **reply_details(outcome))
+    return services.application_reply(
+        application=application, by=by, outcome=outcome, on=on, **reply_details(outcome)
+    )

@@ -34,17 +34,27 @@ class StaffWorkflowTests(TestCase):
         response = self.client.get(f"{BASE}add/")
         self.assertRedirects(response, f"{BASE}register/")
         data = {
-            "agency": self.agency.pk, "channel": "post", "submitted_on": "2024-06-11",
-            "signed_on": "2024-06-14", "applicant_type": "natural_person", "name": "赵某",
-            "id_type": "resident_id", "id_number": ID_NUMBER, "phone": PHONE,
-            "address": ADDRESS, "description": "某文件", "form": "paper", "delivery": "post",
+            "agency": self.agency.pk,
+            "channel": "post",
+            "submitted_on": "2024-06-11",
+            "signed_on": "2024-06-14",
+            "applicant_type": "natural_person",
+            "name": "赵某",
+            "id_type": "resident_id",
+            "id_number": ID_NUMBER,
+            "phone": PHONE,
+            "address": ADDRESS,
+            "description": "某文件",
+            "form": "paper",
+            "delivery": "post",
         }
         response = self.client.post(f"{BASE}register/", data, follow=True)
         application = Application.objects.get()
         # Straight to the printable 受理回执, which carries the code: nobody copies it by hand.
         self.assertRedirects(response, f"{BASE}{application.pk}/receipt/")
-        self.assertEqual((application.received_on, application.due_date),
-                         (date(2024, 6, 14), date(2024, 7, 12)))
+        self.assertEqual(
+            (application.received_on, application.due_date), (date(2024, 6, 14), date(2024, 7, 12))
+        )
         code = re.search(r'data-testid="query-code">([A-Z0-9-]+)<', response.content.decode())
         self.assertTrue(services.code_matches(application, code.group(1)))
         self.assertContains(response, "以本机关签收之日为收到申请之日")
@@ -52,9 +62,16 @@ class StaffWorkflowTests(TestCase):
 
     def test_register_keeps_input_and_explains_a_missing_signing_date(self):
         data = {
-            "agency": self.agency.pk, "channel": "post", "submitted_on": "2024-06-11",
-            "applicant_type": "natural_person", "name": "赵某", "id_type": "resident_id",
-            "id_number": ID_NUMBER, "phone": PHONE, "description": "某某文件内容", "form": "paper",
+            "agency": self.agency.pk,
+            "channel": "post",
+            "submitted_on": "2024-06-11",
+            "applicant_type": "natural_person",
+            "name": "赵某",
+            "id_type": "resident_id",
+            "id_number": ID_NUMBER,
+            "phone": PHONE,
+            "description": "某某文件内容",
+            "form": "paper",
             "delivery": "pick_up",
         }
         response = self.client.post(f"{BASE}register/", data)
@@ -64,26 +81,44 @@ class StaffWorkflowTests(TestCase):
 
     def test_steps_through_http_and_the_one_reply_page(self):
         application = register(self.agency, self.clerk, date(2024, 6, 14))
-        self.assertRedirects(self.step(application, "review", on="2024-06-14"),
-                             f"{BASE}{application.pk}/change/")
+        self.assertRedirects(
+            self.step(application, "review", on="2024-06-14"), f"{BASE}{application.pk}/change/"
+        )
         self.step(application, "accept", on="2024-06-17")
         url = f"{BASE}{application.pk}/reply/"
         self.assertRedirects(self.client.get(f"{BASE}{application.pk}/step/reply/"), url)
-        response = self.client.post(url, {"on": "2024-06-10", "outcome": Outcome.GRANTED,
-                                          "preview": "1"})
+        response = self.client.post(
+            url, {"on": "2024-06-10", "outcome": Outcome.GRANTED, "preview": "1"}
+        )
         self.assertContains(response, "不能早于收到申请日期")
         response = self.client.post(url, {"on": "2024-06-20", "outcome": "", "preview": "1"})
         self.assertContains(response, "请选择办理结果")
-        response = self.client.post(url, {"on": "2024-06-20", "outcome": Outcome.PARTIAL,
-                                          "reason": "", "preview": "1"})
+        response = self.client.post(
+            url, {"on": "2024-06-20", "outcome": Outcome.PARTIAL, "reason": "", "preview": "1"}
+        )
         self.assertContains(response, "请填写理由")
-        response = self.client.post(url, {"on": "2024-06-20", "outcome": Outcome.PARTIAL,
-                                          "reason": "公开会侵害员工的个人隐私", "preview": "1"})
+        response = self.client.post(
+            url,
+            {
+                "on": "2024-06-20",
+                "outcome": Outcome.PARTIAL,
+                "reason": "公开会侵害员工的个人隐私",
+                "preview": "1",
+            },
+        )
         self.assertContains(response, "部分公开时请写明不予公开的内容")
-        response = self.client.post(url, {
-            "on": "2024-06-20", "outcome": Outcome.PARTIAL, "withheld": "员工的姓名和电话。",
-            "ground": "denied.third_party", "reason": "公开会侵害员工的个人隐私。", "preview": "1",
-        }, follow=True)
+        response = self.client.post(
+            url,
+            {
+                "on": "2024-06-20",
+                "outcome": Outcome.PARTIAL,
+                "withheld": "员工的姓名和电话。",
+                "ground": "denied.third_party",
+                "reason": "公开会侵害员工的个人隐私。",
+                "preview": "1",
+            },
+            follow=True,
+        )
         self.assertContains(response, "不予公开的内容及理由：员工的姓名和电话，涉及商业秘密")
         application.refresh_from_db()
         self.assertEqual(application.status, Status.HANDLING)  # the draft answers nothing yet
@@ -96,8 +131,10 @@ class StaffWorkflowTests(TestCase):
         application.refresh_from_db()
         notice.refresh_from_db()
         # Issued on the date chosen on the page: that is when the application was answered.
-        self.assertEqual((application.status, application.outcome, application.closed_on),
-                         (Status.REPLIED, Outcome.PARTIAL, date(2024, 6, 20)))
+        self.assertEqual(
+            (application.status, application.outcome, application.closed_on),
+            (Status.REPLIED, Outcome.PARTIAL, date(2024, 6, 20)),
+        )
         self.assertEqual((notice.status, notice.number), (NoticeStatus.ISSUED, "公开〔2024〕第1号"))
         page = self.client.get(f"{BASE}notice/{notice.pk}/")
         self.assertNotContains(page, "保存草稿")
@@ -124,13 +161,20 @@ class StaffWorkflowTests(TestCase):
 
     def test_appeal_through_the_case_page(self):
         application = handling(self.agency, self.clerk, date(2024, 6, 14))
-        services.application_reply(application=application, by=self.clerk,
-                                   outcome=Outcome.STATE_SECRET, on=date(2024, 6, 20))
-        self.client.post(f"{BASE}{application.pk}/appeal/",
-                         {"kind": "reconsideration", "filed_on": "2024-07-01", "body": "区政府"})
+        services.application_reply(
+            application=application,
+            by=self.clerk,
+            outcome=Outcome.STATE_SECRET,
+            on=date(2024, 6, 20),
+        )
+        self.client.post(
+            f"{BASE}{application.pk}/appeal/",
+            {"kind": "reconsideration", "filed_on": "2024-07-01", "body": "区政府"},
+        )
         appeal = application.appeals.get()
-        self.client.post(f"{BASE}appeal/{appeal.pk}/decide/",
-                         {"result": "upheld", "decided_on": "2024-08-01"})
+        self.client.post(
+            f"{BASE}appeal/{appeal.pk}/decide/", {"result": "upheld", "decided_on": "2024-08-01"}
+        )
         appeal.refresh_from_db()
         self.assertEqual(appeal.result, "upheld")
 
@@ -144,13 +188,19 @@ class StaffWorkflowTests(TestCase):
         list_small, case_small = count(BASE), count(f"{BASE}{first.pk}/change/")
         for day in (17, 18, 19, 20):
             application = handling(self.agency, self.clerk, date(2024, 6, day))
-            services.application_reply(application=application, by=self.clerk,
-                                       outcome=Outcome.GRANTED, on=date(2024, 6, 21))
-        services.application_pause(application=first, by=self.clerk, kind="agency", party="某局",
-                                   on=date(2024, 6, 17))
+            services.application_reply(
+                application=application,
+                by=self.clerk,
+                outcome=Outcome.GRANTED,
+                on=date(2024, 6, 21),
+            )
+        services.application_pause(
+            application=first, by=self.clerk, kind="agency", party="某局", on=date(2024, 6, 17)
+        )
         services.application_resume(application=first, by=self.clerk, on=date(2024, 6, 18))
-        services.application_reply(application=first, by=self.clerk, outcome=Outcome.GRANTED,
-                                   on=date(2024, 6, 21))
+        services.application_reply(
+            application=first, by=self.clerk, outcome=Outcome.GRANTED, on=date(2024, 6, 21)
+        )
         self.assertEqual(count(BASE), list_small)
         self.assertEqual(count(f"{BASE}{first.pk}/change/"), case_small)
 
@@ -188,8 +238,12 @@ class ReplyPageTests(TestCase):
 
     def test_a_hand_edited_draft_is_issued_as_edited_and_redrafting_warns(self):
         notice = services.application_reply_draft(
-            application=self.application, by=self.clerk, outcome=Outcome.NOT_HELD,
-            on=date(2024, 6, 20), reason="检索了2023年以来的发文")
+            application=self.application,
+            by=self.clerk,
+            outcome=Outcome.NOT_HELD,
+            on=date(2024, 6, 20),
+            reason="检索了2023年以来的发文",
+        )
         self.assertNotContains(self.client.get(self.url), "已手工修改")
         services.notice_update(notice=notice, by=self.clerk, body=notice.body + "\n\n特此告知。")
         page = self.client.get(self.url)
@@ -200,15 +254,21 @@ class ReplyPageTests(TestCase):
         self.assertTrue(notice.body.endswith("特此告知。"))
 
     def test_the_page_warns_while_the_agency_has_no_reconsideration_body(self):
-        self.assertContains(self.client.get(self.url), "本机构尚未设置行政复议机关、行政诉讼管辖法院")
+        self.assertContains(
+            self.client.get(self.url), "本机构尚未设置行政复议机关、行政诉讼管辖法院"
+        )
         self.agency.reconsideration_body = "某区人民政府"
         self.agency.litigation_court = "某区人民法院"
         self.agency.save()
         self.assertNotContains(self.client.get(self.url), "尚未设置")
 
     def test_a_closed_application_has_no_reply_page(self):
-        services.application_reply(application=self.application, by=self.clerk,
-                                   outcome=Outcome.GRANTED, on=date(2024, 6, 20))
+        services.application_reply(
+            application=self.application,
+            by=self.clerk,
+            outcome=Outcome.GRANTED,
+            on=date(2024, 6, 20),
+        )
         response = self.client.get(self.url, follow=True)
         self.assertContains(response, "不能作出答复")
 

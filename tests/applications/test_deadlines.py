@@ -19,10 +19,18 @@ class AnswerDueTests(TestCase):
 
     CASES = [
         # (received on, due on, why)
-        (date(2019, 9, 25), date(2019, 10, 28), "National Day 2019 and the make-up Sunday 9-29 and Saturday 10-12"),
+        (
+            date(2019, 9, 25),
+            date(2019, 10, 28),
+            "National Day 2019 and the make-up Sunday 9-29 and Saturday 10-12",
+        ),
         (date(2024, 6, 15), date(2024, 7, 12), "received on a Saturday: counting starts on Monday"),
         (date(2024, 6, 14), date(2024, 7, 12), "…the same as received on the Friday before"),
-        (date(2024, 9, 27), date(2024, 10, 30), "across National Day 2024 with make-up Sunday 9-29 and Saturday 10-12"),
+        (
+            date(2024, 9, 27),
+            date(2024, 10, 30),
+            "across National Day 2024 with make-up Sunday 9-29 and Saturday 10-12",
+        ),
         (date(2021, 3, 15), date(2021, 4, 13), "Qingming 2021 (Monday 4-5 off)"),
     ]
 
@@ -66,14 +74,16 @@ class ReceiptDateTests(TestCase):
 
     def test_signing_before_posting_is_refused(self):
         with self.assertRaises(ValidationError):
-            services.receipt_date(channel=Channel.POST, submitted_on=date(2024, 3, 4),
-                                  signed_on=date(2024, 3, 1))
+            services.receipt_date(
+                channel=Channel.POST, submitted_on=date(2024, 3, 4), signed_on=date(2024, 3, 1)
+            )
 
     def test_registered_post_application_counts_from_the_signing_day(self):
         agency = make_agency()
         clerk = make_staff(agency, Role.CLERK)
-        application = register(agency, clerk, date(2024, 6, 11), channel=Channel.POST,
-                               signed_on=date(2024, 6, 14))
+        application = register(
+            agency, clerk, date(2024, 6, 11), channel=Channel.POST, signed_on=date(2024, 6, 14)
+        )
         self.assertEqual(application.received_on, date(2024, 6, 14))
         self.assertEqual(application.due_date, date(2024, 7, 12))
 
@@ -88,11 +98,13 @@ class ClockTests(TestCase):
         application = register(self.agency, self.clerk, date(2022, 5, 11))
         services.application_review(application=application, by=self.clerk, on=date(2022, 5, 12))
         application = services.application_request_correction(
-            application=application, by=self.clerk, items="写明文件名称", on=date(2022, 5, 13))
+            application=application, by=self.clerk, items="写明文件名称", on=date(2022, 5, 13)
+        )
         # While waiting, the stored date is the applicant's correction deadline (10 working days).
         self.assertEqual(application.due_date, date(2022, 5, 27))
         application = services.application_receive_correction(
-            application=application, by=self.clerk, on=date(2022, 5, 20))
+            application=application, by=self.clerk, on=date(2022, 5, 20)
+        )
         # Dragon Boat Festival 2022-06-03 (Friday) is not counted.
         self.assertEqual(application.due_date, date(2022, 6, 20))
         self.assertEqual(application.clock_start, date(2022, 5, 20))
@@ -101,22 +113,29 @@ class ClockTests(TestCase):
         application = handling(self.agency, self.clerk, date(2024, 9, 20))
         self.assertEqual(application.due_date, date(2024, 10, 23))
         application = services.application_pause(
-            application=application, by=self.clerk, kind=PauseKind.THIRD_PARTY, party="某公司",
-            on=date(2024, 9, 27))
+            application=application,
+            by=self.clerk,
+            kind=PauseKind.THIRD_PARTY,
+            party="某公司",
+            on=date(2024, 9, 27),
+        )
         pause = application.pauses.get()
         self.assertEqual(pause.until, date(2024, 10, 23))  # 15 working days for the third party
-        application = services.application_resume(application=application, by=self.clerk,
-                                                  on=date(2024, 10, 14))
+        application = services.application_resume(
+            application=application, by=self.clerk, on=date(2024, 10, 14)
+        )
         # 8 working days paused (9-29, 9-30, 10-8…10-12, 10-14): 20 + 8 after 9-20.
         self.assertEqual(application.due_date, date(2024, 11, 4))
-        event = ApplicationEvent.objects.filter(application=application,
-                                                kind=EventKind.RESUMED).get()
+        event = ApplicationEvent.objects.filter(
+            application=application, kind=EventKind.RESUMED
+        ).get()
         self.assertEqual((event.old_due, event.new_due), (date(2024, 11, 13), date(2024, 11, 4)))
 
     def test_extension_adds_working_days_and_is_recorded_with_both_dates(self):
         application = handling(self.agency, self.clerk, date(2024, 6, 14))
-        application = services.application_extend(application=application, by=self.head, days=20,
-                                                  reason="需调取档案", on=date(2024, 7, 1))
+        application = services.application_extend(
+            application=application, by=self.head, days=20, reason="需调取档案", on=date(2024, 7, 1)
+        )
         self.assertEqual(application.due_date, date(2024, 8, 9))
         event = application.events.get(kind=EventKind.EXTENDED)
         self.assertEqual((event.old_due, event.new_due), (date(2024, 7, 12), date(2024, 8, 9)))
@@ -127,30 +146,51 @@ class ClockTests(TestCase):
         application = handling(self.agency, self.clerk, date(2025, 12, 1))
         # While 2026 is unknown its notice may still make a December 2025 weekend a working day
         # (as 2018-12-29 was for 元旦 2019), so those count: 20 days → Sunday 12-21, provisional.
-        self.assertEqual((application.due_date, application.due_provisional),
-                         (date(2025, 12, 21), True))
-        application = services.application_extend(application=application, by=self.head, days=20,
-                                                  reason="需调取档案", on=date(2025, 12, 10))
+        self.assertEqual(
+            (application.due_date, application.due_provisional), (date(2025, 12, 21), True)
+        )
+        application = services.application_extend(
+            application=application,
+            by=self.head,
+            days=20,
+            reason="需调取档案",
+            on=date(2025, 12, 10),
+        )
         # 12-22…12-31 (30), 1-1 off, then every day of 2026 counts: 1-2…1-11 (40).
-        self.assertEqual((application.extension_days, application.due_date,
-                          application.due_provisional), (20, date(2026, 1, 11), True))
+        self.assertEqual(
+            (application.extension_days, application.due_date, application.due_provisional),
+            (20, date(2026, 1, 11), True),
+        )
 
     def test_fee_period_is_not_counted(self):
         application = handling(self.agency, self.clerk, date(2025, 3, 3))
         application = services.application_fee_notice(
-            application=application, by=self.clerk, method="by_page", pages=120,
-            on=date(2025, 3, 10))
+            application=application,
+            by=self.clerk,
+            method="by_page",
+            pages=120,
+            on=date(2025, 3, 10),
+        )
         self.assertEqual(application.fee_amount, Decimal("1100"))
-        application = services.application_fee_paid(application=application, by=self.clerk,
-                                                     amount=Decimal("1100"), on=date(2025, 3, 20))
+        application = services.application_fee_paid(
+            application=application, by=self.clerk, amount=Decimal("1100"), on=date(2025, 3, 20)
+        )
         # 8 working days (3-11…3-20) not counted; Qingming 2025-04-04 is a holiday.
         self.assertEqual(application.due_date, date(2025, 4, 11))
 
 
 class FeeTests(TestCase):
     def test_fee_by_count_bands(self):
-        for nth, fee in [(1, 0), (10, 0), (11, 100), (30, 100), (31, 200), (40, 200), (41, 300),
-                         (55, 400)]:
+        for nth, fee in [
+            (1, 0),
+            (10, 0),
+            (11, 100),
+            (30, 100),
+            (31, 200),
+            (40, 200),
+            (41, 300),
+            (55, 400),
+        ]:
             with self.subTest(nth=nth):
                 self.assertEqual(fees.fee_by_count(nth), Decimal(fee))
 
@@ -169,6 +209,7 @@ class UnknownYearReceiptTests(TestCase):
         application = register(agency, clerk, date(2024, 12, 20))
         # Every day after 12-20 but 1-1 counts (December weekends too, see above): 2025-01-10
         # (the true date, with the 2025 schedule, is 2025-01-20).
-        self.assertEqual((application.due_date, application.due_provisional),
-                         (date(2025, 1, 10), True))
+        self.assertEqual(
+            (application.due_date, application.due_provisional), (date(2025, 1, 10), True)
+        )
         services.application_review(application=application, by=clerk, on=date(2024, 12, 20))

@@ -100,14 +100,16 @@ class EncryptionTests(TestCase):
     def test_personal_data_is_encrypted_at_rest_with_a_key_version(self):
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM applications_applicant")
-            raw = " ".join(str(bytes(v) if isinstance(v, memoryview | bytes) else v)
-                           for v in cursor.fetchone())
+            raw = " ".join(
+                str(bytes(v) if isinstance(v, memoryview | bytes) else v) for v in cursor.fetchone()
+            )
         for value in (ID_NUMBER, PHONE, ADDRESS):
             self.assertNotIn(value, raw)
         applicant = Applicant.objects.get()
         self.assertEqual(applicant.key_version, 1)
-        self.assertEqual(applicant.reveal(), {"id_number": ID_NUMBER, "phone": PHONE,
-                                              "address": ADDRESS})
+        self.assertEqual(
+            applicant.reveal(), {"id_number": ID_NUMBER, "phone": PHONE, "address": ADDRESS}
+        )
 
     def test_ciphertexts_are_bound_to_their_field(self):
         applicant = Applicant.objects.get()
@@ -126,11 +128,22 @@ class EncryptionTests(TestCase):
 
     def test_production_refuses_to_start_without_the_key(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ZWGK_"))}
-        env.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60,
-                    "DJANGO_ALLOWED_HOSTS": "example.gov.cn"})
+        env.update(
+            {
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": "x" * 60,
+                "DJANGO_ALLOWED_HOSTS": "example.gov.cn",
+            }
+        )
         root = Path(__file__).resolve().parents[2]
-        result = subprocess.run([sys.executable, "manage.py", "check"], cwd=root, env=env,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("ZWGK_PII_KEY", result.stderr)
 
@@ -151,8 +164,10 @@ class ExportTests(TestCase):
         clerk = make_staff(agency, Role.CLERK)
         application = register(agency, clerk, date(2024, 6, 14))
         self.client.force_login(clerk)
-        response = self.client.post("/admin/applications/application/", {
-            "action": "export_csv", "_selected_action": [application.pk]})
+        response = self.client.post(
+            "/admin/applications/application/",
+            {"action": "export_csv", "_selected_action": [application.pk]},
+        )
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         body = response.content.decode("utf-8-sig")
         self.assertIn(application.tracking_number, body)

@@ -33,8 +33,9 @@ def set_posts(client_count):
     """As if this client had already posted the form ``client_count`` times this hour."""
     Throttle.objects.all().delete()
     key = throttling._key("apply", throttling.pii.blind_index("127.0.0.1", field="client")[:32])
-    Throttle.objects.create(key=key, count=client_count,
-                            expires_at=timezone.now() + timedelta(hours=1))
+    Throttle.objects.create(
+        key=key, count=client_count, expires_at=timezone.now() + timedelta(hours=1)
+    )
 
 
 class SameSubmissionTests(TestCase):
@@ -65,10 +66,17 @@ class SameSubmissionTests(TestCase):
         self.assertEqual(question["k"], key)  # the re-issued form keeps the submission key
         # Meanwhile the first post commits (another request of the same browser).
         first, code = services.application_submit(
-            agency=self.agency, submission_key=key, applicant=applicant(), applicant_type="natural_person",
-            description="2024年度安全生产执法检查计划", form="electronic", delivery="online")
-        response = self.client.post(APPLY, dict(data, token=aged(question),
-                                                answer=str(sum(question["q"]))))
+            agency=self.agency,
+            submission_key=key,
+            applicant=applicant(),
+            applicant_type="natural_person",
+            description="2024年度安全生产执法检查计划",
+            form="electronic",
+            delivery="online",
+        )
+        response = self.client.post(
+            APPLY, dict(data, token=aged(question), answer=str(sum(question["q"])))
+        )
         self.assertRedirects(response, RECEIPT)
         self.assertEqual(Application.objects.count(), 1)
         self.assertEqual(receipt_facts(self.client.get(RECEIPT)), (first.tracking_number, code))
@@ -85,9 +93,15 @@ class SameSubmissionTests(TestCase):
         self.assertEqual(Application.objects.get().submission_key, key)
 
     def test_the_service_returns_the_same_code_for_the_same_key(self):
-        kwargs = {"agency": self.agency, "submission_key": "a" * 32, "applicant": applicant(),
-                  "applicant_type": "natural_person", "description": "某文件",
-                  "form": "electronic", "delivery": "online"}
+        kwargs = {
+            "agency": self.agency,
+            "submission_key": "a" * 32,
+            "applicant": applicant(),
+            "applicant_type": "natural_person",
+            "description": "某文件",
+            "form": "electronic",
+            "delivery": "online",
+        }
         first, code = services.application_submit(**kwargs)
         with self.assertNumQueries(3):  # savepoint, one SELECT by key, release: nothing written
             again, same = services.application_submit(**kwargs)
@@ -105,7 +119,7 @@ class CodeKeptTests(TestCase):
         response = self.client.get(RECEIPT)
         self.assertContains(response, "打印或存为PDF")
         self.assertContains(response, "发送回执到我的邮箱（l***@example.com）")
-        self.assertContains(response, f'{self.application.due_date:%Y年%-m月%-d日}前')
+        self.assertContains(response, f"{self.application.due_date:%Y年%-m月%-d日}前")
         self.assertNotContains(response, "li@example.com")
 
     def test_mail_sends_the_receipt_with_the_code_after_commit_and_records_it(self):
@@ -139,7 +153,8 @@ class CodeKeptTests(TestCase):
 
     def test_after_24_hours_the_code_is_gone_for_good(self):
         Application.objects.filter(pk=self.application.pk).update(
-            created_at=timezone.now() - timedelta(hours=25))
+            created_at=timezone.now() - timedelta(hours=25)
+        )
         response = self.client.get(RECEIPT)
         self.assertContains(response, "现已不再显示")
         self.assertIsNone(receipt_facts(response)[1])
@@ -163,7 +178,7 @@ class ErrorSummaryTests(TestCase):
         html = response.content.decode()
         summary = html.index('id="error-summary"')
         self.assertLess(summary, html.index("个人信息处理告知"))
-        self.assertIn('tabindex="-1"', html[summary - 200:summary + 200])
+        self.assertIn('tabindex="-1"', html[summary - 200 : summary + 200])
         self.assertIn('href="#field-phone"', html)
         self.assertIn('href="#field-description"', html)
         self.assertNotIn("{#", html)  # no template comment leaks onto the page
@@ -177,11 +192,21 @@ class StaffReceiptTests(TestCase):
 
     def data(self, **extra):
         return {
-            "agency": self.agency.pk, "channel": "in_person", "submitted_on": "2024-06-14",
-            "applicant_type": "natural_person", "name": "赵某", "id_type": "resident_id",
-            "id_number": ID_NUMBER, "phone": PHONE, "email": "zhao@example.com", "address": ADDRESS,
-            "description": "某文件", "form": "paper", "delivery": "pick_up",
-            "submission_key": "b" * 32, **extra,
+            "agency": self.agency.pk,
+            "channel": "in_person",
+            "submitted_on": "2024-06-14",
+            "applicant_type": "natural_person",
+            "name": "赵某",
+            "id_type": "resident_id",
+            "id_number": ID_NUMBER,
+            "phone": PHONE,
+            "email": "zhao@example.com",
+            "address": ADDRESS,
+            "description": "某文件",
+            "form": "paper",
+            "delivery": "pick_up",
+            "submission_key": "b" * 32,
+            **extra,
         }
 
     def test_registering_twice_with_the_same_form_gives_one_application_and_one_receipt(self):
@@ -226,9 +251,16 @@ class ProvisionalShownTests(TestCase):
         self.agency = make_agency()
         self.clerk = make_staff(self.agency, Role.CLERK)
         self.application, self.code = services.application_register(
-            agency=self.agency, by=self.clerk, channel="in_person", submitted_on=date(2024, 12, 20),
-            applicant=applicant(), applicant_type="natural_person", description="某文件",
-            form="paper", delivery="pick_up")
+            agency=self.agency,
+            by=self.clerk,
+            channel="in_person",
+            submitted_on=date(2024, 12, 20),
+            applicant=applicant(),
+            applicant_type="natural_person",
+            description="某文件",
+            form="paper",
+            delivery="pick_up",
+        )
         self.assertTrue(self.application.due_provisional)
 
     def test_staff_pages(self):
@@ -244,8 +276,9 @@ class ProvisionalShownTests(TestCase):
         self.assertContains(receipt, "（暂定）")
 
     def test_status_page(self):
-        response = self.client.post(STATUS, {"tracking_number": self.application.tracking_number,
-                                             "code": self.code})
+        response = self.client.post(
+            STATUS, {"tracking_number": self.application.tracking_number, "code": self.code}
+        )
         self.assertContains(response, "2025年1月10日")
         self.assertContains(response, "（暂定）")
         self.assertTrue(re.search("公布后本机关会重新计算", response.content.decode()))

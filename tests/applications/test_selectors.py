@@ -63,10 +63,13 @@ class Table3Tests(TestCase):
         self.assertEqual(table["carried_forward"][person], 1)
         for column in selectors.COLUMNS:
             with self.subTest(column=column):
-                self.assertEqual(table["new"][column] + table["carried_over"][column],
-                                 table["total"][column] + table["carried_forward"][column])
-                self.assertEqual(table["total"][column],
-                                 sum(table[leaf][column] for leaf in selectors.LEAVES))
+                self.assertEqual(
+                    table["new"][column] + table["carried_over"][column],
+                    table["total"][column] + table["carried_forward"][column],
+                )
+                self.assertEqual(
+                    table["total"][column], sum(table[leaf][column] for leaf in selectors.LEAVES)
+                )
         for row in table.values():
             self.assertEqual(row["total"], sum(row[c] for c in ApplicantType.values))
 
@@ -74,8 +77,13 @@ class Table3Tests(TestCase):
         from tests.applications.builders import applicant
 
         org = applicant(org_name="某研究院", credit_code="12640000MB0000001A")
-        register(self.agency, self.clerk, date(2024, 5, 6), applicant_type=ApplicantType.RESEARCH,
-                 person=org)
+        register(
+            self.agency,
+            self.clerk,
+            date(2024, 5, 6),
+            applicant_type=ApplicantType.RESEARCH,
+            person=org,
+        )
         table = selectors.table3(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])
         self.assertEqual((table["new"]["research"], table["new"]["total"]), (1, 1))
 
@@ -92,6 +100,7 @@ class Table3Tests(TestCase):
         with self.assertNumQueries(1):
             selectors.fees_collected(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])
 
+
 class AppealsAndFeesTests(TestCase):
     def setUp(self):
         self.agency = make_agency()
@@ -99,66 +108,106 @@ class AppealsAndFeesTests(TestCase):
 
     def closed(self, received, replied):
         application = handling(self.agency, self.clerk, received)
-        return services.application_reply(application=application, by=self.clerk,
-                                          outcome=Outcome.STATE_SECRET, on=replied)
+        return services.application_reply(
+            application=application, by=self.clerk, outcome=Outcome.STATE_SECRET, on=replied
+        )
 
     def test_decided_in_the_year_by_result_and_pending_at_its_end(self):
         a = self.closed(date(2024, 2, 1), date(2024, 2, 20))
-        upheld = services.appeal_record(application=a, by=self.clerk,
-                                        kind=AppealKind.RECONSIDERATION, filed_on=date(2024, 3, 1))
-        services.appeal_decide(appeal=upheld, by=self.clerk, result=AppealResult.UPHELD,
-                               decided_on=date(2024, 5, 1))
-        services.appeal_record(application=a, by=self.clerk, kind=AppealKind.LITIGATION_AFTER,
-                               filed_on=date(2024, 6, 1))
+        upheld = services.appeal_record(
+            application=a, by=self.clerk, kind=AppealKind.RECONSIDERATION, filed_on=date(2024, 3, 1)
+        )
+        services.appeal_decide(
+            appeal=upheld, by=self.clerk, result=AppealResult.UPHELD, decided_on=date(2024, 5, 1)
+        )
+        services.appeal_record(
+            application=a,
+            by=self.clerk,
+            kind=AppealKind.LITIGATION_AFTER,
+            filed_on=date(2024, 6, 1),
+        )
         b = self.closed(date(2024, 10, 8), date(2024, 10, 30))
-        late = services.appeal_record(application=b, by=self.clerk,
-                                      kind=AppealKind.LITIGATION_DIRECT, filed_on=date(2024, 12, 1))
-        services.appeal_decide(appeal=late, by=self.clerk, result=AppealResult.CORRECTED,
-                               decided_on=date(2025, 2, 1))
+        late = services.appeal_record(
+            application=b,
+            by=self.clerk,
+            kind=AppealKind.LITIGATION_DIRECT,
+            filed_on=date(2024, 12, 1),
+        )
+        services.appeal_decide(
+            appeal=late, by=self.clerk, result=AppealResult.CORRECTED, decided_on=date(2025, 2, 1)
+        )
         table = selectors.appeals_table(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1])
-        self.assertEqual(table["reconsideration"],
-                         {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1})
+        self.assertEqual(
+            table["reconsideration"],
+            {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1},
+        )
         self.assertEqual(table["litigation_after"]["pending"], 1)
         self.assertEqual(table["litigation_direct"]["pending"], 1)  # decided only in 2025
-        next_year = selectors.appeals_table(agency_ids=[self.agency.pk], start=date(2025, 1, 1),
-                                            end=date(2025, 12, 31))
-        self.assertEqual(next_year["litigation_direct"],
-                         {"upheld": 0, "corrected": 1, "other": 0, "pending": 0, "total": 1})
+        next_year = selectors.appeals_table(
+            agency_ids=[self.agency.pk], start=date(2025, 1, 1), end=date(2025, 12, 31)
+        )
+        self.assertEqual(
+            next_year["litigation_direct"],
+            {"upheld": 0, "corrected": 1, "other": 0, "pending": 0, "total": 1},
+        )
 
     def test_only_the_appeals_on_the_agencies_applications_count(self):
         other = make_agency()
         other_clerk = make_staff(other, Role.CLERK)
-        mine = services.appeal_record(application=self.closed(date(2024, 2, 1), date(2024, 2, 20)),
-                                      by=self.clerk, kind=AppealKind.RECONSIDERATION,
-                                      filed_on=date(2024, 3, 1))
-        theirs = services.application_reply(application=handling(other, other_clerk, date(2024, 2, 1)),
-                                            by=other_clerk, outcome=Outcome.GRANTED, on=date(2024, 2, 5))
-        services.appeal_record(application=theirs, by=other_clerk, kind=AppealKind.RECONSIDERATION,
-                               filed_on=date(2024, 3, 1))
-        services.appeal_decide(appeal=mine, by=self.clerk, result=AppealResult.OTHER,
-                               decided_on=date(2024, 4, 1))
+        mine = services.appeal_record(
+            application=self.closed(date(2024, 2, 1), date(2024, 2, 20)),
+            by=self.clerk,
+            kind=AppealKind.RECONSIDERATION,
+            filed_on=date(2024, 3, 1),
+        )
+        theirs = services.application_reply(
+            application=handling(other, other_clerk, date(2024, 2, 1)),
+            by=other_clerk,
+            outcome=Outcome.GRANTED,
+            on=date(2024, 2, 5),
+        )
+        services.appeal_record(
+            application=theirs,
+            by=other_clerk,
+            kind=AppealKind.RECONSIDERATION,
+            filed_on=date(2024, 3, 1),
+        )
+        services.appeal_decide(
+            appeal=mine, by=self.clerk, result=AppealResult.OTHER, decided_on=date(2024, 4, 1)
+        )
 
         def reconsideration(agency_ids):
-            return selectors.appeals_table(agency_ids=agency_ids, start=YEAR[0],
-                                           end=YEAR[1])["reconsideration"]
+            return selectors.appeals_table(agency_ids=agency_ids, start=YEAR[0], end=YEAR[1])[
+                "reconsideration"
+            ]
 
-        self.assertEqual(reconsideration([self.agency.pk]),
-                         {"upheld": 0, "corrected": 0, "other": 1, "pending": 0, "total": 1})
-        self.assertEqual(reconsideration([other.pk]),
-                         {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1})
+        self.assertEqual(
+            reconsideration([self.agency.pk]),
+            {"upheld": 0, "corrected": 0, "other": 1, "pending": 0, "total": 1},
+        )
+        self.assertEqual(
+            reconsideration([other.pk]),
+            {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1},
+        )
         self.assertEqual(reconsideration([self.agency.pk, other.pk])["total"], 2)
         self.assertEqual(reconsideration([])["total"], 0)
 
     def test_fees_collected_counts_payments_in_the_period(self):
-        self.assertEqual(selectors.fees_collected(agency_ids=[self.agency.pk], start=YEAR[0],
-                                                  end=YEAR[1]), Decimal("0"))
+        self.assertEqual(
+            selectors.fees_collected(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1]),
+            Decimal("0"),
+        )
         application = handling(self.agency, self.clerk, date(2024, 3, 4))
-        services.application_fee_notice(application=application, by=self.clerk, method="by_page",
-                                        pages=40, on=date(2024, 3, 5))
-        services.application_fee_paid(application=application, by=self.clerk, amount=Decimal(100),
-                                      on=date(2024, 3, 8))
-        self.assertEqual(selectors.fees_collected(agency_ids=[self.agency.pk], start=YEAR[0],
-                                                  end=YEAR[1]), Decimal("100"))
+        services.application_fee_notice(
+            application=application, by=self.clerk, method="by_page", pages=40, on=date(2024, 3, 5)
+        )
+        services.application_fee_paid(
+            application=application, by=self.clerk, amount=Decimal(100), on=date(2024, 3, 8)
+        )
+        self.assertEqual(
+            selectors.fees_collected(agency_ids=[self.agency.pk], start=YEAR[0], end=YEAR[1]),
+            Decimal("100"),
+        )
 
 
 class DashboardTests(TestCase):
@@ -190,20 +239,48 @@ class InterfaceTests(TestCase):
     def test_outcome_values_are_the_report_row_keys(self):
         from applications.models import Outcome
 
-        self.assertEqual(Outcome.values, [
-            "granted", "partial", "denied.state_secret", "denied.law_forbidden",
-            "denied.three_safeties", "denied.third_party", "denied.internal_affairs",
-            "denied.process_info", "denied.enforcement_file", "denied.inquiry",
-            "unable.not_held", "unable.needs_creation", "unable.unclear",
-            "not_processed.complaint", "not_processed.repeat", "not_processed.publication",
-            "not_processed.excessive", "not_processed.confirm", "other.no_correction",
-            "other.unpaid_fee", "other.other",
-        ])
+        self.assertEqual(
+            Outcome.values,
+            [
+                "granted",
+                "partial",
+                "denied.state_secret",
+                "denied.law_forbidden",
+                "denied.three_safeties",
+                "denied.third_party",
+                "denied.internal_affairs",
+                "denied.process_info",
+                "denied.enforcement_file",
+                "denied.inquiry",
+                "unable.not_held",
+                "unable.needs_creation",
+                "unable.unclear",
+                "not_processed.complaint",
+                "not_processed.repeat",
+                "not_processed.publication",
+                "not_processed.excessive",
+                "not_processed.confirm",
+                "other.no_correction",
+                "other.unpaid_fee",
+                "other.other",
+            ],
+        )
         self.assertEqual(Outcome.STATE_SECRET.label, "属于国家秘密")
         self.assertEqual(Outcome.THREE_SAFETIES.label, "危及“三安全一稳定”")
 
     def test_applicant_types_are_the_report_columns(self):
-        self.assertEqual(ApplicantType.values, ["natural_person", "commercial", "research",
-                                                "public_welfare", "legal_service", "other_org"])
-        self.assertEqual(ApplicantType.labels, ["自然人", "商业企业", "科研机构", "社会公益组织",
-                                                "法律服务机构", "其他"])
+        self.assertEqual(
+            ApplicantType.values,
+            [
+                "natural_person",
+                "commercial",
+                "research",
+                "public_welfare",
+                "legal_service",
+                "other_org",
+            ],
+        )
+        self.assertEqual(
+            ApplicantType.labels,
+            ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+        )

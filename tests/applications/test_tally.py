@@ -24,8 +24,10 @@ from tests.applications.builders import applicant, handling, register
 from tests.factories import make_agency, make_staff
 
 PERSON, RESEARCH = ApplicantType.NATURAL_PERSON, ApplicantType.RESEARCH
-TRIGGERS_ON_POSTGRESQL = ("the tally is kept by PostgreSQL triggers; on SQLite both ways are the "
-                          "same direct count. CI runs this on PostgreSQL")
+TRIGGERS_ON_POSTGRESQL = (
+    "the tally is kept by PostgreSQL triggers; on SQLite both ways are the "
+    "same direct count. CI runs this on PostgreSQL"
+)
 # Whole months on both sides of every event below, including ones that cut through them.
 PERIODS = [
     (date(2023, 1, 1), date(2023, 12, 31)),
@@ -40,8 +42,11 @@ PERIODS = [
 
 def tally_rows():
     """The tally as a set, rows at zero left out (the triggers leave them, a recount does not)."""
-    return set(ApplicationTally.objects.filter(applications__gt=0).values_list(
-        "agency", "month", "applicant_type", "outcome", "applications"))
+    return set(
+        ApplicationTally.objects.filter(applications__gt=0).values_list(
+            "agency", "month", "applicant_type", "outcome", "applications"
+        )
+    )
 
 
 class ApplicationTallyCase(TestCase):
@@ -53,34 +58,46 @@ class ApplicationTallyCase(TestCase):
         self.other_clerk = make_staff(self.other, Role.CLERK)
         a = self.agency
         # Received and closed in 2023: in no later report.
-        self.closed_2023 = self.reply(handling(a, self.clerk, date(2023, 3, 1)), Outcome.NOT_HELD,
-                                      date(2023, 3, 20))
+        self.closed_2023 = self.reply(
+            handling(a, self.clerk, date(2023, 3, 1)), Outcome.NOT_HELD, date(2023, 3, 20)
+        )
         # Received in December 2023, answered in January 2024.
-        self.across_year = self.reply(handling(a, self.clerk, date(2023, 12, 20)), Outcome.GRANTED,
-                                      date(2024, 1, 10))
+        self.across_year = self.reply(
+            handling(a, self.clerk, date(2023, 12, 20)), Outcome.GRANTED, date(2024, 1, 10)
+        )
         # Received in 2023 and still open.
         self.open_2023 = register(a, self.clerk, date(2023, 6, 1))
         # Received on the last day of January, answered on the first of February.
-        self.month_end = self.reply(handling(a, self.clerk, date(2024, 1, 31)), Outcome.PARTIAL,
-                                    date(2024, 2, 1))
+        self.month_end = self.reply(
+            handling(a, self.clerk, date(2024, 1, 31)), Outcome.PARTIAL, date(2024, 2, 1)
+        )
         # Received and closed on the same day.
-        self.same_day = self.reply(handling(a, self.clerk, date(2024, 5, 6)), Outcome.STATE_SECRET,
-                                   date(2024, 5, 6))
+        self.same_day = self.reply(
+            handling(a, self.clerk, date(2024, 5, 6)), Outcome.STATE_SECRET, date(2024, 5, 6)
+        )
         # Withdrawn.
         self.withdrawn = register(a, self.clerk, date(2024, 6, 3))
-        services.application_withdraw(application=self.withdrawn, by=self.clerk, on=date(2024, 6, 4))
+        services.application_withdraw(
+            application=self.withdrawn, by=self.clerk, on=date(2024, 6, 4)
+        )
         # Received in November 2024, answered in 2025.
-        self.into_2025 = self.reply(handling(a, self.clerk, date(2024, 11, 4)), Outcome.REPEAT,
-                                    date(2025, 1, 6))
+        self.into_2025 = self.reply(
+            handling(a, self.clerk, date(2024, 11, 4)), Outcome.REPEAT, date(2025, 1, 6)
+        )
         # An organisation's, still open.
         org = applicant(org_name="某研究院", credit_code="12640000MB0000001A")
-        self.research = register(a, self.clerk, date(2024, 8, 12), applicant_type=RESEARCH,
-                                 person=org)
+        self.research = register(
+            a, self.clerk, date(2024, 8, 12), applicant_type=RESEARCH, person=org
+        )
         # Received in 2025, open.
         register(a, self.clerk, date(2025, 2, 3))
         # Another agency's.
-        self.elsewhere = self.reply(handling(self.other, self.other_clerk, date(2024, 3, 4)),
-                                    Outcome.GRANTED, date(2024, 3, 8), by=self.other_clerk)
+        self.elsewhere = self.reply(
+            handling(self.other, self.other_clerk, date(2024, 3, 4)),
+            Outcome.GRANTED,
+            date(2024, 3, 8),
+            by=self.other_clerk,
+        )
 
     def reply(self, application, outcome, on, by=None):
         return builders.reply(application, by or self.clerk, outcome, on)
@@ -124,8 +141,12 @@ class ApplicationTallyTests(ApplicationTallyCase):
     def test_a_month_cut_by_receipt_and_closing(self):
         january = self.figures(date(2024, 1, 1), date(2024, 1, 31))
         self.assertEqual(
-            (january["new"]["total"], january["carried_over"]["total"], january["granted"]["total"],
-             january["carried_forward"]["total"]),
+            (
+                january["new"]["total"],
+                january["carried_over"]["total"],
+                january["granted"]["total"],
+                january["carried_forward"]["total"],
+            ),
             (1, 2, 1, 2),  # month end is new and open at its end; across the year closed
         )
 
@@ -166,17 +187,21 @@ class ApplicationTallyTriggerTests(ApplicationTallyCase):
 
     def test_moving_an_application_to_another_agency_moves_its_counts(self):
         Application.objects.filter(pk__in=[self.across_year.pk, self.open_2023.pk]).update(
-            agency=self.other)
+            agency=self.other
+        )
         table, _ = self.both_ways(date(2024, 1, 1), date(2024, 12, 31), [self.other.pk])
         self.assertEqual(table["carried_over"]["total"], 2)
         self.assertEqual(table["granted"]["total"], 2)
         self.assert_same_every_period()
 
     def test_changing_the_type_and_the_dates_moves_the_counts(self):
-        Application.objects.filter(pk=self.same_day.pk).update(applicant_type=ApplicantType.COMMERCIAL)
+        Application.objects.filter(pk=self.same_day.pk).update(
+            applicant_type=ApplicantType.COMMERCIAL
+        )
         # Received a month earlier; closed in the next year with another outcome.
         Application.objects.filter(pk=self.month_end.pk).update(
-            received_on=date(2023, 12, 29), closed_on=date(2025, 3, 3), outcome=Outcome.UNCLEAR)
+            received_on=date(2023, 12, 29), closed_on=date(2025, 3, 3), outcome=Outcome.UNCLEAR
+        )
         # Closed later in the same month: nothing moves.
         Application.objects.filter(pk=self.across_year.pk).update(closed_on=date(2024, 1, 24))
         table, _ = self.both_ways(date(2024, 1, 1), date(2024, 12, 31))
@@ -188,13 +213,15 @@ class ApplicationTallyTriggerTests(ApplicationTallyCase):
     def test_reopening_and_closing_again(self):
         # A reply set aside (on review or in court): the application is open again.
         Application.objects.filter(pk__in=[self.across_year.pk, self.withdrawn.pk]).update(
-            closed_on=None, outcome="")
+            closed_on=None, outcome=""
+        )
         table, _ = self.both_ways(date(2024, 1, 1), date(2024, 12, 31))
         self.assertEqual((table["granted"]["total"], table["other.other"]["total"]), (0, 0))
         self.assertEqual(table["carried_forward"]["total"], 5)
         self.assert_same_every_period()
         Application.objects.filter(pk=self.across_year.pk).update(
-            closed_on=date(2025, 4, 1), outcome=Outcome.GRANTED)
+            closed_on=date(2025, 4, 1), outcome=Outcome.GRANTED
+        )
         self.assert_same_every_period()
 
     def test_saving_without_moving_leaves_the_tally_alone(self):

@@ -12,7 +12,10 @@ from disclosure.models import Item
 from reports.models import AnnualReport
 
 # serialized_rollback: the demo needs the holiday calendars that migrations load.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -21,14 +24,20 @@ def serious(page):
     results = Axe().run(page, options=AXE_OPTIONS).response
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"] if v["impact"] in ("serious", "critical")
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
 
 
 def key_pages():
     call_command("seed_demo", stdout=StringIO())
-    pages = {"首页": "/", "目录": "/catalog/", "申请表": "/apply/", "进度查询": "/apply/status/",
-             "年度报告": "/reports/"}
+    pages = {
+        "首页": "/",
+        "目录": "/catalog/",
+        "申请表": "/apply/",
+        "进度查询": "/apply/status/",
+        "年度报告": "/reports/",
+    }
     item = Item.objects.published().order_by("pk").first()
     if item is not None:
         pages["信息详情"] = reverse("disclosure:item_detail", args=[item.pk])
@@ -60,8 +69,11 @@ def test_application_form_can_be_completed_with_the_keyboard_alone(page, setting
     page.goto("/apply/")
     form = page.locator("form.apply-form")
     answers = {
-        "申请人姓名": "张三", "证件号码": "110101199003071233", "联系电话": "13812345678",
-        "所需政府信息": "2017年安全生产执法检查计划", "用途": "了解情况",
+        "申请人姓名": "张三",
+        "证件号码": "110101199003071233",
+        "联系电话": "13812345678",
+        "所需政府信息": "2017年安全生产执法检查计划",
+        "用途": "了解情况",
     }
     # Walk the form with Tab only, typing into the fields we recognise by their label.
     page.locator("body").focus()
@@ -113,7 +125,9 @@ def _min_fill_seconds():
 def test_key_pages_reflow_at_200_percent_zoom(browser, live_server):
     """200 % zoom on a 1280 px screen is a 640 px CSS viewport: nothing may need sideways scrolling."""
     context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 640, "height": 800},
+        base_url=live_server.url,
+        locale="zh-CN",
+        viewport={"width": 640, "height": 800},
         device_scale_factor=2,
     )
     page = context.new_page()

@@ -12,7 +12,10 @@ from accounts.duties import admin_role_grant
 from accounts.models import AdminRole, Role
 from tests.factories import PASSWORD, make_agency, make_staff
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 NEW = "Selbst-Gesetzt-2026"
 
 
@@ -20,7 +23,9 @@ def login(browser, live_server, username, password=PASSWORD):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     errors = []
-    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None
+    )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto("/admin/login/")
     page.get_by_label("用户名").fill(username)

@@ -58,7 +58,8 @@ def agency(settings):
 
 
 def test_phone_double_submit_with_a_delayed_response_shows_one_application_and_the_code(
-        phone_page, agency, tmp_path):
+    phone_page, agency, tmp_path
+):
     citizen = phone_page
     citizen.goto("/apply/")
     fill_form(citizen)
@@ -118,7 +119,9 @@ def test_phone_validation_error_moves_focus_to_the_error_summary(phone_page, age
     citizen.get_by_label("联系电话").fill("123")
     citizen.get_by_label("所需政府信息的名称").fill("")
     citizen.get_by_role("button", name="提交申请").click()
-    citizen.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'")
+    citizen.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'"
+    )
     box = citizen.evaluate("""() => {
         const r = document.getElementById('error-summary').getBoundingClientRect();
         return {top: r.top, bottom: r.bottom, height: window.innerHeight};
@@ -169,8 +172,10 @@ def test_printed_acceptance_receipt_and_provisional_status(page, phone_page, age
     pdf = tmp_path / "acceptance-receipt.pdf"
     page.emulate_media(media="print")
     page.pdf(path=str(pdf), format="A4", print_background=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(tmp_path / "acceptance-receipt-print")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", str(pdf), str(tmp_path / "acceptance-receipt-print")],
+        check=True,
+    )
     pages = sorted(tmp_path.glob("acceptance-receipt-print*.png"))
     assert len(pages) == 1  # one A4 sheet
     keep(pages[0], "acceptance-receipt-print.png")
@@ -183,9 +188,11 @@ def test_printed_acceptance_receipt_and_provisional_status(page, phone_page, age
     shot(page, tmp_path, "acceptance-receipt-390.png")
     page.set_viewport_size({"width": 1280, "height": 900})
     # Staff see 暂定 wherever the date shows: the register, the case page, the deadline board.
-    for url, name in (("/admin/applications/application/", "admin-list"),
-                      (f"/admin/applications/application/{application.pk}/change/", "admin-case"),
-                      ("/admin/", "deadline-board")):
+    for url, name in (
+        ("/admin/applications/application/", "admin-list"),
+        (f"/admin/applications/application/{application.pk}/change/", "admin-case"),
+        ("/admin/", "deadline-board"),
+    ):
         page.goto(url)
         assert "暂定" in page.locator("#content").inner_text()
         shot(page, tmp_path, f"provisional-{name}-1280.png", full_page=False)

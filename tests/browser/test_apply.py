@@ -38,7 +38,10 @@ def test_citizen_applies_on_a_phone_and_reads_the_reply(phone_page, page, settin
     citizen.get_by_label("我已阅读并同意").check()
     citizen.get_by_role("button", name="提交申请").click()
     assert "校验位不正确" in citizen.locator("#field-id_number").inner_text()
-    assert citizen.get_by_label("所需政府信息的名称").input_value() == "2025年度危险化学品企业专项检查方案"
+    assert (
+        citizen.get_by_label("所需政府信息的名称").input_value()
+        == "2025年度危险化学品企业专项检查方案"
+    )
     citizen.get_by_label("证件号码").fill("110101199003071233")
     citizen.get_by_label("我已阅读并同意").check()
     citizen.get_by_role("button", name="提交申请").click()

@@ -6,7 +6,10 @@ from accounts.models import Role
 from disclosure.models import Channel, Item, ItemStatus
 from tests.factories import PASSWORD, make_agency, make_staff
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def signed_in(new_page, username):

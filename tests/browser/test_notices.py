@@ -26,9 +26,13 @@ from tests.factories import PASSWORD, make_agency, make_staff
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AGENCY = {
-    "name": "吴忠市利通区安全生产监督管理局", "short_name": "利通区安监局", "ogi_office": "局办公室",
-    "phone": "0953-2021234", "address": "吴忠市利通区裕民街1号",
-    "reconsideration_body": "吴忠市利通区人民政府", "litigation_court": "吴忠市利通区人民法院",
+    "name": "吴忠市利通区安全生产监督管理局",
+    "short_name": "利通区安监局",
+    "ogi_office": "局办公室",
+    "phone": "0953-2021234",
+    "address": "吴忠市利通区裕民街1号",
+    "reconsideration_body": "吴忠市利通区人民政府",
+    "litigation_court": "吴忠市利通区人民法院",
     "notice_number_pattern": "吴利安公开〔{year}〕第{seq}号",
 }
 
@@ -65,8 +69,9 @@ def keep_screens(page, name, phone=None):
     pdf = out / f"{name}-a4.pdf"
     page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), str(out / f"{name}-a4")],
-                       check=True)  # one PNG per page: NAME-a4-1.png, NAME-a4-2.png
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", str(pdf), str(out / f"{name}-a4")], check=True
+        )  # one PNG per page: NAME-a4-1.png, NAME-a4-2.png
         pdf.unlink()
     if phone is not None:
         phone.screenshot(path=str(out / f"{name}-phone.png"), full_page=True)
@@ -96,7 +101,9 @@ def test_a_paper_application_to_a_partial_reply_and_print(page, phone_page, sett
     page.get_by_label("证件号码").fill("110101199003071233")
     page.get_by_label("联系电话").fill("13812345678")
     page.get_by_label("通信地址").fill("宁夏回族自治区吴忠市利通区某路1号")
-    page.get_by_label("所需政府信息的名称、文号或者便于查询的其他特征性描述").fill("关于开展“安全生产月”活动的通知。。")
+    page.get_by_label("所需政府信息的名称、文号或者便于查询的其他特征性描述").fill(
+        "关于开展“安全生产月”活动的通知。。"
+    )
     page.locator("[name=form][value=paper]").check()
     page.locator("[name=delivery][value=post]").check()
     page.get_by_role("button", name="登记").click()
@@ -139,7 +146,10 @@ def test_a_paper_application_to_a_partial_reply_and_print(page, phone_page, sett
     assert "答复书已出具" in page.content()
     application.refresh_from_db()
     assert (application.status, application.outcome, application.closed_on) == (
-        Status.REPLIED, Outcome.PARTIAL, today)
+        Status.REPLIED,
+        Outcome.PARTIAL,
+        today,
+    )
     number = f"吴利安公开〔{today.year}〕第1号"
     assert number in page.content()
 
@@ -158,28 +168,39 @@ def test_a_paper_application_to_a_partial_reply_and_print(page, phone_page, sett
     assert "13812345678" not in text
     assert pdf_pages(sheet.pdf(format="A4", prefer_css_page_size=True)) in (1, 2)
     total = click.count
-    print(f"\nclicks: reply page {reply_clicks}, case page to issued {total - 1}, with print {total}")
+    print(
+        f"\nclicks: reply page {reply_clicks}, case page to issued {total - 1}, with print {total}"
+    )
     assert reply_clicks <= 5
     assert total - 1 <= 7  # 转入审核, 受理办理, 答复, 部分公开, 理由, 预览, 出具
     assert not page.js_errors
 
 
 def _case(agency, clerk, received, **register_extra):
-    application = register(agency, clerk, received, person=applicant(name="张三"),
-                           description="关于开展“安全生产月”活动的通知，以及2025年度安全生产检查计划。",
-                           **register_extra)
+    application = register(
+        agency,
+        clerk,
+        received,
+        person=applicant(name="张三"),
+        description="关于开展“安全生产月”活动的通知，以及2025年度安全生产检查计划。",
+        **register_extra,
+    )
     services.application_review(application=application, by=clerk, on=received)
     return services.application_accept(application=application, by=clerk, on=received)
 
 
 REASONS = {
     Outcome.GRANTED: {"reason": "所申请的通知和检查计划共2份文件，作为本答复书附件一并送达"},
-    Outcome.PARTIAL: {"withheld": "检查计划附件中被检查企业联系人的姓名和手机号码",
-                      "ground": "denied.third_party",
-                      "reason": "上述内容属于个人信息，公开会对相关人员的个人隐私造成损害"},
+    Outcome.PARTIAL: {
+        "withheld": "检查计划附件中被检查企业联系人的姓名和手机号码",
+        "ground": "denied.third_party",
+        "reason": "上述内容属于个人信息，公开会对相关人员的个人隐私造成损害",
+    },
     Outcome.STATE_SECRET: {"reason": "该检查计划中涉及重点目标防护的部分已依法定密为秘密级"},
     Outcome.NOT_HELD: {"reason": "本机关检索了2024年以来的发文目录、收文登记和档案，未找到该通知"},
-    Outcome.COMPLAINT: {"reason": "您要求本机关查处某企业的违法行为，属于举报事项，本机关已转交执法监察大队依法处理"},
+    Outcome.COMPLAINT: {
+        "reason": "您要求本机关查处某企业的违法行为，属于举报事项，本机关已转交执法监察大队依法处理"
+    },
 }
 
 
@@ -191,37 +212,67 @@ def test_one_notice_per_outcome_group_prints_on_a4_and_reads_on_a_phone(page, ph
     login(phone_page, "clerk-groups")
     received, on = date(2026, 3, 2), date(2026, 3, 20)
     notices = {}
-    for group, outcome in [("1-granted", Outcome.GRANTED), ("2-partial", Outcome.PARTIAL),
-                           ("3-denied", Outcome.STATE_SECRET), ("4-unable", Outcome.NOT_HELD),
-                           ("5-not-processed", Outcome.COMPLAINT)]:
-        draft = services.application_reply_draft(application=_case(agency, clerk, received),
-                                                 by=clerk, outcome=outcome, on=on, **REASONS[outcome])
+    for group, outcome in [
+        ("1-granted", Outcome.GRANTED),
+        ("2-partial", Outcome.PARTIAL),
+        ("3-denied", Outcome.STATE_SECRET),
+        ("4-unable", Outcome.NOT_HELD),
+        ("5-not-processed", Outcome.COMPLAINT),
+    ]:
+        draft = services.application_reply_draft(
+            application=_case(agency, clerk, received),
+            by=clerk,
+            outcome=outcome,
+            on=on,
+            **REASONS[outcome],
+        )
         notices[group] = services.notice_issue(notice=draft, by=clerk, on=on)
     # （六）其他处理: no correction in time.
     application = register(agency, clerk, received, person=applicant(name="张三"))
     services.application_review(application=application, by=clerk, on=received)
-    services.application_request_correction(application=application, by=clerk, on=date(2026, 3, 3),
-                                            days=10, items="请写明所需文件的名称或者文号")
+    services.application_request_correction(
+        application=application,
+        by=clerk,
+        on=date(2026, 3, 3),
+        days=10,
+        items="请写明所需文件的名称或者文号",
+    )
     notices["7-correction"] = services.notice_issue(
-        notice=application.notices.get(kind=NoticeKind.CORRECTION), by=clerk, on=date(2026, 3, 3))
-    draft = services.application_reply_draft(application=application, by=clerk,
-                                             outcome=Outcome.NO_CORRECTION, on=date(2026, 3, 18))
+        notice=application.notices.get(kind=NoticeKind.CORRECTION), by=clerk, on=date(2026, 3, 3)
+    )
+    draft = services.application_reply_draft(
+        application=application, by=clerk, outcome=Outcome.NO_CORRECTION, on=date(2026, 3, 18)
+    )
     notices["6-other"] = services.notice_issue(notice=draft, by=clerk, on=date(2026, 3, 18))
     application = _case(agency, clerk, received)
-    services.application_extend(application=application, by=make_staff(agency, Role.HEAD),
-                                days=15, on=date(2026, 3, 25), reason="所需信息分散在三个年度的档案中")
+    services.application_extend(
+        application=application,
+        by=make_staff(agency, Role.HEAD),
+        days=15,
+        on=date(2026, 3, 25),
+        reason="所需信息分散在三个年度的档案中",
+    )
     notices["8-extension"] = services.notice_issue(
-        notice=application.notices.get(kind=NoticeKind.EXTENSION), by=clerk, on=date(2026, 3, 25))
+        notice=application.notices.get(kind=NoticeKind.EXTENSION), by=clerk, on=date(2026, 3, 25)
+    )
     application = _case(agency, clerk, received)
-    services.application_pause(application=application, by=clerk, kind=PauseKind.THIRD_PARTY,
-                               party="宁夏某化工有限公司", on=date(2026, 3, 4))
+    services.application_pause(
+        application=application,
+        by=clerk,
+        kind=PauseKind.THIRD_PARTY,
+        party="宁夏某化工有限公司",
+        on=date(2026, 3, 4),
+    )
     notices["9-consultation"] = services.notice_issue(
-        notice=application.notices.get(kind=NoticeKind.CONSULTATION), by=clerk, on=date(2026, 3, 4))
+        notice=application.notices.get(kind=NoticeKind.CONSULTATION), by=clerk, on=date(2026, 3, 4)
+    )
     application = _case(agency, clerk, received)
-    services.application_fee_notice(application=application, by=clerk, method=FeeMethod.BY_PAGE,
-                                    pages=120, on=date(2026, 3, 4))
+    services.application_fee_notice(
+        application=application, by=clerk, method=FeeMethod.BY_PAGE, pages=120, on=date(2026, 3, 4)
+    )
     notices["10-fee"] = services.notice_issue(
-        notice=application.notices.get(kind=NoticeKind.FEE), by=clerk, on=date(2026, 3, 4))
+        notice=application.notices.get(kind=NoticeKind.FEE), by=clerk, on=date(2026, 3, 4)
+    )
 
     for name, notice in notices.items():
         url = f"/admin/applications/application/notice/{notice.pk}/print/"
@@ -236,7 +287,8 @@ def test_one_notice_per_outcome_group_prints_on_a4_and_reads_on_a_phone(page, ph
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{name}: {width}px wide on a 390px phone"
         size = phone_page.evaluate(
-            "parseFloat(getComputedStyle(document.querySelector('.notice-body p')).fontSize)")
+            "parseFloat(getComputedStyle(document.querySelector('.notice-body p')).fontSize)"
+        )
         assert size >= 15, f"{name}: body text {size}px on a phone"
         keep_screens(page, name, phone_page)
     assert not page.js_errors

@@ -33,10 +33,18 @@ def step(page, label):
 def test_staff_publish_a_reply_that_the_public_finds_under_its_session(page):
     restore_migrated_rows()
     agency = make_agency(name="吴忠市利通区应急管理局", short_name="利通区应急局", slug="ltq-yjj")
-    staff_create(username="yjj_head", name="朱局长", password=PASSWORD,
-                 memberships=[(agency, Role.HEAD), (agency, Role.REVIEWER)])
-    session = Session.objects.create(name="利通区第十届人民代表大会第三次会议", short_name="区十届人大三次会议",
-                                     body=Body.NPC, year=2024)
+    staff_create(
+        username="yjj_head",
+        name="朱局长",
+        password=PASSWORD,
+        memberships=[(agency, Role.HEAD), (agency, Role.REVIEWER)],
+    )
+    session = Session.objects.create(
+        name="利通区第十届人民代表大会第三次会议",
+        short_name="区十届人大三次会议",
+        body=Body.NPC,
+        year=2024,
+    )
 
     page.goto("/admin/login/")
     page.fill("#id_username", "yjj_head")
@@ -75,7 +83,9 @@ def test_staff_publish_a_reply_that_the_public_finds_under_its_session(page):
     assert Proposal.objects.get().is_published
 
     page.goto("/")
-    page.get_by_role("navigation", name="政府信息公开栏目").get_by_role("link", name="建议提案办理").click()
+    page.get_by_role("navigation", name="政府信息公开栏目").get_by_role(
+        "link", name="建议提案办理"
+    ).click()
     page.get_by_role("link", name="查看各届次办理情况汇总").click()
     page.get_by_role("link", name=session.name).click()
     assert "利通区第十届人民代表大会第三次会议办理情况" in page.content()

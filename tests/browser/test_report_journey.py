@@ -10,7 +10,10 @@ from reports.services import report_create
 from tests.factories import PASSWORD, make_agency, make_staff
 from tests.reports.records import make_application, make_channel, make_item
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_head_publishes_the_annual_report(page):
@@ -32,8 +35,10 @@ def test_head_publishes_the_annual_report(page):
     page.goto(f"/admin/reports/annualreport/{report.pk}/change/")
     with page.expect_navigation():
         page.get_by_role("button", name="生成文字初稿（只填写空白部分）").click()
-    assert "本年度主动公开政府信息5条，其中政策类2条、工作动态3条、其他0条。" in page.locator(
-        "#id_overview_proactive").input_value()
+    assert (
+        "本年度主动公开政府信息5条，其中政策类2条、工作动态3条、其他0条。"
+        in page.locator("#id_overview_proactive").input_value()
+    )
 
     # The head writes the problems and replaces 六 with a text that forgets the fee statement.
     page.locator("#id_problems").fill("信息公开及时性有待提高，下一年度加强审核流程管理。")

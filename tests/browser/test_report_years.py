@@ -20,7 +20,10 @@ from tests.factories import PASSWORD, make_agency, make_staff
 from tests.reports.base import COMPLETE_TEXT
 from tests.reports.records import make_application, make_channel, make_item
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 #: Where the screenshots go when ZWGK_SCREENSHOTS names a folder (for looking at them).
 SHOTS = os.environ.get("ZWGK_SCREENSHOTS")
@@ -41,8 +44,12 @@ def login(page, username):
 
 
 def ready_report(agency, by, year):
-    return report_create(report=AnnualReport(
-        agency=agency, year=year, signature_date=date(year, 12, 31), **COMPLETE_TEXT), by=by)
+    return report_create(
+        report=AnnualReport(
+            agency=agency, year=year, signature_date=date(year, 12, 31), **COMPLETE_TEXT
+        ),
+        by=by,
+    )
 
 
 def test_head_publishes_last_year_and_is_refused_this_year(page):
@@ -78,8 +85,13 @@ def published_report():
     portal = make_channel(agency, "政府门户网站", kind="portal")
     make_item(agency, published=date(2025, 6, 1), category="policy", channels=[portal])
     for n, outcome in enumerate(("granted", "partial", "denied.third_party", "unable.not_held")):
-        make_application(agency, received=date(2025, 3, 2 + n), closed=date(2025, 3, 20), outcome=outcome,
-                         applicant_type=("natural_person", "commercial")[n % 2])
+        make_application(
+            agency,
+            received=date(2025, 3, 2 + n),
+            closed=date(2025, 3, 20),
+            outcome=outcome,
+            applicant_type=("natural_person", "commercial")[n % 2],
+        )
     report = ready_report(agency, head, 2025)
     AnnualReport.objects.filter(pk=report.pk).update(fees_10k_yuan="7730.28")
     report_publish(report=report, by=head, published_on=date(2026, 1, 26), today=date(2026, 11, 29))
@@ -93,7 +105,9 @@ def test_table_three_on_a_phone_keeps_its_labels_in_view(phone_page):
     assert "{#" not in page.locator("main").inner_text()
     compact = page.locator(".report-table-3-compact")
     assert compact.is_visible()
-    page.locator("h2", has_text="三、收到和处理政府信息公开申请情况").evaluate("el => el.scrollIntoView()")
+    page.locator("h2", has_text="三、收到和处理政府信息公开申请情况").evaluate(
+        "el => el.scrollIntoView()"
+    )
     shot(page, "table3-phone-top", full_page=False)
     label = compact.locator('th[scope="row"]', has_text="4.保护第三方合法权益")
     label.scroll_into_view_if_needed()
@@ -126,4 +140,6 @@ def test_the_printed_form_keeps_the_full_table(page, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     if SHOTS:
         # A4 pages as PNG, to look at: the form as it prints.
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(Path(SHOTS) / "report-a4")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(pdf), str(Path(SHOTS) / "report-a4")], check=True
+        )

@@ -13,13 +13,25 @@ from reports.models import AnnualReport
 from tests.factories import PASSWORD
 
 # serialized_rollback: the demo needs the holiday calendars that migrations load.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def public_urls():
     call_command("seed_demo", stdout=StringIO())
-    urls = ["/", "/guide/", "/rules/", "/catalog/", "/apply/", "/apply/status/", "/proposals/",
-            "/reports/", "/no-such-page/"]
+    urls = [
+        "/",
+        "/guide/",
+        "/rules/",
+        "/catalog/",
+        "/apply/",
+        "/apply/status/",
+        "/proposals/",
+        "/reports/",
+        "/no-such-page/",
+    ]
     item = Item.objects.published().order_by("pk").first()
     if item is not None:
         urls.append(reverse("disclosure:item_detail", args=[item.pk]))
@@ -34,8 +46,11 @@ def watch(page):
     violations, requests = [], []
     page.on(
         "console",
-        lambda msg: violations.append(msg.text)
-        if "Content Security Policy" in msg.text or "Refused to" in msg.text else None,
+        lambda msg: (
+            violations.append(msg.text)
+            if "Content Security Policy" in msg.text or "Refused to" in msg.text
+            else None
+        ),
     )
     page.on("request", lambda request: requests.append(request.url))
     return violations, requests
@@ -54,8 +69,11 @@ def test_public_pages_break_no_csp_rule_and_request_only_the_site(page, live_ser
     assert violations == [], violations
     assert page.js_errors == []
     site = urlsplit(live_server.url).netloc
-    foreign = [url for url in requests if urlsplit(url).scheme in ("http", "https")
-               and urlsplit(url).netloc != site]
+    foreign = [
+        url
+        for url in requests
+        if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != site
+    ]
     assert foreign == [], foreign
     assert any("/static/" in url for url in requests)
 
@@ -102,5 +120,8 @@ def test_admin_works_under_the_csp(page, live_server):
     assert violations == [], violations
     assert page.js_errors == []
     site = urlsplit(live_server.url).netloc
-    assert [url for url in requests if urlsplit(url).netloc not in ("", site)
-            and urlsplit(url).scheme.startswith("http")] == []
+    assert [
+        url
+        for url in requests
+        if urlsplit(url).netloc not in ("", site) and urlsplit(url).scheme.startswith("http")
+    ] == []

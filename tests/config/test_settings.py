@@ -77,6 +77,7 @@ def test_security_headers_on_pages_errors_and_admin(client):
 
 # --- every setting said once -----------------------------------------------------------------
 
+
 def _sources():
     """The project's own code and templates (every app, config, templates)."""
     folders = [p for p in ROOT.iterdir() if (p / "apps.py").exists()]
@@ -91,19 +92,27 @@ def test_settings_are_read_plainly_and_declared():
     every ``settings.NAME`` the code reads is declared (by settings.py or by Django)."""
     from django.conf import settings
 
-    with_default = [f"{path.relative_to(ROOT)}: {match.group(0)}"
-                    for path, text in _sources()
-                    for match in re.finditer(r"getattr\(\s*settings\s*,[^)]*\)", text)]
+    with_default = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path, text in _sources()
+        for match in re.finditer(r"getattr\(\s*settings\s*,[^)]*\)", text)
+    ]
     assert with_default == []
-    undeclared = sorted({f"{path.relative_to(ROOT)}: {name}"
-                         for path, text in _sources()
-                         for name in re.findall(r"\bsettings\.([A-Z][A-Z0-9_]+)", text)
-                         if not hasattr(settings, name)})
+    undeclared = sorted(
+        {
+            f"{path.relative_to(ROOT)}: {name}"
+            for path, text in _sources()
+            for name in re.findall(r"\bsettings\.([A-Z][A-Z0-9_]+)", text)
+            if not hasattr(settings, name)
+        }
+    )
     assert undeclared == []
 
 
 def test_readme_lists_every_environment_variable():
-    readers = r'(?:os\.environ\.get|os\.environ\[|env_bool|env_list|env_required)\(?\s*"([A-Z0-9_]+)"'
+    readers = (
+        r'(?:os\.environ\.get|os\.environ\[|env_bool|env_list|env_required)\(?\s*"([A-Z0-9_]+)"'
+    )
     names = set(re.findall(readers, (ROOT / "config" / "settings.py").read_text(encoding="utf-8")))
     for _path, text in _sources():
         names |= {n for n in re.findall(readers, text) if n.startswith(("ZWGK_", "DJANGO_"))}

@@ -10,7 +10,9 @@ from workdays.models import CalendarYear
 
 
 def deadline(due, title="事项"):
-    return Deadline(due=due, kind="依申请公开", title=title, url="/admin/", agency="某局", status="办理中")
+    return Deadline(
+        due=due, kind="依申请公开", title=title, url="/admin/", agency="某局", status="办理中"
+    )
 
 
 class ClassifyTests(TestCase):

@@ -29,7 +29,9 @@ class Desk:
         fields.setdefault("channels", [self.portal])
         return services.item_create(agency=self.agency, by=self.clerk, title=title, **fields)
 
-    def publish(self, title="关于开展安全生产大检查的通知", published_date=date(2017, 3, 8), **fields):
+    def publish(
+        self, title="关于开展安全生产大检查的通知", published_date=date(2017, 3, 8), **fields
+    ):
         item = self.draft(title, **fields)
         services.item_submit(item=item, by=self.clerk)
         services.item_review(item=item, by=self.reviewer, opinion="不涉密，同意公开。")

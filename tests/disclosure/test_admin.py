@@ -23,20 +23,35 @@ class ItemAdminTests(TestCase):
 
     def _form(self, **overrides):
         data = {
-            "title": "关于做好汛期安全生产工作的通知", "summary": "部署汛期工作。", "formed_date": "2017-06-01",
-            "agency": self.desk.agency.pk, "category": "work", "topic": self.desk.topic.pk, "genre": "notice",
-            "channels": [self.desk.portal.pk], "disclosure_mode": "proactive", "doc_kind": "",
-            "validity": "valid", "document_number": "吴利安监发[2017]9号", "keywords": "", "body": "",
-            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-            "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0",
-            "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+            "title": "关于做好汛期安全生产工作的通知",
+            "summary": "部署汛期工作。",
+            "formed_date": "2017-06-01",
+            "agency": self.desk.agency.pk,
+            "category": "work",
+            "topic": self.desk.topic.pk,
+            "genre": "notice",
+            "channels": [self.desk.portal.pk],
+            "disclosure_mode": "proactive",
+            "doc_kind": "",
+            "validity": "valid",
+            "document_number": "吴利安监发[2017]9号",
+            "keywords": "",
+            "body": "",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "reviews-TOTAL_FORMS": "0",
+            "reviews-INITIAL_FORMS": "0",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
         }
         data.update(overrides)
         return data
 
     def test_clerk_adds_a_draft_through_the_service(self):
         response = self.client.post("/admin/disclosure/item/add/", self._form())
-        self.assertEqual(response.status_code, 302, getattr(response, "context_data", {}).get("errors"))
+        self.assertEqual(
+            response.status_code, 302, getattr(response, "context_data", {}).get("errors")
+        )
         item = Item.objects.get()
         self.assertEqual(item.status, ItemStatus.DRAFT)
         self.assertEqual(item.document_number, "吴利安监发〔2017〕9号")
@@ -45,7 +60,9 @@ class ItemAdminTests(TestCase):
         self.assertTrue(item.events.filter(kind=ItemEventKind.CREATED).exists())
 
     def test_bad_document_number_keeps_the_form_with_a_chinese_error(self):
-        response = self.client.post("/admin/disclosure/item/add/", self._form(document_number="乱写"))
+        response = self.client.post(
+            "/admin/disclosure/item/add/", self._form(document_number="乱写")
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "文号格式应为")
         self.assertContains(response, "关于做好汛期安全生产工作的通知")
@@ -57,12 +74,16 @@ class ItemAdminTests(TestCase):
         item.refresh_from_db()
         self.assertEqual(item.status, ItemStatus.IN_REVIEW)
         # a clerk may open the review page but the service refuses the review
-        response = self.client.post(f"/admin/disclosure/item/{item.pk}/review/",
-                                    {"opinion": "同意", "approved": "1", "publish": "on"})
+        response = self.client.post(
+            f"/admin/disclosure/item/{item.pk}/review/",
+            {"opinion": "同意", "approved": "1", "publish": "on"},
+        )
         self.assertContains(response, "审核人")
         self.client.force_login(self.desk.reviewer)
-        response = self.client.post(f"/admin/disclosure/item/{item.pk}/review/",
-                                    {"opinion": "不涉密，同意公开", "approved": "1", "publish": "on"})
+        response = self.client.post(
+            f"/admin/disclosure/item/{item.pk}/review/",
+            {"opinion": "不涉密，同意公开", "approved": "1", "publish": "on"},
+        )
         self.assertEqual(response.status_code, 302)
         item.refresh_from_db()
         self.assertEqual(item.status, ItemStatus.PUBLISHED)
@@ -72,8 +93,9 @@ class ItemAdminTests(TestCase):
         item = self.desk.publish()
         self.client.force_login(self.desk.reviewer)
         url = f"/admin/disclosure/item/{item.pk}/change/"
-        form = self._form(title="更正后的标题", document_number="", formed_date="2017-03-01",
-                          summary=item.summary)
+        form = self._form(
+            title="更正后的标题", document_number="", formed_date="2017-03-01", summary=item.summary
+        )
         response = self.client.post(url, form)
         self.assertContains(response, "须填写更正理由")
         response = self.client.post(url, {**form, "correction_reason": "标题有误"})
@@ -85,8 +107,10 @@ class ItemAdminTests(TestCase):
     def test_withdraw_and_validity_steps(self):
         item = self.desk.publish()
         self.client.force_login(self.desk.reviewer)
-        self.client.post(f"/admin/disclosure/item/{item.pk}/validity/",
-                         {"validity": "repealed", "changed_on": "2018-01-02"})
+        self.client.post(
+            f"/admin/disclosure/item/{item.pk}/validity/",
+            {"validity": "repealed", "changed_on": "2018-01-02"},
+        )
         response = self.client.post(f"/admin/disclosure/item/{item.pk}/withdraw/", {"reason": ""})
         self.assertEqual(response.status_code, 200)
         self.client.post(f"/admin/disclosure/item/{item.pk}/withdraw/", {"reason": "重复发布"})
@@ -96,9 +120,13 @@ class ItemAdminTests(TestCase):
     def test_other_agencies_items_are_invisible(self):
         stranger = Desk()
         item = stranger.draft("别处的草稿")
-        self.assertEqual(self.client.get(f"/admin/disclosure/item/{item.pk}/change/").status_code, 302)
+        self.assertEqual(
+            self.client.get(f"/admin/disclosure/item/{item.pk}/change/").status_code, 302
+        )
         self.assertNotContains(self.client.get("/admin/disclosure/item/"), "别处的草稿")
-        self.assertIn(self.client.get(f"/admin/disclosure/item/{item.pk}/review/").status_code, (403, 404))
+        self.assertIn(
+            self.client.get(f"/admin/disclosure/item/{item.pk}/review/").status_code, (403, 404)
+        )
 
     def test_changelist_query_count_is_constant(self):
         for n in range(3):
@@ -122,24 +150,34 @@ class ItemAdminTests(TestCase):
     def test_import_upload_reports_bad_rows(self):
         csv = "标题,发布日期\n好的一行,2017-01-05\n,2017-01-06\n".encode()
         self.client.force_login(self.desk.reviewer)
-        response = self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": SimpleUploadedFile("a.csv", csv),
-        })
+        response = self.client.post(
+            "/admin/disclosure/item/import/",
+            {
+                "agency": self.desk.agency.pk,
+                "file": SimpleUploadedFile("a.csv", csv),
+            },
+        )
         self.assertContains(response, "第3行")
         self.assertContains(response, "修正后重新上传")
         self.assertNotContains(response, "确认映射并导入")
         self.assertFalse(Item.objects.exists())
-        response = self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": SimpleUploadedFile("a.csv", csv), "only_good": "on",
-        })
+        response = self.client.post(
+            "/admin/disclosure/item/import/",
+            {
+                "agency": self.desk.agency.pk,
+                "file": SimpleUploadedFile("a.csv", csv),
+                "only_good": "on",
+            },
+        )
         self.assertFalse(Item.objects.exists())  # the upload is the dry run
         self.assertContains(response, "确认映射并导入 1 条")
         self._confirm(response)
         self.assertEqual(Item.objects.count(), 1)
 
-
     def _large_csv(self, rows):
-        lines = ["标题,发布日期"] + [f"历年目录第{n}条,2016-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(rows)]
+        lines = ["标题,发布日期"] + [
+            f"历年目录第{n}条,2016-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(rows)
+        ]
         return SimpleUploadedFile("catalog.csv", "\n".join(lines).encode())
 
     def test_a_large_import_streams_its_progress_and_imports_every_row(self):
@@ -147,8 +185,12 @@ class ItemAdminTests(TestCase):
 
         self.client.force_login(self.desk.reviewer)
         rows = IMPORT_BATCH * 2 + 7
-        response = self._confirm(self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": self._large_csv(rows)}))
+        response = self._confirm(
+            self.client.post(
+                "/admin/disclosure/item/import/",
+                {"agency": self.desk.agency.pk, "file": self._large_csv(rows)},
+            )
+        )
         self.assertTrue(response.streaming)
         self.assertEqual(response["X-Accel-Buffering"], "no")
         page = b"".join(response.streaming_content).decode()
@@ -163,10 +205,13 @@ class ItemAdminTests(TestCase):
         from disclosure.admin import import_progress_chunks
         from disclosure.services import IMPORT_BATCH
 
-        rows = importing.validate(self.desk.agency, importing.read_rows(
-            "catalog.csv", self._large_csv(IMPORT_BATCH * 3).read())).rows
-        chunks = import_progress_chunks("<page>", "</page>", agency=self.desk.agency,
-                                        by=self.desk.reviewer, rows=rows)
+        rows = importing.validate(
+            self.desk.agency,
+            importing.read_rows("catalog.csv", self._large_csv(IMPORT_BATCH * 3).read()),
+        ).rows
+        chunks = import_progress_chunks(
+            "<page>", "</page>", agency=self.desk.agency, by=self.desk.reviewer, rows=rows
+        )
         self.assertEqual(next(chunks), "<page>")
         self.assertIn("<progress", next(chunks))  # the first batch went in
         self.assertTrue(Item.objects.exists())
@@ -178,8 +223,10 @@ class ItemAdminTests(TestCase):
 
         self.client.force_login(self.desk.clerk)
         # The role is checked before the file is read: no dry run, no kept upload, nothing imported.
-        response = self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH + 1)})
+        response = self.client.post(
+            "/admin/disclosure/item/import/",
+            {"agency": self.desk.agency.pk, "file": self._large_csv(IMPORT_BATCH + 1)},
+        )
         self.assertFalse(getattr(response, "streaming", False))
         self.assertContains(response, "审核人")
         self.assertIsNone(response.context["token"])
@@ -194,17 +241,33 @@ class AttachmentTests(TestCase):
 
     def _upload(self, name, content):
         item = self.item
-        return self.client.post(f"/admin/disclosure/item/{item.pk}/change/", {
-            "title": item.title, "summary": item.summary, "formed_date": "2017-03-01", "category": "work",
-            "topic": item.topic_id, "genre": "notice", "channels": [self.desk.portal.pk],
-            "disclosure_mode": "proactive", "doc_kind": "", "validity": "valid", "document_number": "",
-            "keywords": "", "body": "",
-            "attachments-TOTAL_FORMS": "1", "attachments-INITIAL_FORMS": "0",
-            "attachments-0-file": SimpleUploadedFile(name, content), "attachments-0-name": "",
-            "attachments-0-sort_order": "100",
-            "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0",
-            "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
-        })
+        return self.client.post(
+            f"/admin/disclosure/item/{item.pk}/change/",
+            {
+                "title": item.title,
+                "summary": item.summary,
+                "formed_date": "2017-03-01",
+                "category": "work",
+                "topic": item.topic_id,
+                "genre": "notice",
+                "channels": [self.desk.portal.pk],
+                "disclosure_mode": "proactive",
+                "doc_kind": "",
+                "validity": "valid",
+                "document_number": "",
+                "keywords": "",
+                "body": "",
+                "attachments-TOTAL_FORMS": "1",
+                "attachments-INITIAL_FORMS": "0",
+                "attachments-0-file": SimpleUploadedFile(name, content),
+                "attachments-0-name": "",
+                "attachments-0-sort_order": "100",
+                "reviews-TOTAL_FORMS": "0",
+                "reviews-INITIAL_FORMS": "0",
+                "events-TOTAL_FORMS": "0",
+                "events-INITIAL_FORMS": "0",
+            },
+        )
 
     def test_pdf_is_stored_with_digest_and_served_as_download_once_published(self):
         response = self._upload("检查方案.pdf", PDF)
@@ -239,7 +302,9 @@ class AttachmentTests(TestCase):
 
     def test_pdf_named_as_image_and_html_are_refused(self):
         self.assertContains(self._upload("a.png", PDF), "内容与扩展名不符")
-        self.assertContains(self._upload("a.html", b"<script>alert(1)</script>"), "内容与扩展名不符")
+        self.assertContains(
+            self._upload("a.html", b"<script>alert(1)</script>"), "内容与扩展名不符"
+        )
 
     def test_size_limit(self):
         with self.settings(DISCLOSURE_ATTACHMENT_MAX_BYTES=10):
@@ -257,8 +322,14 @@ class AttachmentCorrectionTests(TestCase):
     @staticmethod
     def _published_with_file(desk, name):
         item = desk.draft()
-        Attachment.objects.create(item=item, file=SimpleUploadedFile("old.pdf", PDF), name=name,
-                                  content_type="application/pdf", size=len(PDF), sha256="a" * 64)
+        Attachment.objects.create(
+            item=item,
+            file=SimpleUploadedFile("old.pdf", PDF),
+            name=name,
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256="a" * 64,
+        )
         services.item_submit(item=item, by=desk.clerk)
         services.item_review(item=item, by=desk.reviewer, opinion="同意")
         return services.item_publish(item=item, by=desk.reviewer, published_date=date(2017, 3, 8))
@@ -269,16 +340,24 @@ class AttachmentCorrectionTests(TestCase):
         self.client.force_login(self.desk.reviewer)
         page = self.client.get(f"/admin/disclosure/item/{self.item.pk}/change/")
         self.assertContains(page, "更正附件")
-        response = self.client.post(self.url, {
-            "remove": [old.pk], "file": SimpleUploadedFile("方案（修订）.pdf", PDF + b"%v2\n"),
-            "name": "", "reason": "原附件为征求意见稿，更正为正式文本。",
-        })
+        response = self.client.post(
+            self.url,
+            {
+                "remove": [old.pk],
+                "file": SimpleUploadedFile("方案（修订）.pdf", PDF + b"%v2\n"),
+                "name": "",
+                "reason": "原附件为征求意见稿，更正为正式文本。",
+            },
+        )
         self.assertRedirects(response, f"/admin/disclosure/item/{self.item.pk}/change/")
         self.item.refresh_from_db()
         self.assertEqual([a.name for a in self.item.attachments.all()], ["方案（修订）.pdf"])
         self.assertNotEqual(self.item.content_digest, digest)
         event = self.item.events.latest("id")
-        self.assertEqual((event.kind, event.note), (ItemEventKind.CORRECTED, "原附件为征求意见稿，更正为正式文本。"))
+        self.assertEqual(
+            (event.kind, event.note),
+            (ItemEventKind.CORRECTED, "原附件为征求意见稿，更正为正式文本。"),
+        )
         before, after = event.changes["attachments"]
         self.assertIn("旧方案.pdf", before[0])
         self.assertIn("方案（修订）.pdf", after[0])
@@ -293,7 +372,9 @@ class AttachmentCorrectionTests(TestCase):
 
     def test_a_renamed_executable_is_refused_and_nothing_changes(self):
         self.client.force_login(self.desk.reviewer)
-        response = self.client.post(self.url, {"file": SimpleUploadedFile("正式文本.pdf", EXE), "reason": "更换"})
+        response = self.client.post(
+            self.url, {"file": SimpleUploadedFile("正式文本.pdf", EXE), "reason": "更换"}
+        )
         self.assertContains(response, "内容与扩展名不符")
         self.assertEqual(self.item.attachments.count(), 1)
 
@@ -304,25 +385,34 @@ class AttachmentCorrectionTests(TestCase):
         page = self.client.get(url)
         self.assertNotContains(page, "删除这些附件")
         self.assertContains(page, 'name="file"')
-        self.assertContains(self.client.post(url, {"reason": "补充"}), "请选择要删除的附件或上传新的附件")
-        response = self.client.post(url, {"file": SimpleUploadedFile("正式文本.pdf", PDF), "reason": "补充正式文本"})
+        self.assertContains(
+            self.client.post(url, {"reason": "补充"}), "请选择要删除的附件或上传新的附件"
+        )
+        response = self.client.post(
+            url, {"file": SimpleUploadedFile("正式文本.pdf", PDF), "reason": "补充正式文本"}
+        )
         self.assertRedirects(response, f"/admin/disclosure/item/{item.pk}/change/")
         self.assertEqual([a.name for a in item.attachments.all()], ["正式文本.pdf"])
 
     def test_a_clerk_may_not_correct(self):
         self.client.force_login(self.desk.clerk)
-        response = self.client.post(self.url, {"remove": [self.item.attachments.get().pk], "reason": "换"})
+        response = self.client.post(
+            self.url, {"remove": [self.item.attachments.get().pk], "reason": "换"}
+        )
         self.assertContains(response, "errornote")
         self.assertEqual(self.item.attachments.count(), 1)
 
     def test_another_agencys_items_and_files_are_out_of_reach(self):
         other = self._published_with_file(Desk(), "别处.pdf")
         self.client.force_login(self.desk.reviewer)
-        self.assertIn(self.client.get(f"/admin/disclosure/item/{other.pk}/attachments/").status_code,
-                      (302, 403, 404))
+        self.assertIn(
+            self.client.get(f"/admin/disclosure/item/{other.pk}/attachments/").status_code,
+            (302, 403, 404),
+        )
         with self.assertRaises(ValidationError):
-            services.item_correct_attachments(item=self.item, by=self.desk.reviewer, reason="换",
-                                              remove=[other.attachments.get()])
+            services.item_correct_attachments(
+                item=self.item, by=self.desk.reviewer, reason="换", remove=[other.attachments.get()]
+            )
         self.assertEqual(other.attachments.count(), 1)
 
 

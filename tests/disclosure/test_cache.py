@@ -14,7 +14,9 @@ CACHED_PAGES = ["/", "/catalog/", "/catalog/?q=安全", "/api/items/", "/catalog
 class AnonymousPageCacheTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.desk = Desk(name="某区应急管理局", slug="cache", short_name="区应急局", code="000014350")
+        cls.desk = Desk(
+            name="某区应急管理局", slug="cache", short_name="区应急局", code="000014350"
+        )
         cls.item = cls.desk.publish("关于安全生产检查的通知", published_date=date(2020, 5, 6))
 
     def setUp(self):
@@ -44,7 +46,9 @@ class AnonymousPageCacheTests(TestCase):
         with self.assertNumQueries(0):
             self.client.get(self.item.get_absolute_url() + "?x=1")
         backend = caches["default"]
-        if isinstance(backend, LocMemCache):  # the test settings' cache (not Redis): entries countable
+        if isinstance(
+            backend, LocMemCache
+        ):  # the test settings' cache (not Redis): entries countable
             stored = len(backend._cache)
             for n in range(20):  # random parameters take no new entries
                 self.client.get(f"/catalog/?q=安全&r={n}")
@@ -61,8 +65,13 @@ class AnonymousPageCacheTests(TestCase):
         self.client.get("/catalog/")
         hit = self.client.get("/catalog/")
         self.assertEqual(hit["Content-Security-Policy"], CONTENT_SECURITY_POLICY)
-        for header in ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
-                       "Cross-Origin-Opener-Policy", "Permissions-Policy"):
+        for header in (
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "X-Frame-Options",
+            "Cross-Origin-Opener-Policy",
+            "Permissions-Policy",
+        ):
             self.assertIn(header, hit.headers, header)
         self.assertNotIn("Set-Cookie", hit.headers)
 
@@ -70,7 +79,9 @@ class AnonymousPageCacheTests(TestCase):
         self.assertNotContains(self.client.get("/catalog/"), "新发布的防汛通知")
         new = self.desk.publish("新发布的防汛通知", published_date=date(2021, 7, 1))
         self.assertContains(self.client.get("/catalog/"), "新发布的防汛通知")
-        services.item_correct(item=new, by=self.desk.reviewer, reason="名称有误", title="更正后的防汛通知")
+        services.item_correct(
+            item=new, by=self.desk.reviewer, reason="名称有误", title="更正后的防汛通知"
+        )
         page = self.client.get("/catalog/")
         self.assertContains(page, "更正后的防汛通知")
         self.assertNotContains(page, "新发布的防汛通知")
@@ -150,7 +161,9 @@ class AnonymousPageCacheTests(TestCase):
 
         from disclosure.cache import AnonymousPageCacheMiddleware, public_cache
 
-        middleware = AnonymousPageCacheMiddleware(public_cache(lambda request: HttpResponse(request.method)))
+        middleware = AnonymousPageCacheMiddleware(
+            public_cache(lambda request: HttpResponse(request.method))
+        )
         middleware(RequestFactory().get("/x/"))
         self.assertEqual(middleware(RequestFactory().post("/x/")).content, b"POST")
 

@@ -12,18 +12,32 @@ from tests.disclosure.builders import Desk
 class CatalogTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.desk = Desk(name="某区安全生产监督管理局", slug="ajj", short_name="区安监局", code="000014349")
+        cls.desk = Desk(
+            name="某区安全生产监督管理局", slug="ajj", short_name="区安监局", code="000014349"
+        )
         cls.policy = cls.desk.publish(
-            "关于印发安全生产约谈制度的通知", category="policy", document_number="吴利安监发〔2017〕12号",
-            summary="建立约谈制度，推动政务公开。", published_date=date(2017, 4, 5), doc_kind="normative",
+            "关于印发安全生产约谈制度的通知",
+            category="policy",
+            document_number="吴利安监发〔2017〕12号",
+            summary="建立约谈制度，推动政务公开。",
+            published_date=date(2017, 4, 5),
+            doc_kind="normative",
         )
         cls.work = cls.desk.publish(
-            "区安监局开展烟花爆竹安全检查", category="work", published_date=date(2017, 2, 1),
+            "区安监局开展烟花爆竹安全检查",
+            category="work",
+            published_date=date(2017, 2, 1),
             formed_date=date(2017, 1, 20),
-            summary="检查零售网点。", body="本次检查重点是安全生产。", channels=[cls.desk.board],
+            summary="检查零售网点。",
+            body="本次检查重点是安全生产。",
+            channels=[cls.desk.board],
         )
-        cls.later = cls.desk.publish("2018年信息公开工作要点", category="other", published_date=date(2018, 1, 9),
-                                     summary="年度公开要点。")
+        cls.later = cls.desk.publish(
+            "2018年信息公开工作要点",
+            category="other",
+            published_date=date(2018, 1, 9),
+            summary="年度公开要点。",
+        )
         cls.draft = cls.desk.draft("尚未发布的草稿安全")
 
     def setUp(self):
@@ -43,9 +57,13 @@ class CatalogTests(TestCase):
 
     def test_filters_narrow_the_list(self):
         cases = {
-            "category=policy": 1, "year=2017": 2, f"agency={self.desk.agency.pk}": 3,
-            f"channel={self.desk.board.pk}": 1, f"topic={self.desk.topic.parent_id}": 3,
-            "validity=valid": 3, "year=2017&category=work": 1,
+            "category=policy": 1,
+            "year=2017": 2,
+            f"agency={self.desk.agency.pk}": 3,
+            f"channel={self.desk.board.pk}": 1,
+            f"topic={self.desk.topic.parent_id}": 3,
+            "validity=valid": 3,
+            "year=2017&category=work": 1,
         }
         for query, expected in cases.items():
             with self.subTest(query=query):
@@ -60,7 +78,9 @@ class CatalogTests(TestCase):
 
     def test_search_finds_phrases_and_document_numbers(self):
         self.assertContains(self.client.get("/catalog/", {"q": "烟花爆竹"}), "共 1 条")
-        self.assertContains(self.client.get("/catalog/", {"q": "吴利安监发〔2017〕12号"}), "共 1 条")
+        self.assertContains(
+            self.client.get("/catalog/", {"q": "吴利安监发〔2017〕12号"}), "共 1 条"
+        )
         self.assertContains(self.client.get("/catalog/", {"q": "安全 检查"}), "共 1 条")
         self.assertContains(self.client.get("/catalog/", {"q": "不存在的词语"}), "共 0 条")
 
@@ -69,9 +89,21 @@ class CatalogTests(TestCase):
         self.assertEqual(response.context["page_obj"].object_list[0].pk, self.work.pk)
 
     def test_bad_input_never_fails(self):
-        for query in ["year=abc", "category=bogus", "topic=999999", "channel=x", "page=zz", "page=-4",
-                      "page=99999999999999999999", "sort=evil", "agency=1%27%20or%201=1", "year=99999",
-                      "q=" + "安全" * 500, "q=%3Cscript%3Ealert(1)%3C/script%3E", "q=%00%01"]:
+        for query in [
+            "year=abc",
+            "category=bogus",
+            "topic=999999",
+            "channel=x",
+            "page=zz",
+            "page=-4",
+            "page=99999999999999999999",
+            "sort=evil",
+            "agency=1%27%20or%201=1",
+            "year=99999",
+            "q=" + "安全" * 500,
+            "q=%3Cscript%3Ealert(1)%3C/script%3E",
+            "q=%00%01",
+        ]:
             with self.subTest(query=query):
                 response = self.client.get(f"/catalog/?{query}")
                 self.assertEqual(response.status_code, 200)
@@ -79,8 +111,11 @@ class CatalogTests(TestCase):
         self.assertContains(self.client.get("/catalog/?year=abc"), "筛选条件无效")
 
     def test_html_in_fields_is_escaped(self):
-        item = self.desk.publish("<script>alert('x')</script>标题", summary="<b>粗</b>",
-                                 body="<img src=x onerror=alert(1)>\n\n- <i>列表</i>")
+        item = self.desk.publish(
+            "<script>alert('x')</script>标题",
+            summary="<b>粗</b>",
+            body="<img src=x onerror=alert(1)>\n\n- <i>列表</i>",
+        )
         response = self.client.get(item.get_absolute_url())
         self.assertNotContains(response, "<script>alert('x')</script>")
         self.assertNotContains(response, "<img src=x")
@@ -90,9 +125,23 @@ class CatalogTests(TestCase):
 
     def test_detail_shows_the_metadata_table(self):
         response = self.client.get(self.policy.get_absolute_url())
-        for text in ["索引号", self.policy.index_number, "发布机构", "某区安全生产监督管理局", "生成日期",
-                     "2017-03-01", "文号", "吴利安监发〔2017〕12号", "主题分类", "安全生产", "体裁分类", "通知",
-                     "有效性", "有效", "生成后"]:
+        for text in [
+            "索引号",
+            self.policy.index_number,
+            "发布机构",
+            "某区安全生产监督管理局",
+            "生成日期",
+            "2017-03-01",
+            "文号",
+            "吴利安监发〔2017〕12号",
+            "主题分类",
+            "安全生产",
+            "体裁分类",
+            "通知",
+            "有效性",
+            "有效",
+            "生成后",
+        ]:
             self.assertContains(response, text)
 
     def test_unpublished_and_withdrawn_items_are_404(self):
@@ -129,10 +178,26 @@ class CatalogTests(TestCase):
         data = json.loads(self.client.get("/api/items/?category=policy").content)
         self.assertEqual(data["count"], 1)
         row = data["results"][0]
-        self.assertEqual(set(row), {"id", "index_number", "title", "summary", "agency", "document_number",
-                                    "published_date", "category", "category_label", "validity", "url"})
+        self.assertEqual(
+            set(row),
+            {
+                "id",
+                "index_number",
+                "title",
+                "summary",
+                "agency",
+                "document_number",
+                "published_date",
+                "category",
+                "category_label",
+                "validity",
+                "url",
+            },
+        )
         self.assertEqual(row["document_number"], "吴利安监发〔2017〕12号")
-        self.assertEqual(json.loads(self.client.get("/api/items/", {"q": "公开"}).content)["count"], 2)
+        self.assertEqual(
+            json.loads(self.client.get("/api/items/", {"q": "公开"}).content)["count"], 2
+        )
 
     def test_api_rejects_bad_filters_with_400_json(self):
         response = self.client.get("/api/items/?category=bogus&year=x")
@@ -150,9 +215,17 @@ class CatalogTests(TestCase):
         self.assertIn("page=1", api["previous"])
 
     def test_query_counts_do_not_grow_with_rows(self):
-        pages = ["/catalog/", "/catalog/?q=安全", f"/catalog/?topic={self.desk.topic.pk}&year=2017",
-                 "/api/items/", "/api/items/?q=安全", "/catalog/feed/", "/", "/catalog/agency/ajj/",
-                 self.policy.get_absolute_url()]
+        pages = [
+            "/catalog/",
+            "/catalog/?q=安全",
+            f"/catalog/?topic={self.desk.topic.pk}&year=2017",
+            "/api/items/",
+            "/api/items/?q=安全",
+            "/catalog/feed/",
+            "/",
+            "/catalog/agency/ajj/",
+            self.policy.get_absolute_url(),
+        ]
         before = {}
         for url in pages:
             # Cold pages: the anonymous page cache would otherwise answer without a query.
@@ -173,7 +246,9 @@ class CatalogTests(TestCase):
 
         with CaptureQueriesContext(connection) as ctx:
             self.client.get(url)
-        self.assertLessEqual(len(ctx), 14, url)  # PostgreSQL adds the estimate and a time-boxed count
+        self.assertLessEqual(
+            len(ctx), 14, url
+        )  # PostgreSQL adds the estimate and a time-boxed count
         return len(ctx)
 
     def test_published_queryset_is_the_public_rule(self):
@@ -218,8 +293,10 @@ class CountFloorTests(TestCase):
             page = catalog.catalog_page(Item.objects.published(), words=["安全"], per_page=2)
         self.assertEqual(len(page.object_list), 2)
         # Counting stopped at the cap: "2 条以上", one page (a search shows SEARCH_MAX_PAGES).
-        self.assertEqual((page.count, page.count_at_least, page.count_capped, page.num_pages),
-                         (2, True, False, 1))
+        self.assertEqual(
+            (page.count, page.count_at_least, page.count_capped, page.num_pages),
+            (2, True, False, 1),
+        )
         # Under the cap the count is exact; exactly at the cap too ("3 条", not "3 条以上").
         page = catalog.catalog_page(Item.objects.published(), words=["安全"], per_page=2)
         self.assertEqual((page.count, page.count_at_least, page.count_capped), (3, False, False))

@@ -32,7 +32,9 @@ class ImportTests(TestCase):
     def test_good_rows_import_as_published_with_numbers_and_events(self):
         result = self._validate(GOOD)
         self.assertEqual(result.errors, [])
-        count = services.items_import(agency=self.desk.agency, by=self.desk.reviewer, rows=result.rows)
+        count = services.items_import(
+            agency=self.desk.agency, by=self.desk.reviewer, rows=result.rows
+        )
         self.assertEqual(count, 2)
         kept = Item.objects.get(index_number="000014349/2017-00040")
         self.assertEqual(kept.document_number, "吴利安监发〔2017〕3号")
@@ -42,7 +44,9 @@ class ImportTests(TestCase):
         self.assertTrue(Item.objects.filter(index_number="000014349/2017-00041").exists())
         self.assertEqual(ItemEvent.objects.filter(kind="imported").count(), 2)
         self.assertEqual(self.desk.publish("之后发布").index_number, "000014349/2017-00042")
-        self.assertEqual(self.client.get("/catalog/", {"q": "工作要点"}).context["page_obj"].count, 1)
+        self.assertEqual(
+            self.client.get("/catalog/", {"q": "工作要点"}).context["page_obj"].count, 1
+        )
 
     def test_every_bad_row_is_reported_with_its_line_and_reason(self):
         result = self._validate(GOOD + BAD)
@@ -78,13 +82,28 @@ class ImportTests(TestCase):
 
     def test_command_only_good_imports_the_good_rows_and_reports_progress(self):
         out = io.StringIO()
-        with self.assertRaises(CommandError) as refused:  # two values of the bad rows await a mapping
-            call_command("import_items", self._file(GOOD + BAD), agency="ajj", only_good=True, stdout=out,
-                         stderr=io.StringIO())
+        with self.assertRaises(
+            CommandError
+        ) as refused:  # two values of the bad rows await a mapping
+            call_command(
+                "import_items",
+                self._file(GOOD + BAD),
+                agency="ajj",
+                only_good=True,
+                stdout=out,
+                stderr=io.StringIO(),
+            )
         self.assertIn("2 个取值的映射待确认", str(refused.exception))
         self.assertFalse(Item.objects.exists())
-        call_command("import_items", self._file(GOOD + BAD), agency="ajj", only_good=True, stdout=out,
-                     stderr=io.StringIO(), accept_suggestions=True)
+        call_command(
+            "import_items",
+            self._file(GOOD + BAD),
+            agency="ajj",
+            only_good=True,
+            stdout=out,
+            stderr=io.StringIO(),
+            accept_suggestions=True,
+        )
         self.assertEqual(Item.objects.count(), 2)
         self.assertIn("已导入 2/2", out.getvalue())
 
@@ -101,7 +120,9 @@ class ImportTests(TestCase):
         sheet.append(["Excel中的信息", date(2017, 4, 5), date(2017, 4, 1), "其他"])
         buffer = io.BytesIO()
         book.save(buffer)
-        result = importing.validate(self.desk.agency, importing.read_rows("a.xlsx", buffer.getvalue()))
+        result = importing.validate(
+            self.desk.agency, importing.read_rows("a.xlsx", buffer.getvalue())
+        )
         self.assertEqual(result.errors, [])
         self.assertEqual(result.rows[0][1]["published_date"], date(2017, 4, 5))
 

@@ -21,25 +21,160 @@ from disclosure.models import DocKind, ImportMapping, Item, Topic, Validity
 from tests.disclosure.builders import Desk
 from tests.factories import make_agency
 
-HEADER = ["索引号", "标题", "发布机构", "生成日期", "发布日期", "文号", "主题分类", "体裁分类", "有效性",
-          "废止日期", "失效日期", "来源", "浏览次数", "URL", "备注"]
+HEADER = [
+    "索引号",
+    "标题",
+    "发布机构",
+    "生成日期",
+    "发布日期",
+    "文号",
+    "主题分类",
+    "体裁分类",
+    "有效性",
+    "废止日期",
+    "失效日期",
+    "来源",
+    "浏览次数",
+    "URL",
+    "备注",
+]
 ROWS = [
-    ["000014349/2022-00012", "关于做好2022年防汛工作的通知", "{agency}", "2022年03月20日", "2022-03-26 09:32",
-     "利安监发〔2022〕12号", "应急管理", "通知", "现行有效", "", "", "区应急局", "356",
-     "http://www.example.gov.cn/art/2022/3/26/art_1_12.html", "已核对"],
-    ["000014349/2020-00101", "区安委会第四季度工作安排", "{agency}、协办局", "2020-10-10", "2020-10-10 19:48:26",
-     "无", "综合政务-文秘工作", "预案", "有效", "", "", "", "12", "", ""],
-    ["", "关于印发突发事件应急预案的通知", "", "2013-10-12 00:00:00", "2013-10-12 00:00:00", "暂无",
-     "综合政务,公民,其他", "预案", "失效", "", "2018-01-01", "", "", "", ""],
-    ["", "2024年事业单位公开招聘公告", "某某单位", "", "2024年04月06日 16:40", "null", "人事工作", "公告", "",
-     "", "", "", "", "", ""],
-    ["", "救灾资金发放情况", "", "2023年12月01日", "2023年12月01日", "-", "民政、乡村振兴、救灾", "其他",
-     "有效", "", "", "", "", "", ""],
-    ["", "关于规范行政执法的若干规定", "", "2023-12-01", "2023/12/1", "利政规【2023】1号", "综合政务;应急管理",
-     "行政规范性文件", "已修订", "", "", "", "", "", ""],
-    ["", "已废止的旧办法", "", "2015.01.05", "2023.12.01", "利政发〔2015〕3号", "已归档", "办法", "",
-     "2023-06-30", "", "", "", "", ""],
-    ["", "其他信息", "", "", "2023-12-01", "", "其他", "", "废止", "2023-12-01", "", "", "", "", ""],
+    [
+        "000014349/2022-00012",
+        "关于做好2022年防汛工作的通知",
+        "{agency}",
+        "2022年03月20日",
+        "2022-03-26 09:32",
+        "利安监发〔2022〕12号",
+        "应急管理",
+        "通知",
+        "现行有效",
+        "",
+        "",
+        "区应急局",
+        "356",
+        "http://www.example.gov.cn/art/2022/3/26/art_1_12.html",
+        "已核对",
+    ],
+    [
+        "000014349/2020-00101",
+        "区安委会第四季度工作安排",
+        "{agency}、协办局",
+        "2020-10-10",
+        "2020-10-10 19:48:26",
+        "无",
+        "综合政务-文秘工作",
+        "预案",
+        "有效",
+        "",
+        "",
+        "",
+        "12",
+        "",
+        "",
+    ],
+    [
+        "",
+        "关于印发突发事件应急预案的通知",
+        "",
+        "2013-10-12 00:00:00",
+        "2013-10-12 00:00:00",
+        "暂无",
+        "综合政务,公民,其他",
+        "预案",
+        "失效",
+        "",
+        "2018-01-01",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "",
+        "2024年事业单位公开招聘公告",
+        "某某单位",
+        "",
+        "2024年04月06日 16:40",
+        "null",
+        "人事工作",
+        "公告",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "",
+        "救灾资金发放情况",
+        "",
+        "2023年12月01日",
+        "2023年12月01日",
+        "-",
+        "民政、乡村振兴、救灾",
+        "其他",
+        "有效",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "",
+        "关于规范行政执法的若干规定",
+        "",
+        "2023-12-01",
+        "2023/12/1",
+        "利政规【2023】1号",
+        "综合政务;应急管理",
+        "行政规范性文件",
+        "已修订",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "",
+        "已废止的旧办法",
+        "",
+        "2015.01.05",
+        "2023.12.01",
+        "利政发〔2015〕3号",
+        "已归档",
+        "办法",
+        "",
+        "2023-06-30",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "",
+        "其他信息",
+        "",
+        "",
+        "2023-12-01",
+        "",
+        "其他",
+        "",
+        "废止",
+        "2023-12-01",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
 ]
 
 
@@ -97,7 +232,9 @@ class TopicSuggestionTests(TestCase):
         self.assertEqual(self.suggest("监督检查/安全生产"), ("安全生产", "名称完全一致"))
         self.assertEqual(self.suggest("综合政务,公民,其他")[0], "其他")
         self.assertIn("路径中的“其他”", self.suggest("综合政务,公民,其他")[1])
-        self.assertEqual(self.suggest("应急管理"), ("突发公共事件应急", "最接近的国务院主题“应急管理”"))
+        self.assertEqual(
+            self.suggest("应急管理"), ("突发公共事件应急", "最接近的国务院主题“应急管理”")
+        )
         self.assertEqual(self.suggest("综合政务;应急管理")[0], "突发公共事件应急")
         self.assertEqual(self.suggest("综合政务\\应急管理")[0], "突发公共事件应急")
         self.assertEqual(self.suggest("人事工作")[0], "公务员招考")
@@ -113,15 +250,28 @@ class MixedFileTests(TestCase):
         self.other = make_agency(name="协办局")
 
     def dry_run(self, rows=ROWS):
-        return importing.validate(self.desk.agency, importing.read_rows(
-            "old.csv", csv_bytes(rows, agency_name=self.desk.agency.name)))
+        return importing.validate(
+            self.desk.agency,
+            importing.read_rows("old.csv", csv_bytes(rows, agency_name=self.desk.agency.name)),
+        )
 
     def test_the_dry_run_lists_each_value_with_its_count_and_suggestion(self):
         result = self.dry_run()
         self.assertEqual(result.errors, [])
         topics = {row.source: row for row in result.mapping.rows["topic"]}
-        self.assertEqual(set(topics), {"应急管理", "综合政务-文秘工作", "综合政务,公民,其他", "人事工作",
-                                       "民政、乡村振兴、救灾", "综合政务;应急管理", "已归档", "其他"})
+        self.assertEqual(
+            set(topics),
+            {
+                "应急管理",
+                "综合政务-文秘工作",
+                "综合政务,公民,其他",
+                "人事工作",
+                "民政、乡村振兴、救灾",
+                "综合政务;应急管理",
+                "已归档",
+                "其他",
+            },
+        )
         self.assertEqual(topics["应急管理"].rows, 1)
         self.assertEqual(topics["应急管理"].target_label, "突发公共事件应急")
         self.assertEqual(topics["综合政务-文秘工作"].segments, ["综合政务", "文秘工作"])
@@ -151,13 +301,20 @@ class MixedFileTests(TestCase):
         result = self.dry_run()
         for row in result.mapping.unconfirmed:
             row.confirmed = True  # what the form's confirmation does
-        services.import_mapping_save(agency=self.desk.agency, by=self.desk.reviewer, mapping=result.mapping)
-        self.assertEqual(services.items_import(agency=self.desk.agency, by=self.desk.reviewer, rows=result.rows), 8)
+        services.import_mapping_save(
+            agency=self.desk.agency, by=self.desk.reviewer, mapping=result.mapping
+        )
+        self.assertEqual(
+            services.items_import(agency=self.desk.agency, by=self.desk.reviewer, rows=result.rows),
+            8,
+        )
         items = {item.title: item for item in Item.objects.filter(agency=self.desk.agency)}
         first = items["关于做好2022年防汛工作的通知"]
         self.assertEqual(first.index_number, "000014349/2022-00012")
-        self.assertEqual((first.formed_date, first.published_date, first.published_time),
-                         (date(2022, 3, 20), date(2022, 3, 26), time(9, 32)))
+        self.assertEqual(
+            (first.formed_date, first.published_date, first.published_time),
+            (date(2022, 3, 20), date(2022, 3, 26), time(9, 32)),
+        )
         self.assertEqual(first.document_number, "利安监发〔2022〕12号")
         self.assertEqual(first.topic, topic("突发公共事件应急"))
         self.assertEqual((first.genre, first.validity), ("notice", Validity.VALID))
@@ -170,26 +327,43 @@ class MixedFileTests(TestCase):
         self.assertEqual((second.genre, second.topic), ("scheme", topic("其他")))
         third = items["关于印发突发事件应急预案的通知"]
         self.assertEqual(third.published_time, time(0, 0))  # printed, so kept
-        self.assertEqual((third.validity, third.validity_changed_on), (Validity.EXPIRED, date(2018, 1, 1)))
-        self.assertEqual(third.index_number, "000014349/2013-00001")  # numbered by the agency's pattern
+        self.assertEqual(
+            (third.validity, third.validity_changed_on), (Validity.EXPIRED, date(2018, 1, 1))
+        )
+        self.assertEqual(
+            third.index_number, "000014349/2013-00001"
+        )  # numbered by the agency's pattern
         fourth = items["2024年事业单位公开招聘公告"]
-        self.assertEqual((fourth.published_date, fourth.published_time), (date(2024, 4, 6), time(16, 40)))
+        self.assertEqual(
+            (fourth.published_date, fourth.published_time), (date(2024, 4, 6), time(16, 40))
+        )
         self.assertEqual((fourth.topic, fourth.genre), (topic("公务员招考"), "announcement"))
         self.assertEqual(list(fourth.co_publishers.all()), [])
         self.assertEqual(items["救灾资金发放情况"].topic, topic("民生政策"))
         rule = items["关于规范行政执法的若干规定"]
-        self.assertEqual((rule.doc_kind, rule.validity, rule.document_number),
-                         (DocKind.NORMATIVE, Validity.EXPIRED, "利政规〔2023〕1号"))
+        self.assertEqual(
+            (rule.doc_kind, rule.validity, rule.document_number),
+            (DocKind.NORMATIVE, Validity.EXPIRED, "利政规〔2023〕1号"),
+        )
         self.assertEqual(rule.topic, topic("突发公共事件应急"))
         repealed = items["已废止的旧办法"]
-        self.assertEqual((repealed.validity, repealed.validity_changed_on), (Validity.REPEALED, date(2023, 6, 30)))
+        self.assertEqual(
+            (repealed.validity, repealed.validity_changed_on),
+            (Validity.REPEALED, date(2023, 6, 30)),
+        )
         self.assertEqual((repealed.formed_date, repealed.topic), (date(2015, 1, 5), topic("其他")))
         self.assertEqual(items["其他信息"].validity, Validity.REPEALED)
         # The mapping is kept for the agency's next file: nothing left to confirm.
-        self.assertTrue(ImportMapping.objects.filter(agency=self.desk.agency, source="应急管理",
-                                                     topic=topic("突发公共事件应急")).exists())
-        self.assertTrue(AuditEvent.objects.filter(event=AuditEvent.Event.SETTINGS_CHANGED,
-                                                  detail__contains="导入映射").exists())
+        self.assertTrue(
+            ImportMapping.objects.filter(
+                agency=self.desk.agency, source="应急管理", topic=topic("突发公共事件应急")
+            ).exists()
+        )
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                event=AuditEvent.Event.SETTINGS_CHANGED, detail__contains="导入映射"
+            ).exists()
+        )
         again = self.dry_run(ROWS[3:5])
         self.assertEqual(again.mapping.unconfirmed, [])
         self.assertEqual({row.basis for row in again.mapping.rows["topic"]}, {"已保存的映射"})
@@ -200,13 +374,20 @@ class MixedFileTests(TestCase):
         result.mapping.defaults["topic"] = ("", "（不设主题分类）")
         for row in result.mapping.unconfirmed:
             row.confirmed = True
-        services.import_mapping_save(agency=self.desk.agency, by=self.desk.reviewer, mapping=result.mapping)
-        result = importing.validate(self.desk.agency, importing.read_rows(
-            "old.csv", csv_bytes(ROWS, agency_name=self.desk.agency.name)), mapping=result.mapping)
+        services.import_mapping_save(
+            agency=self.desk.agency, by=self.desk.reviewer, mapping=result.mapping
+        )
+        result = importing.validate(
+            self.desk.agency,
+            importing.read_rows("old.csv", csv_bytes(ROWS, agency_name=self.desk.agency.name)),
+            mapping=result.mapping,
+        )
         services.items_import(agency=self.desk.agency, by=self.desk.reviewer, rows=result.rows)
         self.assertEqual(Item.objects.get(title="已废止的旧办法").topic, topic("规划计划"))
         # A new value of a later file goes to the saved default (no topic), and says so.
-        later = self.dry_run([["", "新值", "", "", "2023-01-01", "", "全新的分类", "", "", "", "", "", "", "", ""]])
+        later = self.dry_run(
+            [["", "新值", "", "", "2023-01-01", "", "全新的分类", "", "", "", "", "", "", "", ""]]
+        )
         row = later.mapping.rows["topic"][0]
         self.assertEqual((row.target, row.target_label), ("", "（不设主题分类）"))
         self.assertIn("归入默认“（不设主题分类）”", row.basis)
@@ -227,18 +408,30 @@ class MixedFileTests(TestCase):
         path = folder / "old.csv"
         path.write_bytes(csv_bytes(ROWS, agency_name=self.desk.agency.name))
         out = io.StringIO()
-        call_command("import_items", str(path), agency="ajj", dry_run=True, stdout=out, stderr=io.StringIO())
+        call_command(
+            "import_items", str(path), agency="ajj", dry_run=True, stdout=out, stderr=io.StringIO()
+        )
         text = out.getvalue()
         self.assertIn("【主题分类映射】共 8 个取值；未能映射的值归入：其他", text)
-        self.assertIn("应急管理（1 行） → 突发公共事件应急　[最接近的国务院主题“应急管理”，待确认]", text)
+        self.assertIn(
+            "应急管理（1 行） → 突发公共事件应急　[最接近的国务院主题“应急管理”，待确认]", text
+        )
         self.assertIn("【各列检查结果】", text)
         self.assertIn("发布日期：", text)
         with self.assertRaises(CommandError):
-            call_command("import_items", str(path), agency="ajj", stdout=io.StringIO(), stderr=io.StringIO())
+            call_command(
+                "import_items", str(path), agency="ajj", stdout=io.StringIO(), stderr=io.StringIO()
+            )
         self.assertFalse(Item.objects.exists())
         out = io.StringIO()
-        call_command("import_items", str(path), agency="ajj", accept_suggestions=True, stdout=out,
-                     stderr=io.StringIO())
+        call_command(
+            "import_items",
+            str(path),
+            agency="ajj",
+            accept_suggestions=True,
+            stdout=out,
+            stderr=io.StringIO(),
+        )
         self.assertEqual(Item.objects.count(), 8)
         self.assertIn("已导入 8 条公开信息", out.getvalue())
 
@@ -250,10 +443,15 @@ class AdminMappingTests(TestCase):
         self.client.force_login(self.desk.reviewer)
 
     def upload(self, rows=ROWS, name="old.csv"):
-        return self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk,
-            "file": SimpleUploadedFile(name, csv_bytes(rows, agency_name=self.desk.agency.name)),
-        })
+        return self.client.post(
+            "/admin/disclosure/item/import/",
+            {
+                "agency": self.desk.agency.pk,
+                "file": SimpleUploadedFile(
+                    name, csv_bytes(rows, agency_name=self.desk.agency.name)
+                ),
+            },
+        )
 
     def test_dry_run_page_shows_mapping_table_and_findings_then_imports_the_confirmed_choice(self):
         response = self.upload()
@@ -267,7 +465,11 @@ class AdminMappingTests(TestCase):
         form = response.context["mapping_form"]
         data = {"token": response.context["token"]}
         data.update({name: field.initial for name, field in form.fields.items()})
-        archived = next(row for row in response.context["result"].mapping.rows["topic"] if row.source == "已归档")
+        archived = next(
+            row
+            for row in response.context["result"].mapping.rows["topic"]
+            if row.source == "已归档"
+        )
         data[archived.field_name] = str(topic("规划计划").pk)  # staff change one suggestion
         response = self.client.post("/admin/disclosure/item/import/", data)
         self.assertRedirects(response, "/admin/disclosure/item/", fetch_redirect_response=False)
@@ -301,8 +503,25 @@ class HistoryTests(TestCase):
         self.desk = Desk(code="000014349", slug="ajj")
 
     def test_imported_items_are_not_counted_late(self):
-        rows = [["", "半年后才发布的旧信息", "", "2017-01-03", "2017-06-30 10:00", "", "安全生产", "通知", "有效",
-                 "", "", "", "", "", ""]]
+        rows = [
+            [
+                "",
+                "半年后才发布的旧信息",
+                "",
+                "2017-01-03",
+                "2017-06-30 10:00",
+                "",
+                "安全生产",
+                "通知",
+                "有效",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        ]
         result = importing.validate(self.desk.agency, importing.read_rows("a.csv", csv_bytes(rows)))
         services.items_import(agency=self.desk.agency, by=self.desk.reviewer, rows=result.rows)
         item = Item.objects.get()
@@ -329,18 +548,50 @@ class HistoryTests(TestCase):
         from reports.services import report_create
         from tests.factories import make_staff
 
-        header = ["索引号", "标题", "信息类别", "发布渠道", "生成日期", "发布日期", "文件类型", "有效性", "废止日期"]
+        header = [
+            "索引号",
+            "标题",
+            "信息类别",
+            "发布渠道",
+            "生成日期",
+            "发布日期",
+            "文件类型",
+            "有效性",
+            "废止日期",
+        ]
         rows = []
         for n in range(1, 31):
             category = ["政策类", "工作动态", "其他"][n % 3]
             channels = "门户网站、政务公开栏" if n % 2 else "门户网站"
-            rows.append([f"000014349/2016-{n:05d}", f"2016年第{n}条信息", category, channels,
-                         f"2016-{1 + n % 12:02d}-01", f"2016-{1 + n % 12:02d}-{1 + n % 20:02d} 09:00",
-                         "行政规范性文件" if n <= 4 else "", "废止" if n == 1 else "",
-                         "2016-12-01" if n == 1 else ""])
-        rows.append(["000014349/2017-00001", "下一年的信息", "其他", "门户网站", "2017-01-02", "2017-01-03", "", "",
-                     ""])
-        result = importing.validate(self.desk.agency, importing.read_rows("a.csv", csv_bytes(rows, header=header)))
+            rows.append(
+                [
+                    f"000014349/2016-{n:05d}",
+                    f"2016年第{n}条信息",
+                    category,
+                    channels,
+                    f"2016-{1 + n % 12:02d}-01",
+                    f"2016-{1 + n % 12:02d}-{1 + n % 20:02d} 09:00",
+                    "行政规范性文件" if n <= 4 else "",
+                    "废止" if n == 1 else "",
+                    "2016-12-01" if n == 1 else "",
+                ]
+            )
+        rows.append(
+            [
+                "000014349/2017-00001",
+                "下一年的信息",
+                "其他",
+                "门户网站",
+                "2017-01-02",
+                "2017-01-03",
+                "",
+                "",
+                "",
+            ]
+        )
+        result = importing.validate(
+            self.desk.agency, importing.read_rows("a.csv", csv_bytes(rows, header=header))
+        )
         self.assertEqual(result.errors, [])
         services.items_import(agency=self.desk.agency, by=self.desk.reviewer, rows=result.rows)
         head = make_staff(self.desk.agency, "head")
@@ -363,11 +614,24 @@ class HistoryTests(TestCase):
 
         report, _ = report_draft_text(report=report, by=head)
         text = "".join(resolved_narrative(report, report_figures(report)).values())
-        self.assertIn("主动公开政府信息30条。其中：政策类信息10条，工作动态10条，其他信息10条。", text)
-        self.assertEqual(Item.objects.get(index_number="000014349/2016-00001").validity, Validity.REPEALED)
+        self.assertIn(
+            "主动公开政府信息30条。其中：政策类信息10条，工作动态10条，其他信息10条。", text
+        )
+        self.assertEqual(
+            Item.objects.get(index_number="000014349/2016-00001").validity, Validity.REPEALED
+        )
         # The next serial of 2016 follows the imported ones.
-        self.assertEqual(services.items_import(agency=self.desk.agency, by=self.desk.reviewer, rows=importing.validate(
-            self.desk.agency, importing.read_rows("b.csv", "标题,发布日期\n补录,2016-12-30\n".encode())).rows), 1)
+        self.assertEqual(
+            services.items_import(
+                agency=self.desk.agency,
+                by=self.desk.reviewer,
+                rows=importing.validate(
+                    self.desk.agency,
+                    importing.read_rows("b.csv", "标题,发布日期\n补录,2016-12-30\n".encode()),
+                ).rows,
+            ),
+            1,
+        )
         self.assertTrue(Item.objects.filter(index_number="000014349/2016-00031").exists())
 
 
@@ -386,15 +650,37 @@ class BenchImportTests(TestCase):
 class RedirectsTests(TestCase):
     def test_old_addresses_are_listed_with_their_new_ones(self):
         desk = Desk(code="000014349", slug="ajj")
-        rows = [["", "有原网址的信息", "", "", "2022-03-26 09:32", "", "", "", "", "", "", "", "",
-                 "http://www.example.gov.cn/art/2022/3/26/art_1_12.html", ""],
-                ["", "没有原网址的信息", "", "", "2022-03-27", "", "", "", "", "", "", "", "", "", ""]]
+        rows = [
+            [
+                "",
+                "有原网址的信息",
+                "",
+                "",
+                "2022-03-26 09:32",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "http://www.example.gov.cn/art/2022/3/26/art_1_12.html",
+                "",
+            ],
+            ["", "没有原网址的信息", "", "", "2022-03-27", "", "", "", "", "", "", "", "", "", ""],
+        ]
         result = importing.validate(desk.agency, importing.read_rows("a.csv", csv_bytes(rows)))
         services.items_import(agency=desk.agency, by=desk.reviewer, rows=result.rows)
         out = io.StringIO()
-        call_command("export_redirects", agency="ajj", base="https://gk.example.gov.cn/", stdout=out)
+        call_command(
+            "export_redirects", agency="ajj", base="https://gk.example.gov.cn/", stdout=out
+        )
         item = Item.objects.get(title="有原网址的信息")
-        self.assertEqual(out.getvalue().splitlines(), [
-            "原网址,新网址",
-            f"http://www.example.gov.cn/art/2022/3/26/art_1_12.html,https://gk.example.gov.cn/catalog/{item.pk}/",
-        ])
+        self.assertEqual(
+            out.getvalue().splitlines(),
+            [
+                "原网址,新网址",
+                f"http://www.example.gov.cn/art/2022/3/26/art_1_12.html,https://gk.example.gov.cn/catalog/{item.pk}/",
+            ],
+        )

@@ -110,12 +110,16 @@ def write_site(folder, agency_name):
     (folder / "2013" / "pages").mkdir(parents=True)
     (folder / "2013" / "files").mkdir()
     (folder / "index.html").write_text(LIST_PAGE, encoding="utf-8")
-    (folder / "2022" / "art_12.html").write_text(TABLE_PAGE.replace("{agency}", agency_name), encoding="utf-8")
+    (folder / "2022" / "art_12.html").write_text(
+        TABLE_PAGE.replace("{agency}", agency_name), encoding="utf-8"
+    )
     (folder / "2022" / "files" / "检查表.pdf").write_bytes(PDF)
     (folder / "2022" / "files" / "fake.pdf").write_bytes(b"MZ\x90\x00 not a pdf")
     (folder / "2024" / "t20240406_31.html").write_bytes(UL_PAGE.encode("gb18030"))
     (folder / "2024" / "P020240406.docx").write_bytes(docx())
-    (folder / "2013" / "pages" / "art_7.htm").write_text(DIV_PAGE.replace("{agency}", agency_name), encoding="utf-8")
+    (folder / "2013" / "pages" / "art_7.htm").write_text(
+        DIV_PAGE.replace("{agency}", agency_name), encoding="utf-8"
+    )
     (folder / "2013" / "files" / "yuan.xls").write_bytes(XLS)
     (folder / "2023.html").write_text(DL_PAGE, encoding="utf-8")
     return folder
@@ -140,8 +144,10 @@ class PageShapeTests(TestCase):
         self.assertEqual(row["topic"], "综合政务-应急管理")
         self.assertEqual(row["title"], "关于开展安全生产大检查的通知")
         self.assertEqual(row["old_url"], "http://www.ltq.gov.cn/xxgk/art/2022/3/26/art_1_12.html")
-        self.assertEqual(row["body"].split("\n\n")[:2],
-                         ["各乡镇、各部门：", "为切实做好安全生产工作，决定开展安全生产大检查。"])
+        self.assertEqual(
+            row["body"].split("\n\n")[:2],
+            ["各乡镇、各部门：", "为切实做好安全生产工作，决定开展安全生产大检查。"],
+        )
         self.assertNotIn("主办", row["body"])
 
     def test_list_shape_in_gb2312_saved_by_a_browser(self):
@@ -150,7 +156,9 @@ class PageShapeTests(TestCase):
         self.assertEqual(row["published_date"], "2024年04月06日 16:40")
         self.assertEqual((row["document_number"], row["validity"]), ("暂无", "现行有效"))
         self.assertEqual(row["title"], "2024年公开招聘公告")
-        self.assertEqual(row["old_url"], "http://www.xx.gov.cn/zwgk/zfxxgk/fdzdgknr/202404/t20240406_31.html")
+        self.assertEqual(
+            row["old_url"], "http://www.xx.gov.cn/zwgk/zfxxgk/fdzdgknr/202404/t20240406_31.html"
+        )
 
     def test_div_shape_with_a_one_line_header(self):
         row = oldsite.read_page(DIV_PAGE.replace("{agency}", "某局").encode())
@@ -173,9 +181,15 @@ class PageShapeTests(TestCase):
         self.assertEqual(row["index_number"], "000014349/2024-00077")
         self.assertEqual(row["topic"], "综合政务\\应急管理")
         self.assertEqual(row["title"], "国务院办公厅关于印发某方案的通知")
-        self.assertEqual((row["formed_date"], row["published_date"]), ("2024年04月01日", "2024年04月06日"))
-        self.assertEqual((row["document_number"], row["publisher"]), ("国办发〔2024〕15号", "国务院办公厅"))
-        self.assertEqual(row["body"], "各省、自治区、直辖市人民政府：\n\n经国务院同意，现将方案印发给你们。")
+        self.assertEqual(
+            (row["formed_date"], row["published_date"]), ("2024年04月01日", "2024年04月06日")
+        )
+        self.assertEqual(
+            (row["document_number"], row["publisher"]), ("国办发〔2024〕15号", "国务院办公厅")
+        )
+        self.assertEqual(
+            row["body"], "各省、自治区、直辖市人民政府：\n\n经国务院同意，现将方案印发给你们。"
+        )
 
     def test_a_page_without_catalog_metadata_is_no_row(self):
         self.assertIsNone(oldsite.read_page(LIST_PAGE.encode()))
@@ -190,8 +204,14 @@ class FolderImportTests(TestCase):
 
     def test_the_folder_imports_items_with_bodies_attachments_and_old_urls(self):
         out = io.StringIO()
-        call_command("import_items", str(self.folder / "site"), agency="ajj", accept_suggestions=True,
-                     stdout=out, stderr=io.StringIO())
+        call_command(
+            "import_items",
+            str(self.folder / "site"),
+            agency="ajj",
+            accept_suggestions=True,
+            stdout=out,
+            stderr=io.StringIO(),
+        )
         text = out.getvalue()
         self.assertIn("1 个网页没有索引号、发布日期等目录信息，已跳过：index.html", text)
         self.assertIn("附件“伪装的文件.pdf”未导入", text)
@@ -199,23 +219,32 @@ class FolderImportTests(TestCase):
         self.assertIn("已导入 4 条公开信息", text)
         check = Item.objects.get(index_number="000014349/2022-00012")
         self.assertTrue(check.imported)
-        self.assertEqual((check.published_date, check.published_time), (date(2022, 3, 26), time(9, 32)))
+        self.assertEqual(
+            (check.published_date, check.published_time), (date(2022, 3, 26), time(9, 32))
+        )
         self.assertEqual(check.old_url, "http://www.ltq.gov.cn/xxgk/art/2022/3/26/art_1_12.html")
         self.assertIn("决定开展安全生产大检查", check.body)
         self.assertEqual(check.topic.name, "突发公共事件应急")
         [attachment] = check.attachments.all()
-        self.assertEqual((attachment.name, attachment.content_type, attachment.size), ("安全检查表.pdf", "application/pdf", len(PDF)))
+        self.assertEqual(
+            (attachment.name, attachment.content_type, attachment.size),
+            ("安全检查表.pdf", "application/pdf", len(PDF)),
+        )
         self.assertEqual(attachment.sha256, hashlib.sha256(PDF).hexdigest())
         self.assertEqual(attachment.file.read(), PDF)
         response = self.client.get(attachment.get_absolute_url())
-        self.assertEqual(b"".join(response.streaming_content) if response.streaming else response.content, PDF)
+        self.assertEqual(
+            b"".join(response.streaming_content) if response.streaming else response.content, PDF
+        )
         hiring = Item.objects.get(index_number="000014349/2024-00031")
         self.assertEqual(hiring.published_time, time(16, 40))
         self.assertEqual(hiring.document_number, "")
         self.assertEqual([a.name for a in hiring.attachments.all()], ["报名表.docx"])
         self.assertEqual(hiring.topic.name, "公务员招考")
         plan = Item.objects.get(index_number="000014349/2013-00007")
-        self.assertEqual((plan.validity, plan.validity_changed_on), (Validity.REPEALED, date(2018, 1, 1)))
+        self.assertEqual(
+            (plan.validity, plan.validity_changed_on), (Validity.REPEALED, date(2018, 1, 1))
+        )
         self.assertEqual((plan.formed_date, plan.genre), (date(2013, 10, 12), "scheme"))
         self.assertEqual([a.name for a in plan.attachments.all()], ["预案附表.xls"])
         relief = Item.objects.get(index_number="000014349/2023-00101")
@@ -236,8 +265,13 @@ class ZipImportTests(TestCase):
 
     def test_the_admin_imports_a_zip_of_the_old_site(self):
         self.client.force_login(self.desk.reviewer)
-        response = self.client.post("/admin/disclosure/item/import/", {
-            "agency": self.desk.agency.pk, "file": SimpleUploadedFile("old-site.zip", self.content)})
+        response = self.client.post(
+            "/admin/disclosure/item/import/",
+            {
+                "agency": self.desk.agency.pk,
+                "file": SimpleUploadedFile("old-site.zip", self.content),
+            },
+        )
         self.assertContains(response, "已跳过：index.html")  # a list page, not an error
         self.assertContains(response, "主题分类映射")
         self.assertContains(response, "确认映射并导入 4 条")

@@ -8,13 +8,25 @@ class PublicPagesTests(TestCase):
     def setUpTestData(cls):
         cls.district = make_agency(name="某区人民政府", slug="district")
         cls.agency = make_agency(
-            name="某区安全生产监督管理局", slug="ajj", parent=cls.district, phone="0953-2666295",
-            email="ajj@example.gov.cn", ogi_office="局办公室", rules_text="保密审查制度\n考核制度",
+            name="某区安全生产监督管理局",
+            slug="ajj",
+            parent=cls.district,
+            phone="0953-2666295",
+            email="ajj@example.gov.cn",
+            ogi_office="局办公室",
+            rules_text="保密审查制度\n考核制度",
         )
 
     def test_home_shows_the_disclosure_column(self):
         response = self.client.get("/")
-        for label in ["公开指南", "公开制度", "法定主动公开内容", "公开年报", "依申请公开", "建议提案办理"]:
+        for label in [
+            "公开指南",
+            "公开制度",
+            "法定主动公开内容",
+            "公开年报",
+            "依申请公开",
+            "建议提案办理",
+        ]:
             self.assertContains(response, label)
         self.assertContains(response, "某区人民政府")
 

@@ -15,8 +15,10 @@ from tests.disclosure.builders import Desk
 # migration-seeded rows (topics, calendar, role groups) for the tests after it.
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="PostgreSQL only: run with DATABASE_URL=postgres://…"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="PostgreSQL only: run with DATABASE_URL=postgres://…",
+    ),
 ]
 
 
@@ -36,11 +38,17 @@ class PostgresSearchTests(TestCase):
         self.assertEqual(rows, [self.hit.pk, self.body.pk])
 
     def test_phrases_match_consecutive_characters_only(self):
-        self.assertEqual(self.client.get("/catalog/", {"q": "政务公开"}).context["page_obj"].count, 2)
-        self.assertEqual(self.client.get("/catalog/", {"q": "公开政务"}).context["page_obj"].count, 0)
+        self.assertEqual(
+            self.client.get("/catalog/", {"q": "政务公开"}).context["page_obj"].count, 2
+        )
+        self.assertEqual(
+            self.client.get("/catalog/", {"q": "公开政务"}).context["page_obj"].count, 0
+        )
 
     def test_vector_follows_corrections(self):
-        services.item_correct(item=self.miss, by=self.desk.reviewer, reason="补充", summary="公开零售网点名单。")
+        services.item_correct(
+            item=self.miss, by=self.desk.reviewer, reason="补充", summary="公开零售网点名单。"
+        )
         self.assertEqual(self.client.get("/catalog/", {"q": "名单"}).context["page_obj"].count, 1)
 
 
@@ -49,10 +57,16 @@ class PhraseCheckTests(TestCase):
 
     def setUp(self):
         self.desk = Desk()
-        self.phrase = self.desk.publish("年度工作", summary="开展隐患排查治理。", published_date=date(2020, 1, 5))
+        self.phrase = self.desk.publish(
+            "年度工作", summary="开展隐患排查治理。", published_date=date(2020, 1, 5)
+        )
         # Every bigram of 隐患排查, never in a row: found by the AND, not by the phrase.
         self.decoys = [
-            self.desk.publish(f"通报{n}", summary="发现隐患，患排列，排查完毕。", published_date=date(2020, 2, n + 1))
+            self.desk.publish(
+                f"通报{n}",
+                summary="发现隐患，患排列，排查完毕。",
+                published_date=date(2020, 2, n + 1),
+            )
             for n in range(3)
         ]
 
@@ -88,7 +102,9 @@ class PhraseCheckTests(TestCase):
         with CaptureQueriesContext(connection) as before:
             self.client.get("/catalog/", {"q": "隐患排查"})
         for n in range(5):
-            self.desk.publish(f"再通报{n}", summary="隐患，患排，排查。", published_date=date(2021, 1, n + 1))
+            self.desk.publish(
+                f"再通报{n}", summary="隐患，患排，排查。", published_date=date(2021, 1, n + 1)
+            )
         cache.clear()
         with self.assertNumQueries(len(before)):
             self.client.get("/catalog/", {"q": "隐患排查"})
@@ -116,7 +132,9 @@ class ConcurrentNumberingTests(TransactionTestCase):
         def publish(item):
             try:
                 barrier.wait()
-                services.item_publish(item=item, by=self.desk.reviewer, published_date=date(2017, 5, 2))
+                services.item_publish(
+                    item=item, by=self.desk.reviewer, published_date=date(2017, 5, 2)
+                )
             except Exception as exc:  # noqa: BLE001 — reported below
                 errors.append(exc)
             finally:
@@ -130,13 +148,19 @@ class ConcurrentNumberingTests(TransactionTestCase):
         self.assertEqual(errors, [])
         numbers = sorted(Item.objects.values_list("index_seq", flat=True))
         self.assertEqual(numbers, list(range(1, self.WORKERS + 1)))
-        self.assertEqual(len(set(Item.objects.values_list("index_number", flat=True))), self.WORKERS)
+        self.assertEqual(
+            len(set(Item.objects.values_list("index_number", flat=True))), self.WORKERS
+        )
 
     def test_rolled_back_publication_leaves_no_gap(self):
         from django.db import transaction
 
         with self.assertRaises(RuntimeError), transaction.atomic():
-            services.item_publish(item=self.items[0], by=self.desk.reviewer, published_date=date(2017, 5, 2))
+            services.item_publish(
+                item=self.items[0], by=self.desk.reviewer, published_date=date(2017, 5, 2)
+            )
             raise RuntimeError("e.g. the attachment store failed")
-        item = services.item_publish(item=self.items[1], by=self.desk.reviewer, published_date=date(2017, 5, 2))
+        item = services.item_publish(
+            item=self.items[1], by=self.desk.reviewer, published_date=date(2017, 5, 2)
+        )
         self.assertEqual(item.index_number, "000014349/2017-00001")

@@ -10,7 +10,10 @@ class TokenTests(SimpleTestCase):
         self.assertEqual(tokens("政务公开"), ["政务", "务公", "公开"])
 
     def test_single_characters_and_latin_words(self):
-        self.assertEqual(tokens("吴利安监发〔2017〕12号 PDF"), ["吴利", "利安", "安监", "监发", "2017", "12", "号", "pdf"])
+        self.assertEqual(
+            tokens("吴利安监发〔2017〕12号 PDF"),
+            ["吴利", "利安", "安监", "监发", "2017", "12", "号", "pdf"],
+        )
 
     def test_query_words_are_cut_and_cleaned(self):
         self.assertEqual(query_words("  安全  ！！ 安全 生产 "), ["安全", "生产"])
@@ -29,13 +32,24 @@ class HighlightTests(SimpleTestCase):
 
 class DocumentNumberTests(SimpleTestCase):
     def test_mistyped_brackets_are_normalised(self):
-        for raw in ["吴利政办发〔2017〕120号", "吴利政办发【2017】120号", "吴利政办发[2017]120号",
-                    "吴利政办发（2017）120号", "吴利政办发(2017)第0120号", " 吴利政办发 [2017] 120号 "]:
+        for raw in [
+            "吴利政办发〔2017〕120号",
+            "吴利政办发【2017】120号",
+            "吴利政办发[2017]120号",
+            "吴利政办发（2017）120号",
+            "吴利政办发(2017)第0120号",
+            " 吴利政办发 [2017] 120号 ",
+        ]:
             with self.subTest(raw=raw):
                 self.assertEqual(normalize_document_number(raw), "吴利政办发〔2017〕120号")
 
     def test_malformed_numbers_are_refused(self):
-        for raw in ["吴利政办发2017120号", "〔2017〕120号", "吴利政办发〔17〕120号", "吴利政办发〔2017〕0号"]:
+        for raw in [
+            "吴利政办发2017120号",
+            "〔2017〕120号",
+            "吴利政办发〔17〕120号",
+            "吴利政办发〔2017〕0号",
+        ]:
             with self.subTest(raw=raw), self.assertRaises(ValidationError):
                 normalize_document_number(raw)
 

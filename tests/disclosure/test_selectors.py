@@ -14,7 +14,9 @@ class ProactiveCountsTests(TestCase):
     def setUpTestData(cls):
         cls.desk = Desk()
         d = cls.desk
-        d.publish("政策", category="policy", published_date=date(2017, 3, 8), channels=[d.portal, d.board])
+        d.publish(
+            "政策", category="policy", published_date=date(2017, 3, 8), channels=[d.portal, d.board]
+        )
         d.publish("动态一", category="work", published_date=date(2017, 3, 9))
         d.publish("动态二", category="work", published_date=date(2017, 11, 9), channels=[d.board])
         d.publish("次年", category="other", published_date=date(2018, 1, 9))
@@ -23,7 +25,9 @@ class ProactiveCountsTests(TestCase):
         d.draft("草稿")
 
     def _counts(self):
-        return proactive_counts(agency_ids=[self.desk.agency.pk], start=date(2017, 1, 1), end=date(2017, 12, 31))
+        return proactive_counts(
+            agency_ids=[self.desk.agency.pk], start=date(2017, 1, 1), end=date(2017, 12, 31)
+        )
 
     def test_counts_published_items_of_the_period(self):
         counts = self._counts()
@@ -53,25 +57,56 @@ class NormativeDocumentCountsTests(TestCase):
     def setUpTestData(cls):
         cls.desk = Desk()
         d = cls.desk
-        cls.old = d.publish("2016规范性文件", doc_kind="normative", document_number="某发〔2016〕1号",
-                            formed_date=date(2016, 5, 1), published_date=date(2016, 5, 6))
-        cls.new = d.publish("2017规范性文件", doc_kind="normative", document_number="某发〔2017〕2号",
-                            formed_date=date(2017, 5, 1), published_date=date(2017, 5, 8))
-        d.publish("2017规章", doc_kind="rule", document_number="某政令〔2017〕1号",
-                  formed_date=date(2017, 6, 1), published_date=date(2017, 6, 6))
+        cls.old = d.publish(
+            "2016规范性文件",
+            doc_kind="normative",
+            document_number="某发〔2016〕1号",
+            formed_date=date(2016, 5, 1),
+            published_date=date(2016, 5, 6),
+        )
+        cls.new = d.publish(
+            "2017规范性文件",
+            doc_kind="normative",
+            document_number="某发〔2017〕2号",
+            formed_date=date(2017, 5, 1),
+            published_date=date(2017, 5, 8),
+        )
+        d.publish(
+            "2017规章",
+            doc_kind="rule",
+            document_number="某政令〔2017〕1号",
+            formed_date=date(2017, 6, 1),
+            published_date=date(2017, 6, 6),
+        )
         d.publish("普通信息")
-        services.item_set_validity(item=cls.old, by=d.reviewer, validity="repealed", changed_on=date(2017, 9, 1))
-        services.item_set_validity(item=cls.new, by=d.reviewer, validity="expired", changed_on=date(2018, 3, 1))
+        services.item_set_validity(
+            item=cls.old, by=d.reviewer, validity="repealed", changed_on=date(2017, 9, 1)
+        )
+        services.item_set_validity(
+            item=cls.new, by=d.reviewer, validity="expired", changed_on=date(2018, 3, 1)
+        )
 
     def _counts(self, year):
         return normative_document_counts(agency_ids=[self.desk.agency.pk], year=year)
 
     def test_issued_repealed_and_in_force_per_year(self):
-        self.assertEqual(self._counts(2016), {"rules": {"issued": 0, "repealed": 0, "in_force": 0},
-                                              "normative_docs": {"issued": 1, "repealed": 0, "in_force": 1}})
-        self.assertEqual(self._counts(2017), {"rules": {"issued": 1, "repealed": 0, "in_force": 1},
-                                              "normative_docs": {"issued": 1, "repealed": 1, "in_force": 1}})
-        self.assertEqual(self._counts(2018)["normative_docs"], {"issued": 0, "repealed": 1, "in_force": 0})
+        self.assertEqual(
+            self._counts(2016),
+            {
+                "rules": {"issued": 0, "repealed": 0, "in_force": 0},
+                "normative_docs": {"issued": 1, "repealed": 0, "in_force": 1},
+            },
+        )
+        self.assertEqual(
+            self._counts(2017),
+            {
+                "rules": {"issued": 1, "repealed": 0, "in_force": 1},
+                "normative_docs": {"issued": 1, "repealed": 1, "in_force": 1},
+            },
+        )
+        self.assertEqual(
+            self._counts(2018)["normative_docs"], {"issued": 0, "repealed": 1, "in_force": 0}
+        )
 
     def test_one_query(self):
         with self.assertNumQueries(1):

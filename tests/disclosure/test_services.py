@@ -18,21 +18,37 @@ class ItemWorkflowTests(TestCase):
         item = self.desk.draft()
         self.assertEqual(item.status, ItemStatus.DRAFT)
         services.item_submit(item=item, by=self.desk.clerk)
-        review = services.item_review(item=item, by=self.desk.reviewer, opinion="同意公开", escalated=True)
+        review = services.item_review(
+            item=item, by=self.desk.reviewer, opinion="同意公开", escalated=True
+        )
         self.assertTrue(review.escalated)
-        item = services.item_publish(item=item, by=self.desk.reviewer, published_date=date(2017, 3, 8))
+        item = services.item_publish(
+            item=item, by=self.desk.reviewer, published_date=date(2017, 3, 8)
+        )
         self.assertEqual(item.status, ItemStatus.PUBLISHED)
         self.assertEqual(item.index_number, "000014349/2017-00001")
         self.assertEqual(len(item.content_digest), 64)
         self.assertEqual(item.publish_workdays, 5)
         kinds = list(item.events.values_list("kind", flat=True))
-        self.assertEqual(kinds, [ItemEventKind.CREATED, ItemEventKind.SUBMITTED, ItemEventKind.REVIEWED,
-                                 ItemEventKind.PUBLISHED])
+        self.assertEqual(
+            kinds,
+            [
+                ItemEventKind.CREATED,
+                ItemEventKind.SUBMITTED,
+                ItemEventKind.REVIEWED,
+                ItemEventKind.PUBLISHED,
+            ],
+        )
 
     def test_index_numbers_are_sequential_per_year_and_restart_each_year(self):
-        numbers = [self.desk.publish(f"信息{n}", published_date=date(2017, 5, n)).index_number for n in (2, 3)]
+        numbers = [
+            self.desk.publish(f"信息{n}", published_date=date(2017, 5, n)).index_number
+            for n in (2, 3)
+        ]
         numbers.append(self.desk.publish("次年", published_date=date(2018, 1, 5)).index_number)
-        self.assertEqual(numbers, ["000014349/2017-00001", "000014349/2017-00002", "000014349/2018-00001"])
+        self.assertEqual(
+            numbers, ["000014349/2017-00001", "000014349/2017-00002", "000014349/2018-00001"]
+        )
 
     def test_agency_pattern_is_used(self):
         self.desk.agency.index_pattern = "LT-{year}-{seq:03d}"
@@ -55,7 +71,9 @@ class ItemWorkflowTests(TestCase):
     def test_refused_review_returns_item_to_draft(self):
         item = self.desk.draft()
         services.item_submit(item=item, by=self.desk.clerk)
-        services.item_review(item=item, by=self.desk.reviewer, opinion="涉及个人信息，删除后再报", approved=False)
+        services.item_review(
+            item=item, by=self.desk.reviewer, opinion="涉及个人信息，删除后再报", approved=False
+        )
         item.refresh_from_db()
         self.assertEqual(item.status, ItemStatus.DRAFT)
         self.assertEqual(item.events.last().kind, ItemEventKind.RETURNED)
@@ -104,8 +122,12 @@ class ItemWorkflowTests(TestCase):
     def test_correction_records_old_and_new_values_and_new_digest(self):
         item = self.desk.publish()
         digest = item.content_digest
-        item = services.item_correct(item=item, by=self.desk.reviewer, reason="标题错字",
-                                     title="关于开展安全生产大检查的通知（更正）")
+        item = services.item_correct(
+            item=item,
+            by=self.desk.reviewer,
+            reason="标题错字",
+            title="关于开展安全生产大检查的通知（更正）",
+        )
         self.assertNotEqual(item.content_digest, digest)
         event = item.events.get(kind=ItemEventKind.CORRECTED)
         self.assertEqual(event.note, "标题错字")
@@ -116,9 +138,13 @@ class ItemWorkflowTests(TestCase):
         with self.assertRaises(ValidationError):
             services.item_correct(item=item, by=self.desk.reviewer, reason="", title="新")
         with self.assertRaises(ValidationError):
-            services.item_correct(item=item, by=self.desk.reviewer, reason="无变化", title=item.title)
+            services.item_correct(
+                item=item, by=self.desk.reviewer, reason="无变化", title=item.title
+            )
         with self.assertRaises(ValidationError):
-            services.item_correct(item=self.desk.draft(), by=self.desk.reviewer, reason="x", title="y")
+            services.item_correct(
+                item=self.desk.draft(), by=self.desk.reviewer, reason="x", title="y"
+            )
         with self.assertRaises(ValidationError):
             services.item_correct(item=item, by=self.desk.reviewer, reason="x", status="draft")
 
@@ -141,13 +167,23 @@ class ItemWorkflowTests(TestCase):
 
     def test_validity_change_is_recorded(self):
         item = self.desk.publish(doc_kind="normative", document_number="吴利安监发〔2017〕3号")
-        services.item_set_validity(item=item, by=self.desk.reviewer, validity=Validity.REPEALED,
-                                   changed_on=date(2019, 6, 30))
+        services.item_set_validity(
+            item=item,
+            by=self.desk.reviewer,
+            validity=Validity.REPEALED,
+            changed_on=date(2019, 6, 30),
+        )
         item.refresh_from_db()
-        self.assertEqual((item.validity, item.validity_changed_on), (Validity.REPEALED, date(2019, 6, 30)))
+        self.assertEqual(
+            (item.validity, item.validity_changed_on), (Validity.REPEALED, date(2019, 6, 30))
+        )
         with self.assertRaises(ValidationError):
-            services.item_set_validity(item=item, by=self.desk.reviewer, validity=Validity.EXPIRED,
-                                       changed_on=date(2016, 1, 1))
+            services.item_set_validity(
+                item=item,
+                by=self.desk.reviewer,
+                validity=Validity.EXPIRED,
+                changed_on=date(2016, 1, 1),
+            )
 
     def test_late_publication_is_flagged(self):
         item = self.desk.publish(formed_date=date(2017, 1, 3), published_date=date(2017, 3, 1))
@@ -156,7 +192,10 @@ class ItemWorkflowTests(TestCase):
 
     def test_missing_fields_checklist(self):
         item = services.item_create(agency=self.desk.agency, by=self.desk.clerk, title="只有标题")
-        self.assertEqual(services.missing_fields(item), ["内容概述", "生成日期", "主题分类", "体裁分类", "发布渠道"])
+        self.assertEqual(
+            services.missing_fields(item),
+            ["内容概述", "生成日期", "主题分类", "体裁分类", "发布渠道"],
+        )
         self.assertEqual(services.missing_fields(self.desk.draft()), [])
 
     def test_default_channels_are_added_once(self):

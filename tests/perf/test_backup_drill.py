@@ -25,12 +25,19 @@ def drill(tmp_path):
 
     def run(**env):
         full_env = {
-            **os.environ, "DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(media),
-            "BACKUP_DIR": str(tmp_path / "backup"), **env,
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_MEDIA_ROOT": str(media),
+            "BACKUP_DIR": str(tmp_path / "backup"),
+            **env,
         }
         return subprocess.run(
-            ["bash", "scripts/backup_drill.sh"], cwd=ROOT, env=full_env,
-            capture_output=True, text=True, timeout=300,
+            ["bash", "scripts/backup_drill.sh"],
+            cwd=ROOT,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
 
     return run

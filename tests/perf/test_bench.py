@@ -24,8 +24,18 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
     output = run_bench("--items", "2000", "--repeat", "2")
     assert Item.objects.count() == 2000
     assert Application.objects.count() == 200
-    for scenario in ("目录首页", "目录筛选", "目录深页", "检索 2 字", "检索 4 字", "信息详情页",
-                     "API 列表", "机构年报 2021", "全区汇总年报", "繁忙机构申请工作台"):
+    for scenario in (
+        "目录首页",
+        "目录筛选",
+        "目录深页",
+        "检索 2 字",
+        "检索 4 字",
+        "信息详情页",
+        "API 列表",
+        "机构年报 2021",
+        "全区汇总年报",
+        "繁忙机构申请工作台",
+    ):
         assert scenario in output
     table = [line for line in output.splitlines() if line.startswith("| ")]
     # header + one row per scenario + the six anonymous pages again as page-cache hits
@@ -101,8 +111,12 @@ def test_the_bench_refuses_a_database_holding_real_data():
 
 
 def test_the_bench_never_takes_the_site_database_for_its_own():
-    site = {"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1", "PORT": 5432,
-            "NAME": "zwgk"}
+    site = {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": "127.0.0.1",
+        "PORT": 5432,
+        "NAME": "zwgk",
+    }
     assert same_database(dj_database_url.parse("postgres://u@127.0.0.1:5432/zwgk"), site)
     assert not same_database(dj_database_url.parse("postgres://u@127.0.0.1:5432/zwgk_bench"), site)
 
@@ -112,6 +126,7 @@ def test_percentile_is_nearest_rank():
     assert percentile(samples, 95) == 95
     assert percentile(samples, 50) == 50
     assert percentile([7.0], 95) == 7.0
+
 
 def test_a_missed_budget_is_marked():
     from perf.management.commands.bench import Row

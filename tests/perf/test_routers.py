@@ -139,7 +139,9 @@ def replica(settings):
     settings.DATABASES = {**settings.DATABASES, "replica": conf}
     settings.DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
     settings.MIDDLEWARE = [
-        settings.MIDDLEWARE[0], "config.routers.ReplicaPinMiddleware", *settings.MIDDLEWARE[1:]
+        settings.MIDDLEWARE[0],
+        "config.routers.ReplicaPinMiddleware",
+        *settings.MIDDLEWARE[1:],
     ]
     try:
         yield wrapper
@@ -152,8 +154,10 @@ def replica(settings):
 def test_public_pages_read_from_the_replica(replica):
     make_agency(name="利通区应急管理局")
     client = Client()
-    with CaptureQueriesContext(replica) as on_replica, \
-            CaptureQueriesContext(connections["default"]) as on_primary:
+    with (
+        CaptureQueriesContext(replica) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
         response = client.get("/")
     assert response.status_code == 200
     assert "利通区应急管理局" in response.content.decode()
@@ -190,10 +194,12 @@ def test_settings_install_the_router_when_a_replica_url_is_set():
         "'config.routers.ReplicaPinMiddleware' in s.MIDDLEWARE)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "['config.routers.PrimaryReplicaRouter'] default True"
-    )
+    assert result.stdout.strip() == ("['config.routers.PrimaryReplicaRouter'] default True")

@@ -29,7 +29,9 @@ class CatalogLinkTests(TestCase):
         self.assertEqual(item.reviews.get().reviewer, self.unit.reviewer)
 
     def test_the_reply_goes_out_on_the_lead_units_website_channels(self):
-        portal = Channel.objects.create(agency=self.unit.agency, name="区政府门户网站", kind=ChannelKind.PORTAL)
+        portal = Channel.objects.create(
+            agency=self.unit.agency, name="区政府门户网站", kind=ChannelKind.PORTAL
+        )
         Channel.objects.create(agency=self.unit.agency, name="政务微博", kind=ChannelKind.WEIBO)
         published_proposal(self.unit)
         self.assertEqual(list(Item.objects.published().get().channels.all()), [portal])
@@ -49,7 +51,9 @@ class CatalogLinkTests(TestCase):
 
     def test_the_detail_page_links_the_catalog_entry(self):
         proposal = published_proposal(self.unit)
-        self.assertContains(self.client.get(proposal.get_absolute_url()), proposal.catalog_item.index_number)
+        self.assertContains(
+            self.client.get(proposal.get_absolute_url()), proposal.catalog_item.index_number
+        )
 
     def test_withheld_and_unpublished_replies_create_no_item(self):
         withheld = register(self.unit)
@@ -62,12 +66,24 @@ class CatalogLinkTests(TestCase):
     def test_a_malformed_reply_number_is_refused_at_reply_time(self):
         proposal = register(self.unit)
         with self.assertRaises(ValidationError) as caught:
-            services.proposal_reply(proposal=proposal, by=self.unit.head, reply_date=date(2024, 3, 1),
-                                    reply_number="第三号", reply_text="答复", signatory="朱",
-                                    answer_class=answer_class())
+            services.proposal_reply(
+                proposal=proposal,
+                by=self.unit.head,
+                reply_date=date(2024, 3, 1),
+                reply_number="第三号",
+                reply_text="答复",
+                signatory="朱",
+                answer_class=answer_class(),
+            )
         self.assertEqual(caught.exception.code, "invalid_document_number")
-        services.proposal_reply(proposal=proposal, by=self.unit.head, reply_date=date(2024, 3, 1),
-                                reply_number="利安监函【2024】003号", reply_text="答复", signatory="朱",
-                                answer_class=answer_class())
+        services.proposal_reply(
+            proposal=proposal,
+            by=self.unit.head,
+            reply_date=date(2024, 3, 1),
+            reply_number="利安监函【2024】003号",
+            reply_text="答复",
+            signatory="朱",
+            answer_class=answer_class(),
+        )
         proposal.refresh_from_db()
         self.assertEqual(proposal.reply_number, "利安监函〔2024〕3号")

@@ -33,16 +33,25 @@ class RegisterTests(TestCase):
         self.session = make_session()
 
     def test_registration_sets_the_three_month_due_date_and_writes_an_event(self):
-        proposal = register(self.unit, session=self.session, number="12", assigned=date(2023, 1, 31),
-                            co_units=[self.co, self.unit])
+        proposal = register(
+            self.unit,
+            session=self.session,
+            number="12",
+            assigned=date(2023, 1, 31),
+            co_units=[self.co, self.unit],
+        )
         self.assertEqual(proposal.due_date, date(2023, 4, 30))
         self.assertEqual(proposal.status, Status.HANDLING)
-        self.assertEqual(list(proposal.co_units.all()), [self.co.agency])  # the lead is not its own co-unit
+        self.assertEqual(
+            list(proposal.co_units.all()), [self.co.agency]
+        )  # the lead is not its own co-unit
         self.assertEqual(list(proposal.events.values_list("kind", flat=True)), [EventKind.REGISTER])
 
     def test_duplicate_number_in_a_session_is_refused_and_nothing_changes(self):
         register(self.unit, session=self.session, number="12")
-        message = refused(self, "duplicate_number", register, unit=self.unit, session=self.session, number="12")
+        message = refused(
+            self, "duplicate_number", register, unit=self.unit, session=self.session, number="12"
+        )
         self.assertIn("12", message)
         self.assertEqual(Proposal.objects.count(), 1)
         register(self.unit, session=make_session(), number="12")  # other sessions number their own
@@ -57,8 +66,15 @@ class RegisterTests(TestCase):
     def test_only_the_lead_units_staff_register(self):
         with self.assertRaises(PermissionDenied):
             services.proposal_register(
-                by=self.co.clerk, session=self.session, kind="npc_suggestion", number="1", title="t",
-                content="c", proposer="p", lead_unit=self.unit.agency, assigned_date=date(2024, 1, 2),
+                by=self.co.clerk,
+                session=self.session,
+                kind="npc_suggestion",
+                number="1",
+                title="t",
+                content="c",
+                proposer="p",
+                lead_unit=self.unit.agency,
+                assigned_date=date(2024, 1, 2),
             )
         self.assertFalse(Proposal.objects.exists())
 
@@ -72,7 +88,9 @@ class ExtendTests(TestCase):
         self.proposal = register(self.unit, assigned=date(2023, 8, 31))
 
     def test_extension_defaults_to_six_months_and_keeps_the_reason(self):
-        services.proposal_extend(proposal=self.proposal, by=self.unit.head, reason="涉及多个部门，情况复杂")
+        services.proposal_extend(
+            proposal=self.proposal, by=self.unit.head, reason="涉及多个部门，情况复杂"
+        )
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.due_date, date(2024, 2, 29))
         self.assertEqual(self.proposal.extension_reason, "涉及多个部门，情况复杂")
@@ -80,23 +98,51 @@ class ExtendTests(TestCase):
         self.assertEqual(event.data["old_due"], "2023-11-30")
 
     def test_extension_beyond_six_months_is_refused(self):
-        message = refused(self, "beyond_six_months", services.proposal_extend, proposal=self.proposal,
-                          by=self.unit.head, reason="复杂", due_date=date(2024, 3, 1))
+        message = refused(
+            self,
+            "beyond_six_months",
+            services.proposal_extend,
+            proposal=self.proposal,
+            by=self.unit.head,
+            reason="复杂",
+            due_date=date(2024, 3, 1),
+        )
         self.assertIn("6个月", message)
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.due_date, date(2023, 11, 30))
         self.assertFalse(self.proposal.events.filter(kind=EventKind.EXTEND).exists())
 
     def test_extension_needs_a_reason_a_later_date_and_a_reviewer(self):
-        refused(self, "required", services.proposal_extend, proposal=self.proposal, by=self.unit.head, reason=" ")
-        refused(self, "not_later", services.proposal_extend, proposal=self.proposal, by=self.unit.head,
-                reason="复杂", due_date=date(2023, 11, 1))
+        refused(
+            self,
+            "required",
+            services.proposal_extend,
+            proposal=self.proposal,
+            by=self.unit.head,
+            reason=" ",
+        )
+        refused(
+            self,
+            "not_later",
+            services.proposal_extend,
+            proposal=self.proposal,
+            by=self.unit.head,
+            reason="复杂",
+            due_date=date(2023, 11, 1),
+        )
         with self.assertRaises(PermissionDenied):
             services.proposal_extend(proposal=self.proposal, by=self.unit.clerk, reason="复杂")
 
     def test_a_replied_proposal_is_not_extended(self):
         reply(self.unit, self.proposal, on=date(2023, 10, 9))
-        refused(self, "not_open", services.proposal_extend, proposal=self.proposal, by=self.unit.head, reason="x")
+        refused(
+            self,
+            "not_open",
+            services.proposal_extend,
+            proposal=self.proposal,
+            by=self.unit.head,
+            reason="x",
+        )
 
 
 class OpinionTests(TestCase):
@@ -105,8 +151,13 @@ class OpinionTests(TestCase):
         self.proposal = register(self.unit, co_units=[self.co], handling_mode=HandlingMode.JOINT)
 
     def add(self, by=None, agency=None, on=date(2024, 3, 1)):
-        return services.proposal_add_opinion(proposal=self.proposal, by=by or self.co.clerk,
-                                             agency=agency or self.co.agency, text="同意。", given_on=on)
+        return services.proposal_add_opinion(
+            proposal=self.proposal,
+            by=by or self.co.clerk,
+            agency=agency or self.co.agency,
+            text="同意。",
+            given_on=on,
+        )
 
     def test_co_unit_staff_add_their_opinion(self):
         opinion = self.add()
@@ -140,8 +191,14 @@ class ReplyTests(TestCase):
         self.assertFalse(self.proposal.replied_on_time)
 
     def test_reply_date_before_assignment_is_refused_and_nothing_changes(self):
-        message = refused(self, "before_assignment", reply, unit=self.unit, proposal=self.proposal,
-                          on=date(2024, 1, 30))
+        message = refused(
+            self,
+            "before_assignment",
+            reply,
+            unit=self.unit,
+            proposal=self.proposal,
+            on=date(2024, 1, 30),
+        )
         self.assertIn("交办日期", message)
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.status, Status.HANDLING)
@@ -151,8 +208,13 @@ class ReplyTests(TestCase):
         proposal = register(self.unit, co_units=[self.co])
         message = refused(self, "missing_opinions", reply, unit=self.unit, proposal=proposal)
         self.assertIn(self.co.agency.name, message)
-        services.proposal_add_opinion(proposal=proposal, by=self.co.clerk, agency=self.co.agency,
-                                      text="同意", given_on=date(2024, 2, 5))
+        services.proposal_add_opinion(
+            proposal=proposal,
+            by=self.co.clerk,
+            agency=self.co.agency,
+            text="同意",
+            given_on=date(2024, 2, 5),
+        )
         reply(self.unit, proposal)
 
     def test_split_handling_needs_no_opinions(self):
@@ -161,8 +223,15 @@ class ReplyTests(TestCase):
 
     def test_clerks_do_not_sign_replies_and_retired_classes_are_refused(self):
         with self.assertRaises(PermissionDenied):
-            services.proposal_reply(proposal=self.proposal, by=self.unit.clerk, reply_date=date(2024, 3, 1),
-                                    reply_number="", reply_text="x", signatory="x", answer_class=answer_class())
+            services.proposal_reply(
+                proposal=self.proposal,
+                by=self.unit.clerk,
+                reply_date=date(2024, 3, 1),
+                reply_number="",
+                reply_text="x",
+                signatory="x",
+                answer_class=answer_class(),
+            )
         AnswerClass.objects.filter(code="C").update(is_active=False)
         refused(self, "answer_class", reply, unit=self.unit, proposal=self.proposal, code="C")
 
@@ -179,13 +248,20 @@ class FeedbackAndReopenTests(TestCase):
         self.proposal = register(self.unit, assigned=date(2024, 1, 31))
 
     def feedback(self, satisfaction, on=date(2024, 4, 20)):
-        return services.proposal_feedback(proposal=self.proposal, by=self.unit.clerk,
-                                          satisfaction=satisfaction, feedback_date=on)
+        return services.proposal_feedback(
+            proposal=self.proposal, by=self.unit.clerk, satisfaction=satisfaction, feedback_date=on
+        )
 
     def test_feedback_only_after_the_reply_and_not_before_it(self):
         refused(self, "not_replied", self.feedback, satisfaction=Satisfaction.SATISFIED)
         reply(self.unit, self.proposal, on=date(2024, 4, 15))
-        refused(self, "before_reply", self.feedback, satisfaction=Satisfaction.SATISFIED, on=date(2024, 4, 1))
+        refused(
+            self,
+            "before_reply",
+            self.feedback,
+            satisfaction=Satisfaction.SATISFIED,
+            on=date(2024, 4, 1),
+        )
         refused(self, "satisfaction", self.feedback, satisfaction=Satisfaction.NONE)
         self.feedback(Satisfaction.BASIC)
         self.proposal.refresh_from_db()
@@ -193,10 +269,18 @@ class FeedbackAndReopenTests(TestCase):
 
     def test_unsatisfied_reopens_for_rehandling_keeping_the_first_reply(self):
         reply(self.unit, self.proposal, on=date(2024, 4, 15), code="C", text="暂不具备条件。")
-        refused(self, "not_unsatisfied", services.proposal_reopen, proposal=self.proposal,
-                by=self.unit.head, reason="代表不满意")
+        refused(
+            self,
+            "not_unsatisfied",
+            services.proposal_reopen,
+            proposal=self.proposal,
+            by=self.unit.head,
+            reason="代表不满意",
+        )
         self.feedback(Satisfaction.UNSATISFIED)
-        services.proposal_reopen(proposal=self.proposal, by=self.unit.head, reason="代表不满意，重新办理")
+        services.proposal_reopen(
+            proposal=self.proposal, by=self.unit.head, reason="代表不满意，重新办理"
+        )
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.status, Status.REHANDLING)
         self.assertEqual(self.proposal.reopen_count, 1)
@@ -219,12 +303,26 @@ class PublicationTests(TestCase):
     def submit(self, **kwargs):
         values = {"mode": "full"}
         values.update(kwargs)
-        return services.proposal_submit_publication(proposal=self.proposal, by=self.unit.clerk, **values)
+        return services.proposal_submit_publication(
+            proposal=self.proposal, by=self.unit.clerk, **values
+        )
 
     def test_publishing_without_review_is_refused(self):
-        refused(self, "not_reviewed", services.proposal_publish, proposal=self.proposal, by=self.unit.head)
+        refused(
+            self,
+            "not_reviewed",
+            services.proposal_publish,
+            proposal=self.proposal,
+            by=self.unit.head,
+        )
         self.submit()
-        refused(self, "not_reviewed", services.proposal_publish, proposal=self.proposal, by=self.unit.head)
+        refused(
+            self,
+            "not_reviewed",
+            services.proposal_publish,
+            proposal=self.proposal,
+            by=self.unit.head,
+        )
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.publication_status, PublicationStatus.IN_REVIEW)
         self.assertIsNone(self.proposal.published_date)
@@ -237,8 +335,16 @@ class PublicationTests(TestCase):
         # 1–5 May holiday: 13 working days.
         self.assertEqual(self.proposal.publication_lag, 13)
         kinds = list(self.proposal.events.values_list("kind", flat=True))
-        self.assertEqual(kinds, [EventKind.REGISTER, EventKind.REPLY, EventKind.SUBMIT, EventKind.REVIEW,
-                                 EventKind.PUBLISH])
+        self.assertEqual(
+            kinds,
+            [
+                EventKind.REGISTER,
+                EventKind.REPLY,
+                EventKind.SUBMIT,
+                EventKind.REVIEW,
+                EventKind.PUBLISH,
+            ],
+        )
         self.assertTrue(Proposal.objects.published().filter(pk=self.proposal.pk).exists())
 
     def test_publishing_in_a_year_without_calendar_still_works_without_a_guessed_lag(self):
@@ -254,18 +360,31 @@ class PublicationTests(TestCase):
         refused(self, "mode", self.submit, mode="secret")
 
     def test_contact_details_cannot_be_submitted_for_publication(self):
-        message = refused(self, "contact_leak", self.submit, mode="summary", summary="请联系13912345678。")
+        message = refused(
+            self, "contact_leak", self.submit, mode="summary", summary="请联系13912345678。"
+        )
         self.assertIn("13912345678", message)
 
     def test_returned_review_needs_an_opinion_and_can_be_resubmitted(self):
         self.submit()
-        refused(self, "opinion_required", services.proposal_review_publication, proposal=self.proposal,
-                by=self.unit.reviewer, approved=False)
-        services.proposal_review_publication(proposal=self.proposal, by=self.unit.reviewer, approved=False,
-                                             opinion="摘要公开即可")
+        refused(
+            self,
+            "opinion_required",
+            services.proposal_review_publication,
+            proposal=self.proposal,
+            by=self.unit.reviewer,
+            approved=False,
+        )
+        services.proposal_review_publication(
+            proposal=self.proposal, by=self.unit.reviewer, approved=False, opinion="摘要公开即可"
+        )
         self.submit(mode="summary", summary="已纳入计划。")
-        services.proposal_review_publication(proposal=self.proposal, by=self.unit.reviewer, approved=True)
-        services.proposal_publish(proposal=self.proposal, by=self.unit.head, published_date=date(2024, 5, 6))
+        services.proposal_review_publication(
+            proposal=self.proposal, by=self.unit.reviewer, approved=True
+        )
+        services.proposal_publish(
+            proposal=self.proposal, by=self.unit.head, published_date=date(2024, 5, 6)
+        )
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.public_text, "已纳入计划。")
 
@@ -279,6 +398,14 @@ class PublicationTests(TestCase):
 
     def test_publication_date_before_the_reply_is_refused(self):
         self.submit()
-        services.proposal_review_publication(proposal=self.proposal, by=self.unit.reviewer, approved=True)
-        refused(self, "before_reply", services.proposal_publish, proposal=self.proposal, by=self.unit.head,
-                published_date=date(2024, 4, 1))
+        services.proposal_review_publication(
+            proposal=self.proposal, by=self.unit.reviewer, approved=True
+        )
+        refused(
+            self,
+            "before_reply",
+            services.proposal_publish,
+            proposal=self.proposal,
+            by=self.unit.head,
+            published_date=date(2024, 4, 1),
+        )

@@ -25,8 +25,12 @@ SECRETS = ["13912345678", "胜利路88号", "0953-1111111"]  # the deputy's and 
 class PublicPagesTests(TestCase):
     def setUp(self):
         self.unit = Unit()
-        self.session = make_session(name="利通区第十届人民代表大会第三次会议", short_name="区十届人大三次会议")
-        self.proposal = published_proposal(self.unit, session=self.session, title="关于燃气安全的建议")
+        self.session = make_session(
+            name="利通区第十届人民代表大会第三次会议", short_name="区十届人大三次会议"
+        )
+        self.proposal = published_proposal(
+            self.unit, session=self.session, title="关于燃气安全的建议"
+        )
 
     def assert_private(self, response):
         text = response.content.decode()
@@ -34,8 +38,13 @@ class PublicPagesTests(TestCase):
             self.assertNotIn(secret, text)
 
     def test_list_detail_sessions_and_api_show_the_reply_but_never_contact_details(self):
-        for url in ["/proposals/", f"/proposals/?session={self.session.pk}", self.proposal.get_absolute_url(),
-                    "/proposals/sessions/", "/proposals/api/"]:
+        for url in [
+            "/proposals/",
+            f"/proposals/?session={self.session.pk}",
+            self.proposal.get_absolute_url(),
+            "/proposals/sessions/",
+            "/proposals/api/",
+        ]:
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
@@ -54,15 +63,21 @@ class PublicPagesTests(TestCase):
     def test_filters_by_session_kind_agency_and_answer_class(self):
         other = published_proposal(kind=Kind.CPPCC_PROPOSAL, title="关于培训的提案")
         cases = {
-            f"session={self.session.pk}": True, f"session={other.session_id}": False,
-            "kind=npc_suggestion": True, "kind=cppcc_proposal": False,
-            f"agency={self.unit.agency.slug}": True, f"agency={other.lead_unit.slug}": False,
-            "answer_class=A": True, "answer_class=B": False,
+            f"session={self.session.pk}": True,
+            f"session={other.session_id}": False,
+            "kind=npc_suggestion": True,
+            "kind=cppcc_proposal": False,
+            f"agency={self.unit.agency.slug}": True,
+            f"agency={other.lead_unit.slug}": False,
+            "answer_class=A": True,
+            "answer_class=B": False,
         }
         for query, shown in cases.items():
             with self.subTest(query=query):
                 response = self.client.get(f"/proposals/?{query}")
-                (self.assertContains if shown else self.assertNotContains)(response, "关于燃气安全的建议")
+                (self.assertContains if shown else self.assertNotContains)(
+                    response, "关于燃气安全的建议"
+                )
 
     def test_session_filter_shows_the_session_summary(self):
         response = self.client.get(f"/proposals/?session={self.session.pk}")
@@ -70,8 +85,16 @@ class PublicPagesTests(TestCase):
         self.assertContains(response, "满意率")
 
     def test_bad_filters_and_pages_are_reported_not_500(self):
-        for query in ["session=abc", "session=999999", "kind=xyz", "agency=nope", "answer_class=Z", "page=999",
-                      "page=-1", "page=x"]:
+        for query in [
+            "session=abc",
+            "session=999999",
+            "kind=xyz",
+            "agency=nope",
+            "answer_class=Z",
+            "page=999",
+            "page=-1",
+            "page=x",
+        ]:
             with self.subTest(query=query):
                 response = self.client.get(f"/proposals/?{query}")
                 self.assertEqual(response.status_code, 200)
@@ -90,8 +113,13 @@ class PublicPagesTests(TestCase):
     def test_query_counts_do_not_grow_with_rows(self):
         # Pages: 1 for the site's agency (base template), the filter form's three choice lists,
         # the count and the page. Session filter: + the session and its summary.
-        budgets = {"/proposals/": 6, f"/proposals/?session={self.session.pk}": 8,
-                   self.proposal.get_absolute_url(): 3, "/proposals/sessions/": 2, "/proposals/api/": 2}
+        budgets = {
+            "/proposals/": 6,
+            f"/proposals/?session={self.session.pk}": 8,
+            self.proposal.get_absolute_url(): 3,
+            "/proposals/sessions/": 2,
+            "/proposals/api/": 2,
+        }
         for round_ in range(2):
             for _ in range(5):
                 published_proposal(self.unit, session=self.session)
@@ -107,10 +135,19 @@ class StaffAdminTests(TestCase):
 
     def add_form(self, **overrides):
         data = {
-            "session": self.session.pk, "kind": "npc_suggestion", "timing": "during", "number": "7",
-            "title": "关于加强校园周边安全的建议", "content": "建议加强巡查。", "proposer": "李代表",
-            "co_signers": "", "proposer_contact": CONTACT, "lead_unit": self.unit.agency.pk,
-            "co_units": [self.co.agency.pk], "handling_mode": "lead", "assigned_date": "2024-01-31",
+            "session": self.session.pk,
+            "kind": "npc_suggestion",
+            "timing": "during",
+            "number": "7",
+            "title": "关于加强校园周边安全的建议",
+            "content": "建议加强巡查。",
+            "proposer": "李代表",
+            "co_signers": "",
+            "proposer_contact": CONTACT,
+            "lead_unit": self.unit.agency.pk,
+            "co_units": [self.co.agency.pk],
+            "handling_mode": "lead",
+            "assigned_date": "2024-01-31",
         }
         for prefix in ("opinions", "events"):
             data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
@@ -139,14 +176,22 @@ class StaffAdminTests(TestCase):
         proposal = register(self.unit, assigned=date(2024, 1, 31))
         self.client.force_login(self.unit.head)
         url = reverse("admin:proposals_proposal_step", args=[proposal.pk, "reply"])
-        data = {"reply_date": "2024-01-02", "reply_number": "", "answer_class": answer_class().pk,
-                "reply_text": "这是答复内容。", "signatory": "朱局长", "contact": ""}
+        data = {
+            "reply_date": "2024-01-02",
+            "reply_number": "",
+            "answer_class": answer_class().pk,
+            "reply_text": "这是答复内容。",
+            "signatory": "朱局长",
+            "contact": "",
+        }
         response = self.client.post(url, data)
         self.assertContains(response, "答复日期不能早于交办日期")
         self.assertContains(response, "这是答复内容。")
         data["reply_date"] = "2024-03-01"
-        self.assertRedirects(self.client.post(url, data),
-                             reverse("admin:proposals_proposal_change", args=[proposal.pk]))
+        self.assertRedirects(
+            self.client.post(url, data),
+            reverse("admin:proposals_proposal_change", args=[proposal.pk]),
+        )
         proposal.refresh_from_db()
         self.assertEqual(proposal.status, Status.REPLIED)
 
@@ -169,7 +214,9 @@ class StaffAdminTests(TestCase):
         self.assertContains(page, "录入会办意见")
         self.assertNotContains(page, "录入答复")
         step = reverse("admin:proposals_proposal_step", args=[proposal.pk, "opinion"])
-        response = self.client.post(step, {"agency": self.co.agency.pk, "text": "同意。", "given_on": "2024-02-10"})
+        response = self.client.post(
+            step, {"agency": self.co.agency.pk, "text": "同意。", "given_on": "2024-02-10"}
+        )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(proposal.opinions.get().agency, self.co.agency)
         reply_step = reverse("admin:proposals_proposal_step", args=[proposal.pk, "reply"])
@@ -180,7 +227,10 @@ class StaffAdminTests(TestCase):
         self.client.force_login(self.stranger.head)
         self.assertNotContains(self.client.get("/admin/proposals/proposal/"), proposal.title)
         self.assertNotEqual(
-            self.client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk])).status_code, 200
+            self.client.get(
+                reverse("admin:proposals_proposal_change", args=[proposal.pk])
+            ).status_code,
+            200,
         )
         step = reverse("admin:proposals_proposal_step", args=[proposal.pk, "reply"])
         self.assertEqual(self.client.get(step).status_code, 404)
@@ -191,23 +241,34 @@ class StaffAdminTests(TestCase):
         self.client.force_login(self.unit.head)
         step = lambda name: reverse("admin:proposals_proposal_step", args=[proposal.pk, name])  # noqa: E731
         self.assertEqual(self.client.get(step("publish")).status_code, 403)  # not reviewed yet
-        response = self.client.post(step("submit"), {"mode": "summary", "summary": "", "withheld_reason": ""})
+        response = self.client.post(
+            step("submit"), {"mode": "summary", "summary": "", "withheld_reason": ""}
+        )
         self.assertContains(response, "摘要公开时请填写公开摘要")
         self.client.post(step("submit"), {"mode": "full", "summary": "", "withheld_reason": ""})
         self.client.post(step("review"), {"approved": "1", "opinion": ""})
         self.client.post(step("publish"), {"published_date": "2024-05-06"})
         proposal.refresh_from_db()
         self.assertTrue(proposal.is_published)
-        self.assertContains(self.client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk])),
-                            "答复后第 13 个工作日公开，未超过一般要求的20个工作日")
+        self.assertContains(
+            self.client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk])),
+            "答复后第 13 个工作日公开，未超过一般要求的20个工作日",
+        )
 
     def test_answer_classes_are_edited_in_the_admin(self):
 
         admin = make_staff(self.unit.agency, Role.DISTRICT_ADMIN)
         self.client.force_login(admin)
-        response = self.client.post("/admin/proposals/answerclass/add/",
-                                    {"code": "D", "name": "留作参考", "description": "", "sort_order": 40,
-                                     "is_active": "on"})
+        response = self.client.post(
+            "/admin/proposals/answerclass/add/",
+            {
+                "code": "D",
+                "name": "留作参考",
+                "description": "",
+                "sort_order": 40,
+                "is_active": "on",
+            },
+        )
         self.assertEqual(response.status_code, 302)
         self.assertTrue(answer_class("D").is_active)
 

@@ -26,4 +26,6 @@ class ReportSetup:
             if year <= 2018:
                 fields.pop("other_matters", None)
         fields.setdefault("signature_date", date(year + 1, 1, 20))
-        return report_create(report=AnnualReport(agency=self.agency, year=year, **fields), by=self.clerk)
+        return report_create(
+            report=AnnualReport(agency=self.agency, year=year, **fields), by=self.clerk
+        )

@@ -24,7 +24,12 @@ class FiguresFromRecordsTests(TestCase):
     def test_proactive_items_are_counted_by_category_channel_and_month(self):
         paper = make_channel(self.agency, "宁夏日报")
         board = make_channel(self.agency, "局政务公开栏")
-        make_item(self.agency, published=date(2017, 3, 1), category=Category.POLICY, channels=[paper, board])
+        make_item(
+            self.agency,
+            published=date(2017, 3, 1),
+            category=Category.POLICY,
+            channels=[paper, board],
+        )
         make_item(self.agency, published=date(2017, 3, 9), category=Category.WORK, channels=[board])
         make_item(self.agency, published=date(2017, 12, 31), category=Category.OTHER)
         make_item(self.agency, published=date(2018, 1, 1), category=Category.OTHER)  # next year
@@ -38,8 +43,13 @@ class FiguresFromRecordsTests(TestCase):
 
     def test_normative_documents_issued_repealed_and_in_force(self):
         make_item(self.agency, published=date(2016, 5, 1), doc_kind=DocKind.NORMATIVE)
-        make_item(self.agency, published=date(2016, 6, 1), doc_kind=DocKind.NORMATIVE,
-                  validity=Validity.REPEALED, validity_changed_on=date(2017, 8, 1))
+        make_item(
+            self.agency,
+            published=date(2016, 6, 1),
+            doc_kind=DocKind.NORMATIVE,
+            validity=Validity.REPEALED,
+            validity_changed_on=date(2017, 8, 1),
+        )
         make_item(self.agency, published=date(2017, 2, 1), doc_kind=DocKind.NORMATIVE)
         make_item(self.agency, published=date(2017, 2, 1), doc_kind=DocKind.RULE)
         table2 = self.figures(2017)["table2"]
@@ -49,12 +59,26 @@ class FiguresFromRecordsTests(TestCase):
         self.assertEqual(table2["rules"]["issued"], 1)
 
     def test_carry_over_across_years_balances_every_column(self):
-        open_one = make_application(self.agency, received=date(2024, 12, 20), applicant_type="commercial")
-        make_application(self.agency, received=date(2024, 3, 1), closed=date(2024, 3, 20), outcome="granted")
-        open_one.outcome, open_one.closed_on, open_one.status = "partial", date(2025, 1, 10), "replied"
+        open_one = make_application(
+            self.agency, received=date(2024, 12, 20), applicant_type="commercial"
+        )
+        make_application(
+            self.agency, received=date(2024, 3, 1), closed=date(2024, 3, 20), outcome="granted"
+        )
+        open_one.outcome, open_one.closed_on, open_one.status = (
+            "partial",
+            date(2025, 1, 10),
+            "replied",
+        )
         open_one.save()
-        make_application(self.agency, received=date(2025, 6, 1), closed=date(2025, 6, 9),
-                         outcome="denied.state_secret", applicant_type="research", fee_paid=Decimal("100.00"))
+        make_application(
+            self.agency,
+            received=date(2025, 6, 1),
+            closed=date(2025, 6, 9),
+            outcome="denied.state_secret",
+            applicant_type="research",
+            fee_paid=Decimal("100.00"),
+        )
         y2024, y2025 = self.figures(2024)["table3"], self.figures(2025)["table3"]
         self.assertEqual(y2024["carried_forward"]["commercial"], 1)
         self.assertEqual(y2025["carried_over"], y2024["carried_forward"])
@@ -62,24 +86,41 @@ class FiguresFromRecordsTests(TestCase):
         self.assertEqual(y2025["denied.state_secret"]["total"], 1)
         for table in (y2024, y2025):
             for column in table["new"]:
-                self.assertEqual(table["new"][column] + table["carried_over"][column],
-                                 table["total"][column] + table["carried_forward"][column])
+                self.assertEqual(
+                    table["new"][column] + table["carried_over"][column],
+                    table["total"][column] + table["carried_forward"][column],
+                )
         self.assertEqual(self.figures(2025)["fees_collected_yuan"], "100.00")
 
     def test_appeals_fill_table_four(self):
-        application = make_application(self.agency, received=date(2025, 1, 5), closed=date(2025, 1, 20),
-                                       outcome="unable.not_held")
-        make_appeal(application, kind="reconsideration", filed=date(2025, 2, 1), decided=date(2025, 4, 1),
-                    result="upheld")
+        application = make_application(
+            self.agency,
+            received=date(2025, 1, 5),
+            closed=date(2025, 1, 20),
+            outcome="unable.not_held",
+        )
+        make_appeal(
+            application,
+            kind="reconsideration",
+            filed=date(2025, 2, 1),
+            decided=date(2025, 4, 1),
+            result="upheld",
+        )
         make_appeal(application, kind="litigation_after", filed=date(2025, 5, 1))
         table4 = self.figures(2025)["table4"]
-        self.assertEqual(table4["reconsideration"], {"upheld": 1, "corrected": 0, "other": 0, "pending": 0,
-                                                     "total": 1})
+        self.assertEqual(
+            table4["reconsideration"],
+            {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1},
+        )
         self.assertEqual(table4["litigation_after"]["pending"], 1)
 
     def test_report_adds_what_staff_entered(self):
-        report = report_create(report=AnnualReport(agency=self.agency, year=2025, licensing=7,
-                                                   fees_10k_yuan=Decimal("1.2345")), by=self.clerk)
+        report = report_create(
+            report=AnnualReport(
+                agency=self.agency, year=2025, licensing=7, fees_10k_yuan=Decimal("1.2345")
+            ),
+            by=self.clerk,
+        )
         figures = report_figures(report)
         self.assertEqual(figures["table2"]["licensing"], 7)
         self.assertEqual(figures["table2"]["fees_10k_yuan"], "1.2345")
@@ -93,7 +134,9 @@ class FiguresFromRecordsTests(TestCase):
         ids = agency_ids_for(district, covers_units=True)
         self.assertEqual(set(ids), {district.pk, unit.pk})
         start, end = year(2025)
-        self.assertEqual(record_figures(agency_ids=ids, start=start, end=end)["proactive"]["total"], 2)
+        self.assertEqual(
+            record_figures(agency_ids=ids, start=start, end=end)["proactive"]["total"], 2
+        )
 
 
 class FigureQueryCountTests(TestCase):
@@ -105,15 +148,25 @@ class FigureQueryCountTests(TestCase):
     def setUp(self):
         self.agency = make_agency()
         self.clerk = make_staff(self.agency, Role.CLERK)
-        self.report = report_create(report=AnnualReport(agency=self.agency, year=2025), by=self.clerk)
+        self.report = report_create(
+            report=AnnualReport(agency=self.agency, year=2025), by=self.clerk
+        )
 
     def add_records(self, n):
         channel = make_channel(self.agency, f"渠道{n}")
         for i in range(n):
-            make_item(self.agency, published=date(2025, 1 + i % 12, 1), channels=[channel],
-                      category=Category.values[i % 3])
-            make_application(self.agency, received=date(2025, 2, 1 + i % 20), closed=date(2025, 3, 1),
-                             outcome="granted")
+            make_item(
+                self.agency,
+                published=date(2025, 1 + i % 12, 1),
+                channels=[channel],
+                category=Category.values[i % 3],
+            )
+            make_application(
+                self.agency,
+                received=date(2025, 2, 1 + i % 20),
+                closed=date(2025, 3, 1),
+                outcome="granted",
+            )
 
     def test_query_count_is_constant_in_the_number_of_records(self):
         from reports.documents import build_snapshot

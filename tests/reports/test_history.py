@@ -26,11 +26,19 @@ NOV_29_2026 = date(2026, 11, 29)
 
 def make_transcribed(setup, **fields):
     """The 2016 report of ``setup.agency`` entered from its published text."""
-    fields = {"overview": "2016年，我局召开专题会议1次。", "proactive_text": "共公开信息52条。",
-              "problems": "公开不够及时。", "entered_figures": {"proactive.total": 52, "meetings": 1},
-              **fields}
-    return report_create(report=AnnualReport(agency=setup.agency, year=2016,
-                                             source=ReportSource.TRANSCRIBED, **fields), by=setup.clerk)
+    fields = {
+        "overview": "2016年，我局召开专题会议1次。",
+        "proactive_text": "共公开信息52条。",
+        "problems": "公开不够及时。",
+        "entered_figures": {"proactive.total": 52, "meetings": 1},
+        **fields,
+    }
+    return report_create(
+        report=AnnualReport(
+            agency=setup.agency, year=2016, source=ReportSource.TRANSCRIBED, **fields
+        ),
+        by=setup.clerk,
+    )
 
 
 class ClosedYearTests(ReportSetup, TestCase):
@@ -63,7 +71,9 @@ class ClosedYearTests(ReportSetup, TestCase):
         report = self.make_report(2026)
         report_publish(report=report, by=self.head, today=date(2027, 1, 2))
         AnnualReport.objects.filter(pk=report.pk).update(licensing=4)
-        second = report_publish(report=report, by=self.head, reason="补充行政许可数量", today=NOV_29_2026)
+        second = report_publish(
+            report=report, by=self.head, reason="补充行政许可数量", today=NOV_29_2026
+        )
         self.assertEqual((second.number, second.snapshot["figures"]["table2"]["licensing"]), (2, 4))
 
 
@@ -72,8 +82,9 @@ class PublicationDateTests(ReportSetup, TestCase):
 
     def test_a_past_report_records_its_real_publication_date(self):
         report = self.make_report(2017, signature_date=date(2018, 2, 28))
-        version = report_publish(report=report, by=self.head, published_on=date(2018, 2, 28),
-                                 today=NOV_29_2026)
+        version = report_publish(
+            report=report, by=self.head, published_on=date(2018, 2, 28), today=NOV_29_2026
+        )
         self.assertEqual(version.publication_date, date(2018, 2, 28))
         self.assertTrue(version.entered_later)
         self.assertIn("实际发布日期2018年2月28日", report.events.first().note)
@@ -83,7 +94,10 @@ class PublicationDateTests(ReportSetup, TestCase):
 
     def test_a_date_in_the_future_or_before_the_year_ended_is_refused(self):
         report = self.make_report(2024)
-        for day, code in ((date(2026, 11, 30), "date_future"), (date(2024, 12, 31), "date_before_year_end")):
+        for day, code in (
+            (date(2026, 11, 30), "date_future"),
+            (date(2024, 12, 31), "date_before_year_end"),
+        ):
             with self.subTest(day=day), self.assertRaises(ValidationError) as caught:
                 report_publish(report=report, by=self.head, published_on=day, today=NOV_29_2026)
             self.assertEqual(caught.exception.code, code)
@@ -115,7 +129,10 @@ class DeadlineByKindTests(SimpleTestCase):
 
     def test_the_rule_text_names_the_kind(self):
         self.assertIn("3月31日", self.agency(AgencyKind.GOVERNMENT).report_deadline_rule)
-        self.assertIn("向本级政府信息公开工作主管部门提交", self.agency(AgencyKind.DEPARTMENT).report_deadline_rule)
+        self.assertIn(
+            "向本级政府信息公开工作主管部门提交",
+            self.agency(AgencyKind.DEPARTMENT).report_deadline_rule,
+        )
         self.assertIn("本省", self.agency(AgencyKind.TOWNSHIP).report_deadline_rule)
         self.assertIn("2月28日", self.agency(AgencyKind.TOWNSHIP, "02-28").report_deadline_rule)
 
@@ -168,10 +185,16 @@ class DeadlineDisplayTests(ReportSetup, TestCase):
 
     def test_list_shows_a_county_government_publishing_on_26_february_as_on_time(self):
         government, head = self.government("county")
-        for agency, by, words in ((government, head, "已于2026年2月26日按期发布（截止日2026年3月31日）"),
-                                  (self.agency, self.head, "晚于截止日（2026年1月31日）26天")):
-            report = report_create(report=AnnualReport(
-                agency=agency, year=2025, signature_date=date(2026, 2, 26), **COMPLETE_TEXT), by=by)
+        for agency, by, words in (
+            (government, head, "已于2026年2月26日按期发布（截止日2026年3月31日）"),
+            (self.agency, self.head, "晚于截止日（2026年1月31日）26天"),
+        ):
+            report = report_create(
+                report=AnnualReport(
+                    agency=agency, year=2025, signature_date=date(2026, 2, 26), **COMPLETE_TEXT
+                ),
+                by=by,
+            )
             report_publish(report=report, by=by, published_on=date(2026, 2, 26), today=NOV_29_2026)
             self.client.login(username=by.username, password=PASSWORD)
             with self.subTest(agency=agency.name):
@@ -189,7 +212,9 @@ class TranscribedReportTests(ReportSetup, TestCase):
         for _ in range(3):
             make_item(self.agency, published=date(2016, 5, 1), channels=[portal])
         report = self.make_transcribed()
-        version = report_publish(report=report, by=self.head, published_on=date(2017, 3, 1), today=NOV_29_2026)
+        version = report_publish(
+            report=report, by=self.head, published_on=date(2017, 3, 1), today=NOV_29_2026
+        )
         figures = version.snapshot["figures"]
         self.assertEqual(figures["proactive"]["total"], 52)
         self.assertIsNone(figures["proactive"]["by_category"]["policy"])
@@ -203,8 +228,12 @@ class TranscribedReportTests(ReportSetup, TestCase):
         self.assertIn("原报告的实际发布日期", caught.exception.messages[0])
 
     def test_the_page_marks_entered_figures_and_says_what_is_not_known(self):
-        report_publish(report=self.make_transcribed(), by=self.head, published_on=date(2017, 3, 1),
-                       today=NOV_29_2026)
+        report_publish(
+            report=self.make_transcribed(),
+            by=self.head,
+            published_on=date(2017, 3, 1),
+            today=NOV_29_2026,
+        )
         page = self.client.get("/reports/test-bureau/2016/")
         self.assertContains(page, "共公开信息52条。")
         self.assertContains(page, "原文未载明")
@@ -214,16 +243,25 @@ class TranscribedReportTests(ReportSetup, TestCase):
         data = self.client.get("/reports/test-bureau/2016.json").json()
         self.assertEqual(data["proactive"]["total"], 52)
         self.assertIsNone(data["proactive"]["by_category"]["work"])
-        rows = list(csv.reader(io.StringIO(
-            self.client.get("/reports/test-bureau/2016.csv").content.decode("utf-8-sig"))))
-        self.assertIn(["据原文录入", "主动公开政府信息总数", "原文载明", "52", "proactive.total"], rows)
+        rows = list(
+            csv.reader(
+                io.StringIO(
+                    self.client.get("/reports/test-bureau/2016.csv").content.decode("utf-8-sig")
+                )
+            )
+        )
+        self.assertIn(
+            ["据原文录入", "主动公开政府信息总数", "原文载明", "52", "proactive.total"], rows
+        )
         self.assertIn(["据原文录入", "工作动态", "原文未载明", "", "proactive.work"], rows)
         self.assertFalse(any(row[4] == "applications.carried_over" for row in rows))
 
     def test_only_free_form_years_and_no_generated_draft(self):
         with self.assertRaises(ValidationError):
-            report_create(report=AnnualReport(agency=self.agency, year=2019, source=ReportSource.TRANSCRIBED),
-                          by=self.clerk)
+            report_create(
+                report=AnnualReport(agency=self.agency, year=2019, source=ReportSource.TRANSCRIBED),
+                by=self.clerk,
+            )
         with self.assertRaises(ValidationError) as caught:
             report_draft_text(report=self.make_transcribed(), by=self.clerk)
         self.assertEqual(caught.exception.code, "transcribed")
@@ -234,12 +272,27 @@ class TranscribedReportTests(ReportSetup, TestCase):
         url = f"/admin/reports/annualreport/{report.pk}/change/"
         page = self.client.get(url)
         self.assertContains(page, "原文载明的数据")
-        data = {"source": "transcribed", "preface": "", "overview": "概述。", "proactive_text": "",
-                "requests_text": "", "proposals_text": "", "problems": "问题。", "legacy_headings": "",
-                "figure_proactive_total": "71", "figure_proactive_policy": "", "figure_meetings": "0",
-                "signature_name": "", "signature_date": "", "catalog_item": "",
-                "versions-TOTAL_FORMS": 0, "versions-INITIAL_FORMS": 0,
-                "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0, "_continue": "1"}
+        data = {
+            "source": "transcribed",
+            "preface": "",
+            "overview": "概述。",
+            "proactive_text": "",
+            "requests_text": "",
+            "proposals_text": "",
+            "problems": "问题。",
+            "legacy_headings": "",
+            "figure_proactive_total": "71",
+            "figure_proactive_policy": "",
+            "figure_meetings": "0",
+            "signature_name": "",
+            "signature_date": "",
+            "catalog_item": "",
+            "versions-TOTAL_FORMS": 0,
+            "versions-INITIAL_FORMS": 0,
+            "events-TOTAL_FORMS": 0,
+            "events-INITIAL_FORMS": 0,
+            "_continue": "1",
+        }
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302, response.content.decode()[-3000:])
         report.refresh_from_db()
@@ -262,8 +315,11 @@ class PublishPageTests(ReportSetup, TestCase):
     def test_a_date_before_the_year_ended_is_refused_on_the_page(self):
         report = self.make_report(2024)
         self.client.login(username=self.head.username, password=PASSWORD)
-        response = self.client.post(f"/admin/reports/annualreport/{report.pk}/publish/",
-                                    {"published_on": "2024-12-30"}, follow=True)
+        response = self.client.post(
+            f"/admin/reports/annualreport/{report.pk}/publish/",
+            {"published_on": "2024-12-30"},
+            follow=True,
+        )
         self.assertContains(response, "早于2024年度结束")
         self.assertFalse(ReportVersion.objects.exists())
 
@@ -295,8 +351,12 @@ class ArchiveTests(ReportSetup, TestCase):
     def test_every_year_with_a_report_including_one_known_only_from_the_catalog(self):
         report_publish(report=self.make_report(2025), by=self.head)
         item = make_item(self.agency, published=date(2019, 1, 18))
-        report_create(report=AnnualReport(agency=self.agency, year=2018, source=ReportSource.TRANSCRIBED,
-                                          catalog_item=item), by=self.clerk)
+        report_create(
+            report=AnnualReport(
+                agency=self.agency, year=2018, source=ReportSource.TRANSCRIBED, catalog_item=item
+            ),
+            by=self.clerk,
+        )
         AnnualReport.objects.create(agency=self.agency, year=2024, format="2021")  # a bare draft
         with self.assertNumQueries(2):  # the reports, the site's agency for the header
             response = self.client.get("/reports/")
@@ -309,20 +369,29 @@ class ArchiveTests(ReportSetup, TestCase):
 
     def test_a_report_known_from_the_catalog_is_not_due_any_more(self):
         item = make_item(self.agency, published=date(2019, 1, 18))
-        report_create(report=AnnualReport(agency=self.agency, year=2018, source=ReportSource.TRANSCRIBED,
-                                          catalog_item=item), by=self.clerk)
+        report_create(
+            report=AnnualReport(
+                agency=self.agency, year=2018, source=ReportSource.TRANSCRIBED, catalog_item=item
+            ),
+            by=self.clerk,
+        )
         self.assertEqual(dashboard.deadlines(self.clerk, NOV_29_2026), [])
 
     def test_the_catalog_item_must_be_the_agencys_and_published(self):
         other = make_item(make_agency(), published=date(2019, 1, 18))
         with self.assertRaises(ValidationError):
-            report_create(report=AnnualReport(agency=self.agency, year=2018, catalog_item=other), by=self.clerk)
+            report_create(
+                report=AnnualReport(agency=self.agency, year=2018, catalog_item=other),
+                by=self.clerk,
+            )
 
 
 class EventTests(ReportSetup, TestCase):
     def test_publishing_a_past_report_is_recorded_with_its_date(self):
         report = self.make_report(2020)
-        report_publish(report=report, by=self.head, published_on=date(2021, 1, 30), today=timezone.localdate())
+        report_publish(
+            report=report, by=self.head, published_on=date(2021, 1, 30), today=timezone.localdate()
+        )
         event = report.events.get(kind=ReportEvent.Kind.PUBLISHED)
         self.assertIn("2021年1月30日", event.note)
 
@@ -333,20 +402,39 @@ class KindMigrationTests(TestCase):
         unit = make_agency(name="某区某局", parent=district)
         alone = make_agency(name="单独的机构")
         import_module("agencies.migrations.0003_report_deadline").governments_first(apps, None)
-        kinds = dict(Agency.objects.filter(pk__in=[district.pk, unit.pk, alone.pk]).values_list("pk", "kind"))
-        self.assertEqual(kinds, {district.pk: AgencyKind.GOVERNMENT, unit.pk: AgencyKind.DEPARTMENT,
-                                 alone.pk: AgencyKind.DEPARTMENT})
+        kinds = dict(
+            Agency.objects.filter(pk__in=[district.pk, unit.pk, alone.pk]).values_list("pk", "kind")
+        )
+        self.assertEqual(
+            kinds,
+            {
+                district.pk: AgencyKind.GOVERNMENT,
+                unit.pk: AgencyKind.DEPARTMENT,
+                alone.pk: AgencyKind.DEPARTMENT,
+            },
+        )
 
 
 class AgencySettingTests(TestCase):
     """The district administrator sets a town's deadline as the province rules."""
 
     def post(self, town, **changes):
-        data = {"name": town.name, "short_name": town.short_name, "slug": town.slug, "parent": town.parent_id,
-                "sort_order": 100, "code": town.code, "index_pattern": town.index_pattern,
-                "office_hours": town.office_hours, "phone": town.phone, "kind": AgencyKind.TOWNSHIP,
-                "notice_number_pattern": town.notice_number_pattern,
-                "report_deadline": "", "handles_proposals": "on", **changes}
+        data = {
+            "name": town.name,
+            "short_name": town.short_name,
+            "slug": town.slug,
+            "parent": town.parent_id,
+            "sort_order": 100,
+            "code": town.code,
+            "index_pattern": town.index_pattern,
+            "office_hours": town.office_hours,
+            "phone": town.phone,
+            "kind": AgencyKind.TOWNSHIP,
+            "notice_number_pattern": town.notice_number_pattern,
+            "report_deadline": "",
+            "handles_proposals": "on",
+            **changes,
+        }
         return self.client.post(f"/admin/agencies/agency/{town.pk}/change/", data)
 
     def test_a_towns_deadline_is_set_and_a_wrong_day_refused(self):

@@ -51,8 +51,10 @@ class DraftTextTests(ReportSetup, TestCase):
                 make_item(self.agency, published=date(2025, 5, 1), category=category)
         report = self.make_report(2025, complete=False, problems="我们自己写的问题。")
         report, filled = report_draft_text(report=report, by=self.clerk)
-        self.assertIn("本年度主动公开政府信息71条，其中政策类4条、工作动态40条、其他27条。",
-                      report.overview_proactive)
+        self.assertIn(
+            "本年度主动公开政府信息71条，其中政策类4条、工作动态40条、其他27条。",
+            report.overview_proactive,
+        )
         self.assertIn("本年度未收到政府信息公开申请。", report.overview_requests)
         self.assertIn("信息处理费", report.other_matters)
         self.assertEqual(report.problems, "我们自己写的问题。")
@@ -153,9 +155,15 @@ class CarryOverAcrossReportsTests(ReportSetup, TestCase):
         from reports.documents import build_snapshot
 
         this_year = self.make_report(2025)
-        self.assertEqual([c for c in build_snapshot(this_year)["checks"] if c["code"] == "carry_over"], [])
+        self.assertEqual(
+            [c for c in build_snapshot(this_year)["checks"] if c["code"] == "carry_over"], []
+        )
         # The record is changed afterwards: it was in fact answered in 2024.
-        application.outcome, application.closed_on, application.status = "granted", date(2024, 12, 30), "replied"
+        application.outcome, application.closed_on, application.status = (
+            "granted",
+            date(2024, 12, 30),
+            "replied",
+        )
         application.save()
         warnings = [c for c in build_snapshot(this_year)["checks"] if c["code"] == "carry_over"]
         self.assertEqual(warnings[0]["level"], "warning")
@@ -166,12 +174,18 @@ class CarryOverAcrossReportsTests(ReportSetup, TestCase):
 
 class TrialFormatTests(ReportSetup, TestCase):
     def test_2019_format_prints_its_own_table_two_and_a_single_other_row(self):
-        make_application(self.agency, received=date(2020, 3, 1), closed=date(2020, 3, 9),
-                         outcome="other.unpaid_fee")
-        make_application(self.agency, received=date(2020, 4, 1), closed=date(2020, 4, 9),
-                         outcome="other.other")
-        report = self.make_report(2020, services=6, procurement_count=2,
-                                  procurement_10k_yuan=Decimal("35.5"))
+        make_application(
+            self.agency,
+            received=date(2020, 3, 1),
+            closed=date(2020, 3, 9),
+            outcome="other.unpaid_fee",
+        )
+        make_application(
+            self.agency, received=date(2020, 4, 1), closed=date(2020, 4, 9), outcome="other.other"
+        )
+        report = self.make_report(
+            2020, services=6, procurement_count=2, procurement_10k_yuan=Decimal("35.5")
+        )
         report_publish(report=report, by=self.head)
         response = self.client.get("/reports/test-bureau/2020/")
         self.assertContains(response, "其他对外管理服务事项")
@@ -179,6 +193,8 @@ class TrialFormatTests(ReportSetup, TestCase):
         self.assertContains(response, '<td colspan="2">35.5</td>', html=True)
         self.assertNotContains(response, "35.5000")
         html = response.content.decode()
-        row = html.split('<tr data-key="other.no_correction+other.unpaid_fee+other.other">')[1].split("</tr>")[0]
+        row = html.split('<tr data-key="other.no_correction+other.unpaid_fee+other.other">')[
+            1
+        ].split("</tr>")[0]
         self.assertIn("（六）其他处理", row)
         self.assertIn('<td class="num">2</td>', row)

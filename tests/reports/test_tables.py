@@ -54,9 +54,13 @@ class Grid(HTMLParser):
 
 def rendered_tables(fmt):
     snapshot = {
-        "format": fmt, "year": 2025, "title": "2025年政府信息公开工作年度报告",
-        "agency": {"name": "测试局", "slug": "t"}, "signature": {"name": "测试局", "date": None},
-        "narrative": {}, "figures": {"table2": {}, "table3": {}, "table4": {}, "proactive": {}},
+        "format": fmt,
+        "year": 2025,
+        "title": "2025年政府信息公开工作年度报告",
+        "agency": {"name": "测试局", "slug": "t"},
+        "signature": {"name": "测试局", "date": None},
+        "narrative": {},
+        "figures": {"table2": {}, "table3": {}, "table4": {}, "proactive": {}},
     }
     html = render_to_string("reports/_document.html", document_context(snapshot))
     parser = Grid()
@@ -74,21 +78,36 @@ class Table3StructureTests(SimpleTestCase):
         self.assertEqual(rows[0][0][1:], (TABLE3_CORNER, 3, 3))
         self.assertEqual(rows[0][1][1:], ("申请人情况", 7, 1))
         self.assertEqual([c[1] for c in rows[1]], ["自然人", "法人或其他组织", "总计"])
-        self.assertEqual([c[1] for c in rows[2]], ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])
+        self.assertEqual(
+            [c[1] for c in rows[2]],
+            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+        )
 
     def test_2021_labels_in_order_with_exact_typography(self):
-        labels = [cell.text for row in TABLE3_ROWS[ReportFormat.NATIONAL_2021] for cell in row.labels]
-        self.assertEqual(labels[:5], [
-            "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果",
-            "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-        ])
+        labels = [
+            cell.text for row in TABLE3_ROWS[ReportFormat.NATIONAL_2021] for cell in row.labels
+        ]
+        self.assertEqual(
+            labels[:5],
+            [
+                "一、本年新收政府信息公开申请数量",
+                "二、上年结转政府信息公开申请数量",
+                "三、本年度办理结果",
+                "（一）予以公开",
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            ],
+        )
         self.assertIn("3.危及“三安全一稳定”", labels)
-        self.assertIn("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", labels)
+        self.assertIn(
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", labels
+        )
         self.assertEqual(labels[-2:], ["（七）总计", "四、结转下年度继续办理"])
         for label in labels:
             self.assertNotIn("(", label)
             self.assertNotRegex(label, r"^\d\. ")
-        self.assertEqual([row.key for row in TABLE3_ROWS[ReportFormat.NATIONAL_2021]], list(TABLE3_ROW_KEYS))
+        self.assertEqual(
+            [row.key for row in TABLE3_ROWS[ReportFormat.NATIONAL_2021]], list(TABLE3_ROW_KEYS)
+        )
         result = TABLE3_ROWS[ReportFormat.NATIONAL_2021][2].labels[0]
         self.assertEqual((result.text, result.rowspan), ("三、本年度办理结果", 22))
 
@@ -97,7 +116,9 @@ class Table3StructureTests(SimpleTestCase):
         rows = tables["report-table-3"]
         self.assertEqual(len(rows), 3 + 23)
         self.assertEqual(set(parser.widths(rows)), {10})
-        row = next(r for r in TABLE3_ROWS[ReportFormat.TRIAL_2019] if r.labels[-1].text == "（六）其他处理")
+        row = next(
+            r for r in TABLE3_ROWS[ReportFormat.TRIAL_2019] if r.labels[-1].text == "（六）其他处理"
+        )
         self.assertEqual(row.keys, ("other.no_correction", "other.unpaid_fee", "other.other"))
 
 
@@ -112,7 +133,9 @@ class Table2StructureTests(SimpleTestCase):
         self.assertEqual([t[0] for t in texts[2:4]], ["规章", "行政规范性文件"])
         self.assertEqual(texts[4:6], [["第二十条第（五）项"], ["信息内容", "本年处理决定数量"]])
         self.assertEqual(texts[7][0], "第二十条第（六）项")
-        self.assertEqual(texts[-3:-1], [["第二十条第（八）项"], ["信息内容", "本年收费金额（单位：万元）"]])
+        self.assertEqual(
+            texts[-3:-1], [["第二十条第（八）项"], ["信息内容", "本年收费金额（单位：万元）"]]
+        )
         self.assertEqual(texts[-1][0], "行政事业性收费")
         numbers = sum(1 for row in rows for c in row if c[0] == "td")
         self.assertEqual(numbers, 10)
@@ -123,7 +146,9 @@ class Table2StructureTests(SimpleTestCase):
         captions = [b.caption for b in TABLE2_BLOCKS[ReportFormat.TRIAL_2019]]
         self.assertEqual(captions[-1], "第二十条第（九）项")
         headers = [b.header for b in TABLE2_BLOCKS[ReportFormat.TRIAL_2019]]
-        self.assertEqual(headers[0], ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"))
+        self.assertEqual(
+            headers[0], ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量")
+        )
         self.assertEqual(headers[1], ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"))
         self.assertEqual(headers[3], ("信息内容", "上一年项目数量", "本年增/减"))
         self.assertEqual(headers[4], ("信息内容", "采购项目数量", "采购总金额"))
@@ -136,7 +161,9 @@ class Table4StructureTests(SimpleTestCase):
         self.assertEqual(set(parser.widths(rows)), {15})
         self.assertEqual([c[1] for c in rows[0]], ["行政复议", "行政诉讼"])
         self.assertEqual([c[1] for c in rows[1]][-2:], ["未经复议直接起诉", "复议后起诉"])
-        self.assertEqual([c[1] for c in rows[1]][:5], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"])
+        self.assertEqual(
+            [c[1] for c in rows[1]][:5], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+        )
         self.assertEqual(len(rows[3]), 15)
         self.assertEqual(len(TABLE4_KEYS), 15)
 
@@ -144,14 +171,30 @@ class Table4StructureTests(SimpleTestCase):
 class SectionTests(SimpleTestCase):
     def test_national_headings_and_overview_subheadings(self):
         snapshot = {
-            "format": ReportFormat.NATIONAL_2021, "year": 2025, "title": "t", "agency": {"name": "a", "slug": "a"},
-            "signature": {"name": "a", "date": "2026-01-20"}, "narrative": {},
+            "format": ReportFormat.NATIONAL_2021,
+            "year": 2025,
+            "title": "t",
+            "agency": {"name": "a", "slug": "a"},
+            "signature": {"name": "a", "date": "2026-01-20"},
+            "narrative": {},
             "figures": {"table2": {}, "table3": {}, "table4": {}, "proactive": {}},
         }
         html = render_to_string("reports/_document.html", document_context(snapshot))
-        positions = [html.index(h) for h in (
-            "一、总体情况", "（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）平台建设",
-            "（五）监督保障", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
-            "2026年1月20日")]
+        positions = [
+            html.index(h)
+            for h in (
+                "一、总体情况",
+                "（一）主动公开",
+                "（二）依申请公开",
+                "（三）政府信息管理",
+                "（四）平台建设",
+                "（五）监督保障",
+                "二、主动公开政府信息情况",
+                "三、收到和处理政府信息公开申请情况",
+                "四、政府信息公开行政复议、行政诉讼情况",
+                "五、存在的主要问题及改进情况",
+                "六、其他需要报告的事项",
+                "2026年1月20日",
+            )
+        ]
         self.assertEqual(positions, sorted(positions))

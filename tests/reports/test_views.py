@@ -17,9 +17,16 @@ class PublicReportPageTests(ReportSetup, TestCase):
         super().setUp()
         channel = make_channel(self.agency, "政府门户网站")
         make_item(self.agency, published=date(2025, 2, 3), category="policy", channels=[channel])
-        make_application(self.agency, received=date(2025, 3, 1), closed=date(2025, 3, 10),
-                         outcome="granted", applicant_type="commercial")
-        self.report = self.make_report(2025, licensing=2, overview_proactive="共{proactive.total}条。")
+        make_application(
+            self.agency,
+            received=date(2025, 3, 1),
+            closed=date(2025, 3, 10),
+            outcome="granted",
+            applicant_type="commercial",
+        )
+        self.report = self.make_report(
+            2025, licensing=2, overview_proactive="共{proactive.total}条。"
+        )
         self.version = report_publish(report=self.report, by=self.head)
 
     def test_page_shows_the_tables_and_the_narrative(self):
@@ -27,7 +34,9 @@ class PublicReportPageTests(ReportSetup, TestCase):
             response = self.client.get("/reports/test-bureau/2025/")
         self.assertContains(response, "2025年政府信息公开工作年度报告")
         self.assertContains(response, "共1条。")
-        self.assertContains(response, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+        self.assertContains(
+            response, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+        )
         self.assertContains(response, '<tr data-key="granted">')
         self.assertContains(response, "<svg", count=3)
         self.assertContains(response, 'href="/reports/test-bureau/2025.json"')
@@ -38,13 +47,27 @@ class PublicReportPageTests(ReportSetup, TestCase):
             data = self.client.get("/reports/test-bureau/2025.json").json()
         self.assertEqual(data["table3"]["granted"]["commercial"], 1)
         self.assertEqual(data["table3"]["new"]["total"], 1)
-        self.assertEqual(set(data["table3"]["new"]), {"natural_person", "commercial", "research",
-                                                      "public_welfare", "legal_service", "other_org", "total"})
+        self.assertEqual(
+            set(data["table3"]["new"]),
+            {
+                "natural_person",
+                "commercial",
+                "research",
+                "public_welfare",
+                "legal_service",
+                "other_org",
+                "total",
+            },
+        )
         self.assertEqual(len(data["table3"]), 25)
         self.assertEqual(data["table2"]["licensing"], 2)
-        self.assertEqual(set(data["table2"]["rules"]), {"issued", "repealed", "in_force", "published"})
+        self.assertEqual(
+            set(data["table2"]["rules"]), {"issued", "repealed", "in_force", "published"}
+        )
         self.assertEqual(data["table2"]["fees_10k_yuan"], "0.0000")
-        self.assertEqual(set(data["table4"]), {"reconsideration", "litigation_direct", "litigation_after"})
+        self.assertEqual(
+            set(data["table4"]), {"reconsideration", "litigation_direct", "litigation_after"}
+        )
         self.assertEqual(data["proactive"]["by_category"]["policy"], 1)
         self.assertEqual(data["proactive"]["by_channel"], [["政府门户网站", 1]])
         self.assertEqual(data["version"]["number"], 1)
@@ -57,7 +80,9 @@ class PublicReportPageTests(ReportSetup, TestCase):
         self.assertIn("table2.fees_10k_yuan", keys)
         self.assertIn("table4.litigation_after.total", keys)
         self.assertEqual(sum(1 for k in keys if k.startswith("table3.")), 25 * 7)
-        self.assertIn(["表三", "（一）予以公开", "商业企业", "1", "table3.granted.commercial"], rows)
+        self.assertIn(
+            ["表三", "（一）予以公开", "商业企业", "1", "table3.granted.commercial"], rows
+        )
 
     def test_archive_lists_published_reports_only(self):
         AnnualReport.objects.create(agency=self.agency, year=2024, format="2021")
@@ -68,14 +93,20 @@ class PublicReportPageTests(ReportSetup, TestCase):
 
     def test_drafts_and_unknown_reports_are_not_found(self):
         AnnualReport.objects.create(agency=self.agency, year=2024, format="2021")
-        for url in ("/reports/test-bureau/2024/", "/reports/test-bureau/2024.json", "/reports/nope/2025/",
-                    "/reports/test-bureau/2025/v9/"):
+        for url in (
+            "/reports/test-bureau/2024/",
+            "/reports/test-bureau/2024.json",
+            "/reports/nope/2025/",
+            "/reports/test-bureau/2025/v9/",
+        ):
             self.assertEqual(self.client.get(url).status_code, 404, url)
 
     def test_a_correction_keeps_the_old_version_reachable(self):
         AnnualReport.objects.filter(pk=self.report.pk).update(licensing=4)
         report_publish(report=self.report, by=self.head, reason="许可数量更正")
-        self.assertEqual(self.client.get("/reports/test-bureau/2025.json").json()["table2"]["licensing"], 4)
+        self.assertEqual(
+            self.client.get("/reports/test-bureau/2025.json").json()["table2"]["licensing"], 4
+        )
         old = self.client.get("/reports/test-bureau/2025/v1/")
         self.assertContains(old, "此为旧版本")
         self.assertContains(self.client.get("/reports/test-bureau/2025/"), "许可数量更正")
@@ -104,8 +135,9 @@ class StaffWorkflowTests(ReportSetup, TestCase):
         self.assertIn("本年度主动公开政府信息0条", self.report.overview_proactive)
 
     def test_preview_is_the_page_that_will_be_published(self):
-        AnnualReport.objects.filter(pk=self.report.pk).update(problems="问题。", overview="概述。",
-                                                             other_matters="本年度未收取信息处理费。")
+        AnnualReport.objects.filter(pk=self.report.pk).update(
+            problems="问题。", overview="概述。", other_matters="本年度未收取信息处理费。"
+        )
         self.login(self.head)
         preview = self.client.get(f"/admin/reports/annualreport/{self.report.pk}/preview/")
         self.assertContains(preview, "草稿预览")
@@ -118,17 +150,22 @@ class StaffWorkflowTests(ReportSetup, TestCase):
         self.assertEqual(draft_html, public_html)
 
     def test_clerk_cannot_publish_and_sees_why(self):
-        AnnualReport.objects.filter(pk=self.report.pk).update(problems="问题。", overview="概述。",
-                                                             other_matters="本年度未收取信息处理费。")
+        AnnualReport.objects.filter(pk=self.report.pk).update(
+            problems="问题。", overview="概述。", other_matters="本年度未收取信息处理费。"
+        )
         self.login(self.clerk)
-        self.assertContains(self.client.get(f"/admin/reports/annualreport/{self.report.pk}/publish/"),
-                            "只有本机构的负责人")
+        self.assertContains(
+            self.client.get(f"/admin/reports/annualreport/{self.report.pk}/publish/"),
+            "只有本机构的负责人",
+        )
         self.client.post(f"/admin/reports/annualreport/{self.report.pk}/publish/")
         self.assertFalse(ReportVersion.objects.exists())
 
     def test_failing_checks_are_shown_and_nothing_is_published(self):
         self.login(self.head)
-        response = self.client.post(f"/admin/reports/annualreport/{self.report.pk}/publish/", follow=True)
+        response = self.client.post(
+            f"/admin/reports/annualreport/{self.report.pk}/publish/", follow=True
+        )
         self.assertContains(response, "未通过勾稽检查")
         self.assertFalse(ReportVersion.objects.exists())
 
@@ -140,20 +177,26 @@ class StaffWorkflowTests(ReportSetup, TestCase):
 
     def test_add_form_refuses_a_future_year_without_losing_input(self):
         self.login(self.clerk)
-        response = self.client.post("/admin/reports/annualreport/add/",
-                                    {"agency": self.agency.pk, "year": 2099, "format": ""})
+        response = self.client.post(
+            "/admin/reports/annualreport/add/",
+            {"agency": self.agency.pk, "year": 2099, "format": ""},
+        )
         self.assertContains(response, "2099年度尚未开始")
 
     def test_any_period_figures_for_staff(self):
         make_item(self.agency, published=date(2025, 2, 1))
         make_item(self.agency, published=date(2025, 5, 1))
         self.login(self.clerk)
-        response = self.client.get("/admin/reports/annualreport/period/",
-                                   {"agency": self.agency.pk, "start": "2025-01-01", "end": "2025-03-31"})
+        response = self.client.get(
+            "/admin/reports/annualreport/period/",
+            {"agency": self.agency.pk, "start": "2025-01-01", "end": "2025-03-31"},
+        )
         self.assertContains(response, "主动公开政府信息 <strong>1</strong> 条")
         self.assertContains(response, "按自然年统计")  # a quarter has no year-end document counts
-        bad = self.client.get("/admin/reports/annualreport/period/",
-                              {"agency": self.agency.pk, "start": "2025-05-01", "end": "2025-03-31"})
+        bad = self.client.get(
+            "/admin/reports/annualreport/period/",
+            {"agency": self.agency.pk, "start": "2025-05-01", "end": "2025-03-31"},
+        )
         self.assertContains(bad, "开始日期不能晚于结束日期")
 
 
@@ -176,9 +219,17 @@ class DistrictReportTests(ReportSetup, TestCase):
         admin = make_staff(district, Role.DISTRICT_ADMIN)
         from reports.services import report_create
 
-        report = report_create(report=AnnualReport(
-            agency=district, year=2025, covers_units=True, overview="概述。", problems="问题。",
-            other_matters="本年度未收取信息处理费。"), by=admin)
+        report = report_create(
+            report=AnnualReport(
+                agency=district,
+                year=2025,
+                covers_units=True,
+                overview="概述。",
+                problems="问题。",
+                other_matters="本年度未收取信息处理费。",
+            ),
+            by=admin,
+        )
         report_publish(report=report, by=admin)
         data = self.client.get("/reports/district/2025.json").json()
         self.assertTrue(data["covers_units"])
@@ -189,11 +240,16 @@ class DistrictReportTests(ReportSetup, TestCase):
 class AdminAddTests(ReportSetup, TestCase):
     def test_clerk_starts_a_report_and_the_format_follows_the_year(self):
         self.client.login(username=self.clerk.username, password=PASSWORD)
-        response = self.client.post("/admin/reports/annualreport/add/",
-                                    {"agency": self.agency.pk, "year": 2020, "format": ""})
+        response = self.client.post(
+            "/admin/reports/annualreport/add/",
+            {"agency": self.agency.pk, "year": 2020, "format": ""},
+        )
         report = AnnualReport.objects.get(agency=self.agency, year=2020)
-        self.assertRedirects(response, f"/admin/reports/annualreport/{report.pk}/change/",
-                             fetch_redirect_response=False)
+        self.assertRedirects(
+            response,
+            f"/admin/reports/annualreport/{report.pk}/change/",
+            fetch_redirect_response=False,
+        )
         self.assertEqual(report.format, "2019")
         self.assertEqual(report.events.get().by, self.clerk)
         change = self.client.get(f"/admin/reports/annualreport/{report.pk}/change/")
@@ -201,6 +257,8 @@ class AdminAddTests(ReportSetup, TestCase):
 
     def test_quarter_links_on_the_period_page(self):
         self.client.login(username=self.clerk.username, password=PASSWORD)
-        response = self.client.get("/admin/reports/annualreport/period/",
-                                   {"agency": self.agency.pk, "start": "2025-01-01", "end": "2025-12-31"})
+        response = self.client.get(
+            "/admin/reports/annualreport/period/",
+            {"agency": self.agency.pk, "start": "2025-01-01", "end": "2025-12-31"},
+        )
         self.assertContains(response, "第一季度")

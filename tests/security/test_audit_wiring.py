@@ -23,12 +23,19 @@ class CatalogAuditTests(TestCase):
         services.item_withdraw(item=item, by=self.desk.reviewer, reason="已废止")
         events = list(
             AuditEvent.objects.filter(object_type="disclosure.item", object_id=str(item.pk))
-            .order_by("id").values_list("event", "actor_id")
+            .order_by("id")
+            .values_list("event", "actor_id")
         )
-        self.assertEqual([e for e, _ in events], [
-            Event.ITEM_SUBMITTED, Event.ITEM_REVIEWED, Event.ITEM_PUBLISHED, Event.ITEM_CORRECTED,
-            Event.ITEM_WITHDRAWN,
-        ])
+        self.assertEqual(
+            [e for e, _ in events],
+            [
+                Event.ITEM_SUBMITTED,
+                Event.ITEM_REVIEWED,
+                Event.ITEM_PUBLISHED,
+                Event.ITEM_CORRECTED,
+                Event.ITEM_WITHDRAWN,
+            ],
+        )
         self.assertEqual(events[2][1], self.desk.reviewer.pk)
 
     def test_a_failing_audit_write_leaves_the_item_unpublished(self):
@@ -36,7 +43,9 @@ class CatalogAuditTests(TestCase):
         services.item_submit(item=item, by=self.desk.clerk)
         services.item_review(item=item, by=self.desk.reviewer, opinion="同意公开。")
         with (
-            mock.patch("accounts.audit.AuditEvent.objects.create", side_effect=IntegrityError("磁盘已满")),
+            mock.patch(
+                "accounts.audit.AuditEvent.objects.create", side_effect=IntegrityError("磁盘已满")
+            ),
             self.assertRaises(IntegrityError),
         ):
             services.item_publish(item=item, by=self.desk.reviewer)
@@ -52,8 +61,13 @@ class DemoAuditTests(TestCase):
 
         call_command("seed_demo", stdout=StringIO())
         recorded = set(AuditEvent.objects.values_list("event", flat=True))
-        for event in (Event.USER_CREATED, Event.ROLE_GRANTED, Event.ITEM_PUBLISHED,
-                      Event.PROPOSAL_TRANSITION, Event.APPLICATION_CREATED):
+        for event in (
+            Event.USER_CREATED,
+            Event.ROLE_GRANTED,
+            Event.ITEM_PUBLISHED,
+            Event.PROPOSAL_TRANSITION,
+            Event.APPLICATION_CREATED,
+        ):
             self.assertIn(event, recorded)
 
 
@@ -79,6 +93,8 @@ class AdminChangesAuditTests(TestCase):
         data = {name: form[name].value() or "" for name in form.fields}
         data["note"] = "已核对" if "note" in data else data.get("note", "")
         self.client.post(url, data)
-        events = AuditEvent.objects.filter(object_type="workdays.calendaryear", object_id=str(year.pk))
+        events = AuditEvent.objects.filter(
+            object_type="workdays.calendaryear", object_id=str(year.pk)
+        )
         self.assertEqual(events.count(), 1, list(events.values_list("event", "detail")))
         self.assertEqual(events.get().actor, system)

@@ -83,9 +83,14 @@ class SeparationOfDutiesTests(TestCase):
         response = self.client.post(
             reverse("admin:accounts_user_change", args=[target.pk]),
             {
-                "username": "target", "name": "x", "email": "", "is_active": "on", "is_staff": "on",
+                "username": "target",
+                "name": "x",
+                "email": "",
+                "is_active": "on",
+                "is_staff": "on",
                 "groups": [g.pk for g in groups],
-                "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
             },
         )
         self.assertEqual(response.status_code, 200)
@@ -100,9 +105,14 @@ class SeparationOfDutiesTests(TestCase):
         self.client.post(
             reverse("admin:accounts_user_change", args=[target.pk]),
             {
-                "username": "target2", "name": "x", "email": "", "is_active": "on",
-                "is_staff": "on", "groups": [audit_group.pk],
-                "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+                "username": "target2",
+                "name": "x",
+                "email": "",
+                "is_active": "on",
+                "is_staff": "on",
+                "groups": [audit_group.pk],
+                "memberships-TOTAL_FORMS": "0",
+                "memberships-INITIAL_FORMS": "0",
             },
         )
         self.assertFalse(target.groups.exists())

@@ -18,24 +18,58 @@ from tests.applications.test_public import FormData
 from tests.factories import make_agency
 
 FILTER_URLS = ["/catalog/", "/api/items/", "/proposals/", "/proposals/api/", "/reports/", "/guide/"]
-FILTER_KEYS = ["q", "agency", "category", "topic", "channel", "year", "validity", "sort", "page",
-               "session", "kind", "answer_class", "format", "per_page"]
+FILTER_KEYS = [
+    "q",
+    "agency",
+    "category",
+    "topic",
+    "channel",
+    "year",
+    "validity",
+    "sort",
+    "page",
+    "session",
+    "kind",
+    "answer_class",
+    "format",
+    "per_page",
+]
 
 nasty_text = st.one_of(
     st.text(max_size=50),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=5000),
-    st.sampled_from([
-        "\x00", "-1", "0", "99999999999999999999", "1e309", "NaN", "' OR 1=1 --", "<script>",
-        "%", "\\", "../../etc/passwd", "\u202e", "１２３", "2017-02-30", "[]", "{}", "None",
-        "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
-    ]),
+    st.sampled_from(
+        [
+            "\x00",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "1e309",
+            "NaN",
+            "' OR 1=1 --",
+            "<script>",
+            "%",
+            "\\",
+            "../../etc/passwd",
+            "\u202e",
+            "１２３",
+            "2017-02-30",
+            "[]",
+            "{}",
+            "None",
+            "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
+        ]
+    ),
 )
 # WSGI hands the query string over as latin-1 text: bytes above 0x7f are invalid UTF-8 here.
 raw_query = st.text(alphabet=string.printable + "%\x00\x7f\xc0\xff", max_size=200).map(
     lambda s: s.replace(" ", "+")
 )
-FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                       HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @override_settings(ZWGK_APPLY_MIN_SECONDS=0)
@@ -59,8 +93,14 @@ class PublicFuzzTests(TestCase):
         self.assertLess(response.status_code, 500, response.content[:300])
 
     @FUZZ
-    @given(url=st.sampled_from(FILTER_URLS), params=st.dictionaries(
-        st.sampled_from(FILTER_KEYS), st.one_of(nasty_text, st.lists(nasty_text, max_size=3)), max_size=5))
+    @given(
+        url=st.sampled_from(FILTER_URLS),
+        params=st.dictionaries(
+            st.sampled_from(FILTER_KEYS),
+            st.one_of(nasty_text, st.lists(nasty_text, max_size=3)),
+            max_size=5,
+        ),
+    )
     def test_filters_never_fail(self, url, params):
         self.assert_handled(self.client.get(url, params))
 
@@ -70,11 +110,34 @@ class PublicFuzzTests(TestCase):
         self.assert_handled(self.client.get(url, QUERY_STRING=query + "&x=%FF%FE%C0%AF\xff"))
 
     @FUZZ
-    @given(changes=st.dictionaries(
-        st.sampled_from(["agency", "applicant_type", "name", "org_name", "credit_code", "id_type",
-                         "id_number", "phone", "email", "address", "description", "form",
-                         "delivery", "purpose", "consent", "token", "website"]),
-        st.one_of(nasty_text, st.lists(nasty_text, max_size=2)), min_size=1, max_size=4))
+    @given(
+        changes=st.dictionaries(
+            st.sampled_from(
+                [
+                    "agency",
+                    "applicant_type",
+                    "name",
+                    "org_name",
+                    "credit_code",
+                    "id_type",
+                    "id_number",
+                    "phone",
+                    "email",
+                    "address",
+                    "description",
+                    "form",
+                    "delivery",
+                    "purpose",
+                    "consent",
+                    "token",
+                    "website",
+                ]
+            ),
+            st.one_of(nasty_text, st.lists(nasty_text, max_size=2)),
+            min_size=1,
+            max_size=4,
+        )
+    )
     def test_the_application_form_never_fails_and_never_writes_half(self, changes):
         before = Application.objects.count()
         data = FormData(self.agency).data

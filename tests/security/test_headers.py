@@ -13,7 +13,10 @@ from tests.factories import make_staff
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_CSP = [
-    "default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+    "default-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
     "form-action 'self'",
 ]
 
@@ -54,7 +57,8 @@ class SecurityHeadersTests(TestCase):
         user.save()
         self.client.force_login(user)
         for url in (
-            reverse("admin:index"), reverse("admin:accounts_user_changelist"),
+            reverse("admin:index"),
+            reverse("admin:accounts_user_changelist"),
             reverse("admin:accounts_user_change", args=[user.pk]),
         ):
             with self.subTest(url=url):

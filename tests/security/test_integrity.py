@@ -41,12 +41,18 @@ class IntegrityBase(TestCase):
         self.desk = Desk()
         item = self.desk.draft()
         self.attachment = Attachment.objects.create(
-            item=item, name="通知.pdf", content_type="application/pdf", size=len(PDF),
-            sha256=hashlib.sha256(PDF).hexdigest(), file=ContentFile(PDF, name="notice.pdf"),
+            item=item,
+            name="通知.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256=hashlib.sha256(PDF).hexdigest(),
+            file=ContentFile(PDF, name="notice.pdf"),
         )
         services.item_submit(item=item, by=self.desk.clerk)
         services.item_review(item=item, by=self.desk.reviewer, opinion="同意公开。")
-        self.item = services.item_publish(item=item, by=self.desk.reviewer, published_date=date(2017, 3, 8))
+        self.item = services.item_publish(
+            item=item, by=self.desk.reviewer, published_date=date(2017, 3, 8)
+        )
 
 
 class VerifyIntegrityTests(IntegrityBase):
@@ -58,11 +64,15 @@ class VerifyIntegrityTests(IntegrityBase):
     def test_untouched_records_pass_and_the_check_is_audited(self):
         self.assertIn("完整性校验通过", self.verify())
         self.assertTrue(
-            AuditEvent.objects.filter(event=AuditEvent.Event.INTEGRITY_CHECKED, outcome="success").exists()
+            AuditEvent.objects.filter(
+                event=AuditEvent.Event.INTEGRITY_CHECKED, outcome="success"
+            ).exists()
         )
 
     def test_a_corrected_item_still_passes(self):
-        services.item_correct(item=self.item, by=self.desk.reviewer, reason="错别字", summary="更正后的概述。")
+        services.item_correct(
+            item=self.item, by=self.desk.reviewer, reason="错别字", summary="更正后的概述。"
+        )
         self.verify()
 
     def test_a_changed_body_in_the_database_fails(self):
@@ -70,7 +80,9 @@ class VerifyIntegrityTests(IntegrityBase):
         with self.assertRaises(CommandError):
             self.verify()
         self.assertTrue(
-            AuditEvent.objects.filter(event=AuditEvent.Event.INTEGRITY_CHECKED, outcome="failure").exists()
+            AuditEvent.objects.filter(
+                event=AuditEvent.Event.INTEGRITY_CHECKED, outcome="failure"
+            ).exists()
         )
 
     def test_a_changed_attachment_file_fails(self):
@@ -101,13 +113,22 @@ class VerifyIntegrityTests(IntegrityBase):
 @unittest.skipUnless(connection.vendor == "postgresql", ON_POSTGRESQL)
 class PublishedReadOnlyTests(IntegrityBase):
     def refused(self, sql, params):
-        with self.assertRaises(DatabaseError) as caught, transaction.atomic(), connection.cursor() as cursor:
+        with (
+            self.assertRaises(DatabaseError) as caught,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, params)
         return str(caught.exception)
 
     def test_raw_sql_cannot_change_or_delete_a_published_item(self):
-        self.assertIn("更正", self.refused("UPDATE disclosure_item SET title = 'x' WHERE id = %s", [self.item.pk]))
-        self.assertIn("撤回", self.refused("DELETE FROM disclosure_item WHERE id = %s", [self.item.pk]))
+        self.assertIn(
+            "更正",
+            self.refused("UPDATE disclosure_item SET title = 'x' WHERE id = %s", [self.item.pk]),
+        )
+        self.assertIn(
+            "撤回", self.refused("DELETE FROM disclosure_item WHERE id = %s", [self.item.pk])
+        )
         self.refused("UPDATE disclosure_item SET content_digest = '' WHERE id = %s", [self.item.pk])
         self.item.refresh_from_db()
         self.assertEqual(self.item.title, "关于开展安全生产大检查的通知")
@@ -120,7 +141,9 @@ class PublishedReadOnlyTests(IntegrityBase):
             self.item.save()
 
     def test_attachments_of_a_published_item_are_read_only(self):
-        self.refused("UPDATE disclosure_attachment SET sha256 = 'x' WHERE id = %s", [self.attachment.pk])
+        self.refused(
+            "UPDATE disclosure_attachment SET sha256 = 'x' WHERE id = %s", [self.attachment.pk]
+        )
         self.refused("DELETE FROM disclosure_attachment WHERE id = %s", [self.attachment.pk])
 
     def test_drafts_stay_editable(self):
@@ -132,8 +155,12 @@ class PublishedReadOnlyTests(IntegrityBase):
         setup = ReportSetup()
         setup.setUp()
         version = report_publish(report=setup.make_report(year=2025), by=setup.head)
-        self.assertIn("年度报告", self.refused(
-            "UPDATE reports_reportversion SET reason = 'x' WHERE id = %s", [version.pk]))
+        self.assertIn(
+            "年度报告",
+            self.refused(
+                "UPDATE reports_reportversion SET reason = 'x' WHERE id = %s", [version.pk]
+            ),
+        )
         self.refused("DELETE FROM reports_reportversion WHERE id = %s", [version.pk])
 
 
@@ -150,15 +177,19 @@ class CorrectionFlagTests(TransactionTestCase):
     refused = PublishedReadOnlyTests.refused
 
     def test_correction_withdrawal_and_validity_still_work(self):
-        services.item_correct(item=self.item, by=self.desk.reviewer, reason="错别字", summary="新概述。")
-        services.item_set_validity(item=self.item, by=self.desk.reviewer, validity="repealed",
-                                   changed_on=date(2018, 1, 1))
+        services.item_correct(
+            item=self.item, by=self.desk.reviewer, reason="错别字", summary="新概述。"
+        )
+        services.item_set_validity(
+            item=self.item, by=self.desk.reviewer, validity="repealed", changed_on=date(2018, 1, 1)
+        )
         services.item_withdraw(item=self.item, by=self.desk.reviewer, reason="已被新文件替代")
         self.item.refresh_from_db()
         self.assertEqual((self.item.summary, self.item.status), ("新概述。", ItemStatus.WITHDRAWN))
         self.refused("UPDATE disclosure_item SET title = 'x' WHERE id = %s", [self.item.pk])
 
     def test_the_correction_flag_lasts_only_for_its_transaction(self):
-        services.item_correct(item=self.item, by=self.desk.reviewer, reason="错别字", summary="新概述。")
+        services.item_correct(
+            item=self.item, by=self.desk.reviewer, reason="错别字", summary="新概述。"
+        )
         self.refused("UPDATE disclosure_item SET body = 'x' WHERE id = %s", [self.item.pk])
-

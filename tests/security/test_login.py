@@ -27,7 +27,8 @@ class LoginTestCase(TestCase):
 
     def login(self, password, username="zhangsan", ip="10.0.0.5"):
         return self.client.post(
-            self.login_url, {"username": username, "password": password, "next": "/admin/"},
+            self.login_url,
+            {"username": username, "password": password, "next": "/admin/"},
             REMOTE_ADDR=ip,
         )
 
@@ -44,7 +45,9 @@ class LockoutTests(LoginTestCase):
             [str(e) for e in first.context["form"].non_field_errors()],
             [str(e) for e in refused.context["form"].non_field_errors()],
         )
-        self.assertTrue(AuditEvent.objects.filter(event=Event.LOCKED_OUT, actor_name="zhangsan").exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(event=Event.LOCKED_OUT, actor_name="zhangsan").exists()
+        )
 
     def test_four_failures_do_not_lock(self):
         for _ in range(4):
@@ -72,7 +75,9 @@ class LockoutTests(LoginTestCase):
         self.login(WRONG)
         self.login(PASSWORD)
         failed = AuditEvent.objects.get(event=Event.LOGIN_FAILED)
-        self.assertEqual((failed.actor_name, failed.ip, failed.outcome), ("zhangsan", "10.0.0.5", "failure"))
+        self.assertEqual(
+            (failed.actor_name, failed.ip, failed.outcome), ("zhangsan", "10.0.0.5", "failure")
+        )
         ok = AuditEvent.objects.get(event=Event.LOGIN)
         self.assertEqual((ok.actor_id, ok.ip), (self.user.pk, "10.0.0.5"))
         self.assertTrue(ok.request_id)
@@ -89,12 +94,16 @@ class LockoutTests(LoginTestCase):
     @override_settings(TRUSTED_PROXIES=["127.0.0.1"])
     def test_forwarded_address_counts_only_behind_a_trusted_proxy(self):
         self.client.post(
-            self.login_url, {"username": "zhangsan", "password": WRONG},
-            REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7",
+            self.login_url,
+            {"username": "zhangsan", "password": WRONG},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
         )
         self.client.post(
-            self.login_url, {"username": "zhangsan", "password": WRONG},
-            REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.8",
+            self.login_url,
+            {"username": "zhangsan", "password": WRONG},
+            REMOTE_ADDR="198.51.100.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.8",
         )
         ips = set(AuditEvent.objects.filter(event=Event.LOGIN_FAILED).values_list("ip", flat=True))
         self.assertEqual(ips, {"203.0.113.7", "198.51.100.1"})
@@ -114,7 +123,9 @@ class SessionTests(LoginTestCase):
         session[SEEN_AT] = time.time() - 31 * 60
         session.save()
         response = self.client.get("/admin/")
-        self.assertRedirects(response, f"{self.login_url}?next=%2Fadmin%2F", fetch_redirect_response=False)
+        self.assertRedirects(
+            response, f"{self.login_url}?next=%2Fadmin%2F", fetch_redirect_response=False
+        )
         self.assertTrue(AuditEvent.objects.filter(event=Event.SESSION_EXPIRED).exists())
 
     def test_session_ends_after_the_absolute_cap_even_when_active(self):
@@ -158,7 +169,9 @@ class PasswordAgeTests(LoginTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.client.get("/admin/").status_code, 200)
-        self.assertTrue(AuditEvent.objects.filter(event=Event.PASSWORD_CHANGED, actor=self.user).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(event=Event.PASSWORD_CHANGED, actor=self.user).exists()
+        )
 
     def test_weak_passwords_are_refused(self):
         self.login(PASSWORD)
@@ -217,7 +230,8 @@ class SecondFactorTests(LoginTestCase):
         self.client.get(self.otp_url())
         device = TOTPDevice.objects.get(user=self.user)
         response = self.client.post(
-            self.otp_url(), {"token": f"{totp(device.bin_key):06d}", "next": "https://evil.example/"}
+            self.otp_url(),
+            {"token": f"{totp(device.bin_key):06d}", "next": "https://evil.example/"},
         )
         self.assertEqual(response["Location"], "/admin/")
 
@@ -227,15 +241,22 @@ class SecondFactorTests(LoginTestCase):
 
         code = "from django.conf import settings; print(settings.ZWGK_STAFF_2FA)"
         base = {
-            "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "example.gov.cn",
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "example.gov.cn",
             "ZWGK_PII_KEY": "0" * 64,
         }
-        for env, expected in (({"DJANGO_DEBUG": "0"}, "True"), ({"DJANGO_DEBUG": "1"}, "False"),
-                              ({"DJANGO_DEBUG": "0", "ZWGK_DEMO": "1"}, "False")):
+        for env, expected in (
+            ({"DJANGO_DEBUG": "0"}, "True"),
+            ({"DJANGO_DEBUG": "1"}, "False"),
+            ({"DJANGO_DEBUG": "0", "ZWGK_DEMO": "1"}, "False"),
+        ):
             out = subprocess.run(
                 [sys.executable, "-c", f"import django; django.setup(); {code}"],
-                env={**base, **env}, capture_output=True, text=True,
+                env={**base, **env},
+                capture_output=True,
+                text=True,
             )
             self.assertEqual(out.stdout.strip(), expected, out.stderr)
 

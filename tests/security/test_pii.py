@@ -28,7 +28,9 @@ class PlaintextIdNumberTests(TestCase):
     def setUp(self):
         self.agency = make_agency(name="某区应急管理局")
         self.log = io.StringIO()
-        self.handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
+        self.handlers = [
+            h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)
+        ]
         self.assertTrue(self.handlers, "the root logger has its console handler")
         self.streams = [h.setStream(self.log) for h in self.handlers]
         self.submit()
@@ -41,7 +43,9 @@ class PlaintextIdNumberTests(TestCase):
         response = self.client.post("/apply/", FormData(self.agency).data)
         self.assertRedirects(response, reverse("applications:receipt"))
         receipt = self.client.get(reverse("applications:receipt"))
-        self.code = re.search(r'data-testid="query-code">([A-Z0-9-]+)<', receipt.content.decode()).group(1)
+        self.code = re.search(
+            r'data-testid="query-code">([A-Z0-9-]+)<', receipt.content.decode()
+        ).group(1)
         self.application = Application.objects.get()
         self.public = [receipt]
 
@@ -65,12 +69,26 @@ class PlaintextIdNumberTests(TestCase):
     def test_not_on_any_public_page_or_api(self):
         pages = list(self.public)
         anonymous = Client()
-        for url in ("/", "/catalog/", "/api/items/", "/catalog/feed/", "/sitemap.xml", "/guide/",
-                    "/proposals/", "/proposals/api/", "/reports/", "/apply/", "/apply/status/"):
+        for url in (
+            "/",
+            "/catalog/",
+            "/api/items/",
+            "/catalog/feed/",
+            "/sitemap.xml",
+            "/guide/",
+            "/proposals/",
+            "/proposals/api/",
+            "/reports/",
+            "/apply/",
+            "/apply/status/",
+        ):
             pages.append(anonymous.get(url))
-        pages.append(self.client.post(
-            "/apply/status/", {"tracking_number": self.application.tracking_number, "code": self.code}
-        ))
+        pages.append(
+            self.client.post(
+                "/apply/status/",
+                {"tracking_number": self.application.tracking_number, "code": self.code},
+            )
+        )
         self.assertContains(pages[-1], self.application.tracking_number)
         for response in pages:
             body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -104,7 +122,9 @@ class MaskingTests(TestCase):
     def test_patterns_are_masked_and_other_numbers_kept(self):
         self.assertEqual(mask_text("身份证11010119900307123X。"), "身份证110101********123X。")
         self.assertEqual(mask_text("电话 13812345678"), "电话 138****5678")
-        self.assertEqual(mask_text("索引号 11640302MB0000002B-2017-001"), "索引号 11640302MB0000002B-2017-001")
+        self.assertEqual(
+            mask_text("索引号 11640302MB0000002B-2017-001"), "索引号 11640302MB0000002B-2017-001"
+        )
         self.assertEqual(mask_text("0953-2666295"), "0953-2666295")
 
     def test_the_log_filter_masks_arguments_and_tracebacks(self):

@@ -19,9 +19,11 @@ class PurgeExpiredApplicantsTests(TestCase):
         self.recent = register(agency, clerk, date(2024, 3, 6))
         self.open = register(agency, clerk, date(2017, 3, 7))
         Application.objects.filter(pk=self.old.pk).update(
-            status=Status.REPLIED, outcome=Outcome.GRANTED, closed_on=date(2017, 4, 1))
+            status=Status.REPLIED, outcome=Outcome.GRANTED, closed_on=date(2017, 4, 1)
+        )
         Application.objects.filter(pk=self.recent.pk).update(
-            status=Status.REPLIED, outcome=Outcome.GRANTED, closed_on=date(2024, 4, 1))
+            status=Status.REPLIED, outcome=Outcome.GRANTED, closed_on=date(2024, 4, 1)
+        )
 
     def test_only_applications_closed_beyond_the_period_are_anonymised(self):
         self.assertEqual(applicants_purge(today=date(2025, 6, 1)), 1)

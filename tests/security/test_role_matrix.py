@@ -64,8 +64,11 @@ class RoleMatrixTests(TestCase):
     def models(self):
         for model, model_admin in admin.site._registry.items():
             opts = model._meta
-            yield model, model_admin, f"{opts.app_label}.{{}}_{opts.model_name}", (
-                f"admin:{opts.app_label}_{opts.model_name}_"
+            yield (
+                model,
+                model_admin,
+                f"{opts.app_label}.{{}}_{opts.model_name}",
+                (f"admin:{opts.app_label}_{opts.model_name}_"),
             )
 
     def test_anonymous_visitors_are_sent_to_the_login_page_everywhere(self):
@@ -98,7 +101,9 @@ class RoleMatrixTests(TestCase):
                 for method, url, allowed in checks:
                     if allowed:
                         continue  # scope and workflow rules may still refuse; tested per app
-                    with self.subTest(role=role.label, model=model._meta.label, method=method, url=url):
+                    with self.subTest(
+                        role=role.label, model=model._meta.label, method=method, url=url
+                    ):
                         if method == "GET":
                             response = self.client.get(url)
                         else:
@@ -115,7 +120,9 @@ class RoleMatrixTests(TestCase):
                 if perm.format("view") not in self.declared[role]:
                     continue
                 with self.subTest(role=role.label, model=model._meta.label):
-                    self.assertEqual(self.client.get(reverse(prefix + "changelist")).status_code, 200)
+                    self.assertEqual(
+                        self.client.get(reverse(prefix + "changelist")).status_code, 200
+                    )
 
     def test_custom_staff_views_refuse_anonymous_and_role_less_staff(self):
         nobody = make_staff(username="matrix_nobody")
@@ -188,42 +195,104 @@ class AccountPathsMatrixTests(TestCase):
         system = self.users[AdminRole.SYSTEM]
         # What each path gives, and to whom (every other role is refused).
         paths = {
-            "admin password form": (lambda c: c.post(
-                reverse("admin:auth_user_password_change", args=[target.pk]),
-                {"password1": "X-Chosen-Passw0rd-1", "password2": "X-Chosen-Passw0rd-1",
-                 "usable_password": "true"})
-                and User.objects.get(pk=target.pk).check_password("X-Chosen-Passw0rd-1"), set()),
-            "reset link": (lambda c: c.post(
-                reverse("admin:accounts_user_reset", args=[target.pk]), {"delivery": "email"}
-            ).status_code == 302 and target.recoveries.exists(),
-                {Role.DISTRICT_ADMIN, AdminRole.SYSTEM}),
-            "device removal request": (lambda c: c.post(
-                reverse("admin:accounts_user_device_removal", args=[target.pk]), {"reason": "丢失"}
-            ).status_code == 302 and target.recoveries.exists(), {AdminRole.SECURITY}),
-            "device delete": (lambda c: c.post(
-                reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
-            ) and not TOTPDevice.objects.filter(pk=device.pk).exists(), set()),
-            "device approve": (lambda c: (lambda r: c.post(
-                reverse("admin:accounts_recovery_approve", args=[r.pk])
-            ) and not TOTPDevice.objects.filter(pk=device.pk).exists())(
-                Recovery.objects.create(user=target, kind="device", status="pending",
-                                        requested_by=system, reason="x")
-            ), {AdminRole.SECURITY}),
-            "membership grant": (lambda c: c.post(reverse("admin:accounts_membership_add"), {
-                "user": target.pk, "agency": self.agency.pk, "role": Role.REVIEWER,
-            }) and Membership.objects.filter(user=target, role=Role.REVIEWER).exists(),
-                {Role.DISTRICT_ADMIN}),
-            "membership revoke": (lambda c: c.post(reverse(
-                "admin:accounts_membership_delete",
-                args=[target.memberships.get(role=Role.CLERK).pk]), {"post": "yes"}
-            ) and not target.memberships.filter(role=Role.CLERK).exists(), {Role.DISTRICT_ADMIN}),
+            "admin password form": (
+                lambda c: (
+                    c.post(
+                        reverse("admin:auth_user_password_change", args=[target.pk]),
+                        {
+                            "password1": "X-Chosen-Passw0rd-1",
+                            "password2": "X-Chosen-Passw0rd-1",
+                            "usable_password": "true",
+                        },
+                    )
+                    and User.objects.get(pk=target.pk).check_password("X-Chosen-Passw0rd-1")
+                ),
+                set(),
+            ),
+            "reset link": (
+                lambda c: (
+                    c.post(
+                        reverse("admin:accounts_user_reset", args=[target.pk]),
+                        {"delivery": "email"},
+                    ).status_code
+                    == 302
+                    and target.recoveries.exists()
+                ),
+                {Role.DISTRICT_ADMIN, AdminRole.SYSTEM},
+            ),
+            "device removal request": (
+                lambda c: (
+                    c.post(
+                        reverse("admin:accounts_user_device_removal", args=[target.pk]),
+                        {"reason": "丢失"},
+                    ).status_code
+                    == 302
+                    and target.recoveries.exists()
+                ),
+                {AdminRole.SECURITY},
+            ),
+            "device delete": (
+                lambda c: (
+                    c.post(
+                        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]),
+                        {"post": "yes"},
+                    )
+                    and not TOTPDevice.objects.filter(pk=device.pk).exists()
+                ),
+                set(),
+            ),
+            "device approve": (
+                lambda c: (
+                    lambda r: (
+                        c.post(reverse("admin:accounts_recovery_approve", args=[r.pk]))
+                        and not TOTPDevice.objects.filter(pk=device.pk).exists()
+                    )
+                )(
+                    Recovery.objects.create(
+                        user=target,
+                        kind="device",
+                        status="pending",
+                        requested_by=system,
+                        reason="x",
+                    )
+                ),
+                {AdminRole.SECURITY},
+            ),
+            "membership grant": (
+                lambda c: (
+                    c.post(
+                        reverse("admin:accounts_membership_add"),
+                        {
+                            "user": target.pk,
+                            "agency": self.agency.pk,
+                            "role": Role.REVIEWER,
+                        },
+                    )
+                    and Membership.objects.filter(user=target, role=Role.REVIEWER).exists()
+                ),
+                {Role.DISTRICT_ADMIN},
+            ),
+            "membership revoke": (
+                lambda c: (
+                    c.post(
+                        reverse(
+                            "admin:accounts_membership_delete",
+                            args=[target.memberships.get(role=Role.CLERK).pk],
+                        ),
+                        {"post": "yes"},
+                    )
+                    and not target.memberships.filter(role=Role.CLERK).exists()
+                ),
+                {Role.DISTRICT_ADMIN},
+            ),
         }
         for role, user in self.users.items():
             for name, (attempt, allowed_roles) in paths.items():
                 with self.subTest(role=role.label, path=name):
                     self.client.force_login(user)
-                    self.assertEqual(bool(undone(partial(attempt, self.client))),
-                                     role in allowed_roles)
+                    self.assertEqual(
+                        bool(undone(partial(attempt, self.client))), role in allowed_roles
+                    )
         self.assertTrue(recovery.may_manage(self.users[Role.DISTRICT_ADMIN], target))
 
 
@@ -239,8 +308,9 @@ class AttachmentPathMatrixTests(TestCase):
         call_command("seed_demo", stdout=StringIO())
         agency = Agency.objects.get(slug="ltq-ajj")
         district = Agency.objects.get(slug="ltq")
-        other = Agency.objects.exclude(pk__in=[agency.pk, district.pk]).first() or Agency.objects.create(
-            name="另一机构", slug="matrix-other", code="000000009")
+        other = Agency.objects.exclude(
+            pk__in=[agency.pk, district.pk]
+        ).first() or Agency.objects.create(name="另一机构", slug="matrix-other", code="000000009")
         cls.users = {}
         for role in Role:
             place = district if role == Role.DISTRICT_ADMIN else agency
@@ -268,11 +338,17 @@ class AttachmentPathMatrixTests(TestCase):
 
         def attach(item, name):
             return Attachment.objects.create(
-                item=item, file=ContentFile(pdf, name="m.pdf"), name=name,
-                content_type="application/pdf", size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
+                item=item,
+                file=ContentFile(pdf, name="m.pdf"),
+                name=name,
+                content_type="application/pdf",
+                size=len(pdf),
+                sha256=hashlib.sha256(pdf).hexdigest(),
             ).get_absolute_url()
 
-        draft = services.item_create(agency=self.agency, by=self.users[Role.CLERK], title="草稿：附件矩阵")
+        draft = services.item_create(
+            agency=self.agency, by=self.users[Role.CLERK], title="草稿：附件矩阵"
+        )
         self.draft_url = attach(draft, "草稿.pdf")
         desk = Desk()
         public_item = desk.draft("已公开：附件矩阵")
@@ -302,10 +378,12 @@ class AttachmentPathMatrixTests(TestCase):
             with self.subTest(role=role.label):
                 self.client.force_login(user)
                 self.assertEqual(
-                    self.client.get(self.draft_url, REMOTE_ADDR="198.51.100.7").status_code, 404)
+                    self.client.get(self.draft_url, REMOTE_ADDR="198.51.100.7").status_code, 404
+                )
                 expected = 200 if role in self.agency_staff else 404
                 self.assertEqual(
-                    self.client.get(self.draft_url, REMOTE_ADDR="10.20.1.1").status_code, expected)
+                    self.client.get(self.draft_url, REMOTE_ADDR="10.20.1.1").status_code, expected
+                )
 
     def test_published_attachments_are_public_for_every_role(self):
         self.assertEqual(self.client.get(self.public_url).status_code, 200)

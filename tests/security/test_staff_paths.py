@@ -43,8 +43,12 @@ WRONG = "Wrong-Passw0rd-9999"
 
 def add_attachment(item, name="草稿附件.pdf"):
     return Attachment.objects.create(
-        item=item, file=ContentFile(PDF, name="draft.pdf"), name=name,
-        content_type="application/pdf", size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(),
+        item=item,
+        file=ContentFile(PDF, name="draft.pdf"),
+        name=name,
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256=hashlib.sha256(PDF).hexdigest(),
     )
 
 
@@ -80,8 +84,9 @@ class StaffRulesOnEveryPathTests(TestCase):
         # With the second factor the same session reaches the draft.
         self.client.get(reverse("accounts:otp"))
         device = TOTPDevice.objects.get(user=self.desk.clerk)
-        response = self.client.post(reverse("accounts:otp"),
-                                    {"token": f"{totp(device.bin_key):06d}", "next": "/admin/"})
+        response = self.client.post(
+            reverse("accounts:otp"), {"token": f"{totp(device.bin_key):06d}", "next": "/admin/"}
+        )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.client.get(self.draft_file).status_code, 200)
 
@@ -120,9 +125,11 @@ class SharedAddressLoginTests(TestCase):
         self.user = make_staff(username="lisi")
 
     def login(self, username, password, ip="10.0.0.5"):
-        return self.client.post(reverse("admin:login"),
-                                {"username": username, "password": password, "next": "/admin/"},
-                                REMOTE_ADDR=ip)
+        return self.client.post(
+            reverse("admin:login"),
+            {"username": username, "password": password, "next": "/admin/"},
+            REMOTE_ADDR=ip,
+        )
 
     @override_settings(LOGIN_IP_DELAY_SECONDS=0, LOGIN_IP_FAILURE_LIMIT=6)
     def test_many_unknown_names_do_not_deny_a_real_account_its_correct_password(self):
@@ -155,8 +162,11 @@ class SharedAddressLoginTests(TestCase):
             with self.subTest(name=name):
                 for _ in range(5):
                     self.login(name, WRONG)
-                names = set(AuditEvent.objects.filter(
-                    event__in=[Event.LOGIN_FAILED, Event.LOCKED_OUT]).values_list("actor_name", flat=True))
+                names = set(
+                    AuditEvent.objects.filter(
+                        event__in=[Event.LOGIN_FAILED, Event.LOCKED_OUT]
+                    ).values_list("actor_name", flat=True)
+                )
                 self.assertFalse([n for n in names if name in n], names)
                 # The lock still counts by the (masked) name: the pair is locked.
                 self.assertTrue(lockout.refused(username=name, ip="10.0.0.5"))
@@ -173,7 +183,10 @@ def bomb_xlsx(megabytes=30):
     plain = io.BytesIO()
     book.save(plain)
     out = io.BytesIO()
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             data = source.read(info.filename)
             if b"A" * 1000 in data:  # the sheet or the shared strings, as openpyxl wrote it
@@ -214,10 +227,13 @@ class XlsxBombTests(TestCase):
 
     def test_the_admin_checks_the_role_before_reading_the_file(self):
         self.client.force_login(self.desk.clerk)
-        response = self.client.post(reverse("admin:disclosure_item_import"), {
-            "agency": self.desk.agency.pk,
-            "file": SimpleUploadedFile("c.csv", "标题,发布日期\n坏行,明天\n".encode()),
-        })
+        response = self.client.post(
+            reverse("admin:disclosure_item_import"),
+            {
+                "agency": self.desk.agency.pk,
+                "file": SimpleUploadedFile("c.csv", "标题,发布日期\n坏行,明天\n".encode()),
+            },
+        )
         self.assertContains(response, "审核人")
         self.assertNotContains(response, "存在错误")
 
@@ -226,9 +242,14 @@ class XlsxBombTests(TestCase):
             path = Path(folder) / "c.csv"
             path.write_text("标题,发布日期\n坏行,明天\n", encoding="utf-8")
             with self.assertRaises(CommandError) as caught:
-                call_command("import_items", str(path), agency=self.desk.agency.slug,
-                             user=self.desk.clerk.username, stdout=io.StringIO(),
-                             stderr=io.StringIO())
+                call_command(
+                    "import_items",
+                    str(path),
+                    agency=self.desk.agency.slug,
+                    user=self.desk.clerk.username,
+                    stdout=io.StringIO(),
+                    stderr=io.StringIO(),
+                )
         self.assertIn("审核人", str(caught.exception))
 
 
@@ -246,13 +267,18 @@ class FormulaInjectionTests(TestCase):
         from tests.applications.builders import applicant, register
 
         desk = Desk()
-        person = applicant(name="=HYPERLINK(\"http://x\")", id_type=IdType.OTHER,
-                           id_number="=cmd|'X'!A0")
+        person = applicant(
+            name='=HYPERLINK("http://x")', id_type=IdType.OTHER, id_number="=cmd|'X'!A0"
+        )
         application = register(desk.agency, desk.clerk, timezone.localdate(), person=person)
         self.client.force_login(desk.clerk)
-        response = self.client.post(reverse("admin:applications_application_changelist"), {
-            "action": "export_csv", "_selected_action": [application.pk],
-        })
+        response = self.client.post(
+            reverse("admin:applications_application_changelist"),
+            {
+                "action": "export_csv",
+                "_selected_action": [application.pk],
+            },
+        )
         self.assertEqual(response.status_code, 200)
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(len(rows), 2)
@@ -294,7 +320,9 @@ class MaskingTests(TestCase):
 class IndexPatternTests(TestCase):
     def test_a_pattern_too_long_for_the_column_is_refused_when_saved(self):
         agency = Desk().agency
-        agency.index_pattern = "{code}-政府信息公开目录索引号前缀很长很长很长很长很长很长很长很长很长-{year}-{seq:05d}"
+        agency.index_pattern = (
+            "{code}-政府信息公开目录索引号前缀很长很长很长很长很长很长很长很长很长-{year}-{seq:05d}"
+        )
         with self.assertRaises(ValidationError) as caught:
             agency.full_clean()
         self.assertIn("index_pattern", caught.exception.message_dict)
@@ -309,7 +337,9 @@ class IndexPatternTests(TestCase):
         root.is_superuser = True
         root.save()
         self.client.force_login(root)
-        agency = Agency.objects.create(name="索引号测试局", slug="pattern-test", code="11640302MB0000002B")
+        agency = Agency.objects.create(
+            name="索引号测试局", slug="pattern-test", code="11640302MB0000002B"
+        )
         url = reverse("admin:agencies_agency_change", args=[agency.pk])
         page = self.client.get(url)
         self.assertEqual(page.status_code, 200)
@@ -389,8 +419,13 @@ class FourEyesTests(TestCase):
         self.second = make_staff(self.desk.agency, Role.REVIEWER)
 
     def own_item(self, author):
-        item = services.item_create(agency=self.desk.agency, by=author, title="本人起草的通知",
-                                    summary="摘要", channels=[self.desk.portal])
+        item = services.item_create(
+            agency=self.desk.agency,
+            by=author,
+            title="本人起草的通知",
+            summary="摘要",
+            channels=[self.desk.portal],
+        )
         return services.item_submit(item=item, by=author)
 
     def test_the_author_cannot_approve_or_publish_alone(self):
@@ -415,22 +450,31 @@ class FourEyesTests(TestCase):
     def test_only_the_head_switches_it_off_and_every_self_review_is_audited(self):
         for someone in (self.desk.reviewer, self.desk.clerk):
             with self.assertRaises(PermissionDenied):
-                account_services.agency_set_self_review(agency=self.desk.agency, by=someone, allowed=True)
+                account_services.agency_set_self_review(
+                    agency=self.desk.agency, by=someone, allowed=True
+                )
         account_services.agency_set_self_review(agency=self.desk.agency, by=self.head, allowed=True)
-        switch = AuditEvent.objects.get(event=Event.SETTINGS_CHANGED, object_id=str(self.desk.agency.pk))
+        switch = AuditEvent.objects.get(
+            event=Event.SETTINGS_CHANGED, object_id=str(self.desk.agency.pk)
+        )
         self.assertEqual(switch.actor, self.head)
         item = self.own_item(self.desk.reviewer)
         services.item_review(item=item, by=self.desk.reviewer, opinion="同意公开。")
         services.item_publish(item=item, by=self.desk.reviewer)
-        notes = AuditEvent.objects.filter(object_type="disclosure.item", object_id=str(item.pk),
-                                          detail__contains="本人审核")
-        self.assertEqual(set(notes.values_list("event", flat=True)),
-                         {Event.ITEM_REVIEWED, Event.ITEM_PUBLISHED})
+        notes = AuditEvent.objects.filter(
+            object_type="disclosure.item", object_id=str(item.pk), detail__contains="本人审核"
+        )
+        self.assertEqual(
+            set(notes.values_list("event", flat=True)), {Event.ITEM_REVIEWED, Event.ITEM_PUBLISHED}
+        )
         # Switched back on, the next item needs a second person again.
-        account_services.agency_set_self_review(agency=self.desk.agency, by=self.head, allowed=False)
+        account_services.agency_set_self_review(
+            agency=self.desk.agency, by=self.head, allowed=False
+        )
         with self.assertRaises(ValidationError):
-            services.item_review(item=self.own_item(self.desk.reviewer), by=self.desk.reviewer,
-                                 opinion="同意公开。")
+            services.item_review(
+                item=self.own_item(self.desk.reviewer), by=self.desk.reviewer, opinion="同意公开。"
+            )
 
     def test_the_head_switches_it_in_the_agency_form_others_see_it_read_only(self):
         url = reverse("admin:agencies_agency_change", args=[self.desk.agency.pk])
@@ -442,11 +486,16 @@ class FourEyesTests(TestCase):
         data = {key: value for key, value in data.items() if value not in (None, False)}
         data["self_review_allowed"] = "on"
         response = self.client.post(url, data)
-        self.assertEqual(response.status_code, 302, getattr(response, "context", None)
-                         and response.context["adminform"].form.errors)
+        self.assertEqual(
+            response.status_code,
+            302,
+            getattr(response, "context", None) and response.context["adminform"].form.errors,
+        )
         self.desk.agency.refresh_from_db()
         self.assertTrue(self.desk.agency.self_review_allowed)
-        self.assertTrue(AuditEvent.objects.filter(event=Event.SETTINGS_CHANGED, actor=self.head).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(event=Event.SETTINGS_CHANGED, actor=self.head).exists()
+        )
         district_admin = make_staff(self.desk.agency, Role.DISTRICT_ADMIN)
         self.client.force_login(district_admin)
         form = self.client.get(url).context["adminform"].form

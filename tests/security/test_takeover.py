@@ -68,8 +68,9 @@ class AttackTests(Setup):
             with self.subTest(actor=actor.username):
                 self.client.force_login(actor)
                 self.assertIn(self.client.get(url).status_code, (403, 404))
-                self.client.post(url, {"password1": CHOSEN, "password2": CHOSEN,
-                                       "usable_password": "true"})
+                self.client.post(
+                    url, {"password1": CHOSEN, "password2": CHOSEN, "usable_password": "true"}
+                )
                 self.assertTrue(self.password_unchanged(self.head))
                 self.assertFalse(self.can_log_in_as(self.head))
 
@@ -77,8 +78,9 @@ class AttackTests(Setup):
         boss = User.objects.create_superuser("yingji", password=PASSWORD)
         self.client.force_login(boss)
         url = reverse("admin:auth_user_password_change", args=[self.head.pk])
-        response = self.client.post(url, {"password1": CHOSEN, "password2": CHOSEN,
-                                          "usable_password": "true"})
+        response = self.client.post(
+            url, {"password1": CHOSEN, "password2": CHOSEN, "usable_password": "true"}
+        )
         self.assertEqual(response.status_code, 302)
         self.assertTrue(self.can_log_in_as(self.head))
         row = AuditEvent.objects.filter(event=Event.PASSWORD_ADMIN_SET, object_id=str(self.head.pk))
@@ -89,18 +91,32 @@ class AttackTests(Setup):
         self.client.force_login(self.district_admin)
         for target in (self.auditor, self.outsider, self.both, self.system):
             with self.subTest(target=target.username):
-                response = self.client.post(reverse("admin:accounts_membership_add"), {
-                    "user": target.pk, "agency": self.agency.pk, "role": Role.REVIEWER,
-                })
+                response = self.client.post(
+                    reverse("admin:accounts_membership_add"),
+                    {
+                        "user": target.pk,
+                        "agency": self.agency.pk,
+                        "role": Role.REVIEWER,
+                    },
+                )
                 self.assertEqual(response.status_code, 200)  # the form answers with an error
-                self.assertFalse(Membership.objects.filter(user=target, agency=self.agency,
-                                                           role=Role.REVIEWER).exists())
+                self.assertFalse(
+                    Membership.objects.filter(
+                        user=target, agency=self.agency, role=Role.REVIEWER
+                    ).exists()
+                )
 
     def test_the_user_autocomplete_offers_only_members_of_the_district(self):
         self.client.force_login(self.district_admin)
-        response = self.client.get(reverse("admin:autocomplete"), {
-            "app_label": "accounts", "model_name": "membership", "field_name": "user", "term": "",
-        })
+        response = self.client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "accounts",
+                "model_name": "membership",
+                "field_name": "user",
+                "term": "",
+            },
+        )
         self.assertEqual(response.status_code, 200)
         offered = {int(row["id"]) for row in json.loads(response.content)["results"]}
         self.assertIn(self.clerk.pk, offered)
@@ -113,24 +129,45 @@ class AttackTests(Setup):
         change = reverse("admin:accounts_user_change", args=[self.both.pk])
         self.assertIn(self.client.get(change).status_code, (302, 403, 404))
         outside = Membership.objects.get(user=self.both, agency=self.other_agency)
-        self.client.post(change, {
-            "username": "both", "name": "x", "is_active": "on", "is_staff": "on",
-            "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1",
-            "memberships-0-id": outside.pk, "memberships-0-user": self.both.pk,
-            "memberships-0-agency": self.other_agency.pk, "memberships-0-role": Role.REVIEWER,
-            "memberships-0-DELETE": "on",
-        })
+        self.client.post(
+            change,
+            {
+                "username": "both",
+                "name": "x",
+                "is_active": "on",
+                "is_staff": "on",
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-INITIAL_FORMS": "1",
+                "memberships-0-id": outside.pk,
+                "memberships-0-user": self.both.pk,
+                "memberships-0-agency": self.other_agency.pk,
+                "memberships-0-role": Role.REVIEWER,
+                "memberships-0-DELETE": "on",
+            },
+        )
         self.assertTrue(Membership.objects.filter(pk=outside.pk).exists())
 
     def test_district_admin_grants_only_roles_in_the_district_and_not_above_its_own(self):
         self.client.force_login(self.district_admin)
-        self.client.post(reverse("admin:accounts_membership_add"), {
-            "user": self.clerk.pk, "agency": self.other_agency.pk, "role": Role.HEAD,
-        })
-        self.assertFalse(Membership.objects.filter(user=self.clerk, agency=self.other_agency).exists())
-        response = self.client.post(reverse("admin:accounts_membership_add"), {
-            "user": self.clerk.pk, "agency": self.agency.pk, "role": Role.REVIEWER,
-        })
+        self.client.post(
+            reverse("admin:accounts_membership_add"),
+            {
+                "user": self.clerk.pk,
+                "agency": self.other_agency.pk,
+                "role": Role.HEAD,
+            },
+        )
+        self.assertFalse(
+            Membership.objects.filter(user=self.clerk, agency=self.other_agency).exists()
+        )
+        response = self.client.post(
+            reverse("admin:accounts_membership_add"),
+            {
+                "user": self.clerk.pk,
+                "agency": self.agency.pk,
+                "role": Role.REVIEWER,
+            },
+        )
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Membership.objects.filter(user=self.clerk, role=Role.REVIEWER).exists())
 
@@ -153,10 +190,17 @@ class AttackTests(Setup):
         # Finding 2: 安全管理员 deleted B's TOTP device, then logged in as B.
         device = TOTPDevice.objects.get(user=self.head)
         self.client.force_login(self.security)
-        self.client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
-        self.client.post(reverse("admin:otp_totp_totpdevice_changelist"), {
-            "action": "delete_selected", "_selected_action": [device.pk], "post": "yes",
-        })
+        self.client.post(
+            reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+        )
+        self.client.post(
+            reverse("admin:otp_totp_totpdevice_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [device.pk],
+                "post": "yes",
+            },
+        )
         self.assertTrue(TOTPDevice.objects.filter(pk=device.pk).exists())
 
     def test_nobody_but_the_member_changes_an_existing_members_email(self):
@@ -164,11 +208,18 @@ class AttackTests(Setup):
         for actor in (self.system, self.district_admin, self.security):
             with self.subTest(actor=actor.username):
                 self.client.force_login(actor)
-                self.client.post(reverse("admin:accounts_user_change", args=[self.head.pk]), {
-                    "username": "head", "name": "x", "email": "evil@example.com",
-                    "is_active": "on", "is_staff": "on",
-                    "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-                })
+                self.client.post(
+                    reverse("admin:accounts_user_change", args=[self.head.pk]),
+                    {
+                        "username": "head",
+                        "name": "x",
+                        "email": "evil@example.com",
+                        "is_active": "on",
+                        "is_staff": "on",
+                        "memberships-TOTAL_FORMS": "0",
+                        "memberships-INITIAL_FORMS": "0",
+                    },
+                )
                 self.assertEqual(User.objects.get(pk=self.head.pk).email, "head@jia.gov.cn")
 
     def test_head_cannot_move_the_agency_out_of_its_district(self):
@@ -202,13 +253,23 @@ def admin_paths(test, actor, target):
     c.force_login(actor)
     uid = target.pk
     # Password forms (admin's own "set password" and the account change form).
-    c.post(reverse("admin:auth_user_password_change", args=[uid]),
-           {"password1": CHOSEN, "password2": CHOSEN, "usable_password": "true"})
-    c.post(reverse("admin:accounts_user_change", args=[uid]), {
-        "username": target.username, "name": "x", "email": "evil@example.com",
-        "is_active": "on", "is_staff": "on", "password": CHOSEN,
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-    })
+    c.post(
+        reverse("admin:auth_user_password_change", args=[uid]),
+        {"password1": CHOSEN, "password2": CHOSEN, "usable_password": "true"},
+    )
+    c.post(
+        reverse("admin:accounts_user_change", args=[uid]),
+        {
+            "username": target.username,
+            "name": "x",
+            "email": "evil@example.com",
+            "is_active": "on",
+            "is_staff": "on",
+            "password": CHOSEN,
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
     # Reset links: by e-mail (to whatever address the account holds) and by letter.
     c.post(reverse("admin:accounts_user_reset", args=[uid]), {"delivery": "email"})
     c.post(reverse("admin:accounts_user_reset", args=[uid]), {"delivery": "letter"})
@@ -218,41 +279,81 @@ def admin_paths(test, actor, target):
     # Second factor: delete the device directly, or ask and approve alone.
     for device in TOTPDevice.objects.filter(user=target):
         c.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
-        c.post(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]),
-               {"user": actor.pk, "name": "x", "key": "00" * 20, "step": 30, "t0": 0,
-                "digits": 6, "tolerance": 1, "drift": 0, "confirmed": "on"})
-    c.post(reverse("admin:otp_totp_totpdevice_add"),
-           {"user": uid, "name": "x", "key": "00" * 20, "step": 30, "t0": 0, "digits": 6,
-            "tolerance": 1, "drift": 0, "confirmed": "on"})
+        c.post(
+            reverse("admin:otp_totp_totpdevice_change", args=[device.pk]),
+            {
+                "user": actor.pk,
+                "name": "x",
+                "key": "00" * 20,
+                "step": 30,
+                "t0": 0,
+                "digits": 6,
+                "tolerance": 1,
+                "drift": 0,
+                "confirmed": "on",
+            },
+        )
+    c.post(
+        reverse("admin:otp_totp_totpdevice_add"),
+        {
+            "user": uid,
+            "name": "x",
+            "key": "00" * 20,
+            "step": 30,
+            "t0": 0,
+            "digits": 6,
+            "tolerance": 1,
+            "drift": 0,
+            "confirmed": "on",
+        },
+    )
     c.post(reverse("admin:accounts_user_device_removal", args=[uid]), {"reason": "丢失手机"})
     for recovery in target.recoveries.all():
         c.post(reverse("admin:accounts_recovery_approve", args=[recovery.pk]))
     # Memberships (to bring the target into scope) and group edits (to widen one's own powers).
     for role in Role:
-        c.post(reverse("admin:accounts_membership_add"),
-               {"user": uid, "agency": test.agency.pk, "role": role})
+        c.post(
+            reverse("admin:accounts_membership_add"),
+            {"user": uid, "agency": test.agency.pk, "role": role},
+        )
     every_permission = list(Permission.objects.values_list("pk", flat=True))
     for group in Group.objects.filter(name__in=["安全管理员", "系统管理员", "区级管理员"]):
-        c.post(reverse("admin:auth_group_change", args=[group.pk]),
-               {"name": group.name, "permissions": every_permission})
-    c.post(reverse("admin:accounts_user_change", args=[actor.pk]), {
-        "username": actor.username, "name": "x", "is_active": "on", "is_staff": "on",
-        "groups": list(Group.objects.values_list("pk", flat=True)),
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-    })
+        c.post(
+            reverse("admin:auth_group_change", args=[group.pk]),
+            {"name": group.name, "permissions": every_permission},
+        )
+    c.post(
+        reverse("admin:accounts_user_change", args=[actor.pk]),
+        {
+            "username": actor.username,
+            "name": "x",
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": list(Group.objects.values_list("pk", flat=True)),
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
     c.logout()
 
 
 class EveryRoleTests(Setup):
     def test_no_staff_role_ends_up_logged_in_as_another_member(self):
         attackers = {
-            "信息员": self.clerk, "审核人": self.reviewer, "负责人": self.head,
-            "区级管理员": self.district_admin, "系统管理员": self.system,
-            "安全管理员": self.security, "审计管理员": self.auditor,
+            "信息员": self.clerk,
+            "审核人": self.reviewer,
+            "负责人": self.head,
+            "区级管理员": self.district_admin,
+            "系统管理员": self.system,
+            "安全管理员": self.security,
+            "审计管理员": self.auditor,
         }
+
         def powers():
-            return (set(Group.objects.values_list("name", "permissions__codename")),
-                    set(User.groups.through.objects.values_list("user_id", "group_id")))
+            return (
+                set(Group.objects.values_list("name", "permissions__codename")),
+                set(User.groups.through.objects.values_list("user_id", "group_id")),
+            )
 
         before_powers = powers()
         for label, actor in attackers.items():
@@ -261,7 +362,9 @@ class EveryRoleTests(Setup):
                     continue
                 with self.subTest(attacker=label, target=target.username):
                     before = User.objects.get(pk=target.pk)
-                    devices = set(TOTPDevice.objects.filter(user=target).values_list("key", flat=True))
+                    devices = set(
+                        TOTPDevice.objects.filter(user=target).values_list("key", flat=True)
+                    )
                     mail.outbox.clear()
                     admin_paths(self, actor, target)
                     after = User.objects.get(pk=target.pk)
@@ -288,19 +391,25 @@ class EveryRoleTests(Setup):
 
 
 def link_in(message):
-    return re.search(r"http://testserver(/admin/security/set-password/[^/\s]+/)", message.body).group(1)
+    return re.search(
+        r"http://testserver(/admin/security/set-password/[^/\s]+/)", message.body
+    ).group(1)
 
 
 class ResetByMailTests(Setup):
     def test_reset_link_goes_to_the_member_sets_the_password_once_and_the_member_is_told(self):
         self.client.force_login(self.system)
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(reverse("admin:accounts_user_reset", args=[self.head.pk]),
-                                        {"delivery": "email", "reason": "本人来电"})
+            response = self.client.post(
+                reverse("admin:accounts_user_reset", args=[self.head.pk]),
+                {"delivery": "email", "reason": "本人来电"},
+            )
         self.assertEqual(response.status_code, 302)
         self.assertEqual([m.to for m in mail.outbox], [["head@jia.gov.cn"]])
         link = link_in(mail.outbox[0])
-        self.assertNotContains(self.client.get(response["Location"]), link)  # the admin never sees it
+        self.assertNotContains(
+            self.client.get(response["Location"]), link
+        )  # the admin never sees it
         self.client.logout()
         self.assertTrue(self.password_unchanged(self.head))  # the old password works until then
         page = self.client.get(link)
@@ -310,19 +419,30 @@ class ResetByMailTests(Setup):
         self.assertTrue(self.can_log_in_as(self.head))
         # Single use.
         self.assertEqual(self.client.get(link).status_code, 404)
-        self.client.post(link, {"new_password1": "Another-Passw0rd-77", "new_password2": "Another-Passw0rd-77"})
+        self.client.post(
+            link, {"new_password1": "Another-Passw0rd-77", "new_password2": "Another-Passw0rd-77"}
+        )
         self.assertTrue(self.can_log_in_as(self.head))
-        events = set(AuditEvent.objects.filter(object_id=str(self.head.pk)).values_list("event", flat=True))
-        self.assertLessEqual({Event.RECOVERY_REQUESTED, Event.LINK_ISSUED, Event.LINK_USED,
-                              Event.PASSWORD_CHANGED}, events)
+        events = set(
+            AuditEvent.objects.filter(object_id=str(self.head.pk)).values_list("event", flat=True)
+        )
+        self.assertLessEqual(
+            {Event.RECOVERY_REQUESTED, Event.LINK_ISSUED, Event.LINK_USED, Event.PASSWORD_CHANGED},
+            events,
+        )
         # At the next login the member reads who sent the link and when; the second factor still applies.
         with self.settings(ZWGK_STAFF_2FA=True):
-            response = self.client.post(reverse("admin:login"), {
-                "username": "head", "password": CHOSEN, "next": "/admin/"}, follow=True)
+            response = self.client.post(
+                reverse("admin:login"),
+                {"username": "head", "password": CHOSEN, "next": "/admin/"},
+                follow=True,
+            )
             self.assertEqual(response.resolver_match.url_name, "otp")
             self.assertContains(response, "xitong")
             self.assertContains(response, "通过该链接设置密码")
-        self.assertTrue(AuditEvent.objects.filter(event=Event.ACCOUNT_NOTICE, actor=self.head).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(event=Event.ACCOUNT_NOTICE, actor=self.head).exists()
+        )
 
     def test_a_link_dies_when_the_password_changes_otherwise_or_it_expires(self):
         from datetime import timedelta
@@ -334,8 +454,10 @@ class ResetByMailTests(Setup):
         for step in ("changed", "expired"):
             mail.outbox.clear()
             with self.captureOnCommitCallbacks(execute=True):
-                self.client.post(reverse("admin:accounts_user_reset", args=[self.clerk.pk]),
-                                 {"delivery": "email"})
+                self.client.post(
+                    reverse("admin:accounts_user_reset", args=[self.clerk.pk]),
+                    {"delivery": "email"},
+                )
             link = link_in(mail.outbox[0])
             if step == "changed":
                 clerk = User.objects.get(pk=self.clerk.pk)
@@ -349,11 +471,16 @@ class ResetByMailTests(Setup):
 
     def test_district_admin_resets_only_members_wholly_in_the_district(self):
         self.client.force_login(self.district_admin)
-        for target, allowed in ((self.clerk, True), (self.both, False), (self.outsider, False),
-                                (self.system, False)):
+        for target, allowed in (
+            (self.clerk, True),
+            (self.both, False),
+            (self.outsider, False),
+            (self.system, False),
+        ):
             with self.subTest(target=target.username):
-                response = self.client.post(reverse("admin:accounts_user_reset", args=[target.pk]),
-                                            {"delivery": "email"})
+                response = self.client.post(
+                    reverse("admin:accounts_user_reset", args=[target.pk]), {"delivery": "email"}
+                )
                 self.assertEqual(response.status_code == 302, allowed)
 
     def test_a_district_admin_who_is_also_security_admin_gains_no_reach_from_it(self):
@@ -361,9 +488,15 @@ class ResetByMailTests(Setup):
         self.client.force_login(self.district_admin)
         url = reverse("admin:accounts_user_reset", args=[self.outsider.pk])
         self.assertEqual(self.client.post(url, {"delivery": "email"}).status_code, 403)
-        response = self.client.get(reverse("admin:autocomplete"), {
-            "app_label": "accounts", "model_name": "membership", "field_name": "user", "term": "",
-        })
+        response = self.client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "accounts",
+                "model_name": "membership",
+                "field_name": "user",
+                "term": "",
+            },
+        )
         offered = {int(row["id"]) for row in json.loads(response.content)["results"]}
         self.assertIn(self.clerk.pk, offered)
         self.assertNotIn(self.outsider.pk, offered)
@@ -371,12 +504,21 @@ class ResetByMailTests(Setup):
     def test_new_accounts_have_no_admin_chosen_password_and_get_the_link(self):
         self.client.force_login(self.district_admin)
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(reverse("admin:accounts_user_add"), {
-                "username": "newbie", "name": "新同事", "email": "newbie@jia.gov.cn",
-                "delivery": "email", "password1": CHOSEN, "password2": CHOSEN,
-                "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
-                "memberships-0-agency": self.agency.pk, "memberships-0-role": Role.CLERK,
-            })
+            response = self.client.post(
+                reverse("admin:accounts_user_add"),
+                {
+                    "username": "newbie",
+                    "name": "新同事",
+                    "email": "newbie@jia.gov.cn",
+                    "delivery": "email",
+                    "password1": CHOSEN,
+                    "password2": CHOSEN,
+                    "memberships-TOTAL_FORMS": "1",
+                    "memberships-INITIAL_FORMS": "0",
+                    "memberships-0-agency": self.agency.pk,
+                    "memberships-0-role": Role.CLERK,
+                },
+            )
         self.assertEqual(response.status_code, 302)
         newbie = User.objects.get(username="newbie")
         self.assertFalse(newbie.has_usable_password())
@@ -392,8 +534,10 @@ class ResetByMailTests(Setup):
 class TwoPersonTests(Setup):
     def test_letter_needs_a_second_administrator_and_the_code_only_the_approver_saw(self):
         self.client.force_login(self.system)
-        self.client.post(reverse("admin:accounts_user_reset", args=[self.reviewer.pk]),
-                         {"delivery": "letter", "reason": "本人没有邮箱"})
+        self.client.post(
+            reverse("admin:accounts_user_reset", args=[self.reviewer.pk]),
+            {"delivery": "letter", "reason": "本人没有邮箱"},
+        )
         recovery = self.reviewer.recoveries.get()
         letter = reverse("admin:accounts_recovery_letter", args=[recovery.pk])
         self.assertEqual(self.client.post(letter).status_code, 403)  # not approved yet
@@ -413,16 +557,20 @@ class TwoPersonTests(Setup):
         printed = self.client.post(letter)
         self.assertNotContains(printed, code[:4] + " " + code[4:])
         self.assertNotContains(printed, code)
-        link = re.search(r"http://testserver(/admin/security/set-password/[^/<\s]+/)",
-                         printed.content.decode()).group(1)
+        link = re.search(
+            r"http://testserver(/admin/security/set-password/[^/<\s]+/)", printed.content.decode()
+        ).group(1)
         self.assertEqual(self.client.post(letter).status_code, 403)  # printed once
         self.client.logout()
         # The link alone does not set a password.
-        response = self.client.post(link, {"code": "AAAA2222", "new_password1": CHOSEN,
-                                           "new_password2": CHOSEN})
+        response = self.client.post(
+            link, {"code": "AAAA2222", "new_password1": CHOSEN, "new_password2": CHOSEN}
+        )
         self.assertContains(response, "核对码不正确")
         self.assertFalse(self.can_log_in_as(self.reviewer))
-        self.client.post(link, {"code": code.lower(), "new_password1": CHOSEN, "new_password2": CHOSEN})
+        self.client.post(
+            link, {"code": code.lower(), "new_password1": CHOSEN, "new_password2": CHOSEN}
+        )
         self.assertTrue(self.can_log_in_as(self.reviewer))
 
     def test_five_wrong_codes_void_the_letter(self):
@@ -433,14 +581,18 @@ class TwoPersonTests(Setup):
         _, token = rec.letter_issue(recovery=req, by=self.system)
         link = reverse("accounts:set_password", args=[token])
         for _ in range(5):
-            self.client.post(link, {"code": "ZZZZ9999", "new_password1": CHOSEN, "new_password2": CHOSEN})
+            self.client.post(
+                link, {"code": "ZZZZ9999", "new_password1": CHOSEN, "new_password2": CHOSEN}
+            )
         self.assertEqual(self.client.get(link).status_code, 404)
         self.assertEqual(AuditEvent.objects.filter(event=Event.LINK_REFUSED).count(), 5)
 
     def test_device_removal_needs_a_second_security_admin_and_the_member_is_told(self):
         self.client.force_login(self.security)
-        self.client.post(reverse("admin:accounts_user_device_removal", args=[self.head.pk]),
-                         {"reason": "手机遗失，本人当面申请"})
+        self.client.post(
+            reverse("admin:accounts_user_device_removal", args=[self.head.pk]),
+            {"reason": "手机遗失，本人当面申请"},
+        )
         recovery = self.head.recoveries.get()
         self.client.post(reverse("admin:accounts_recovery_approve", args=[recovery.pk]))
         self.assertTrue(TOTPDevice.objects.filter(user=self.head).exists())
@@ -455,8 +607,11 @@ class TwoPersonTests(Setup):
         self.assertIn("anquan", removed.detail)
         self.client.logout()
         with self.settings(ZWGK_STAFF_2FA=True):
-            response = self.client.post(reverse("admin:login"), {
-                "username": "head", "password": PASSWORD, "next": "/admin/"}, follow=True)
+            response = self.client.post(
+                reverse("admin:login"),
+                {"username": "head", "password": PASSWORD, "next": "/admin/"},
+                follow=True,
+            )
             self.assertContains(response, "绑定动态口令")  # enrols again
             self.assertContains(response, "手机遗失")
             self.assertContains(response, "anquan2")
@@ -471,8 +626,9 @@ class TwoPersonTests(Setup):
 class OwnEmailTests(Setup):
     def test_only_the_member_changes_the_address_and_must_confirm_with_the_password(self):
         self.client.force_login(self.reviewer)
-        self.assertContains(self.client.get(reverse("admin:password_change")),
-                            reverse("accounts:own_email"))
+        self.assertContains(
+            self.client.get(reverse("admin:password_change")), reverse("accounts:own_email")
+        )
         url = reverse("accounts:own_email")
         response = self.client.post(url, {"email": "me@jia.gov.cn", "password": "wrong"})
         self.assertContains(response, "当前密码不正确")

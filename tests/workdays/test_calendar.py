@@ -21,16 +21,36 @@ class AddWorkdaysTests(TestCase):
 
     CASES = [
         # start, n, expected, why
-        (date(2017, 9, 25), 20, date(2017, 10, 27), "DOMAIN.md: across National Day 2017, 9-30 worked"),
+        (
+            date(2017, 9, 25),
+            20,
+            date(2017, 10, 27),
+            "DOMAIN.md: across National Day 2017, 9-30 worked",
+        ),
         (date(2017, 9, 29), 1, date(2017, 9, 30), "2017-09-30 is a make-up Saturday"),
         (date(2017, 9, 30), 1, date(2017, 10, 9), "10-01…08 is the National Day holiday"),
         (date(2017, 10, 1), 0, date(2017, 10, 1), "zero days is the start itself"),
-        (date(2018, 2, 9), 1, date(2018, 2, 11), "2018-02-11 (Sunday) is a Spring Festival make-up day"),
+        (
+            date(2018, 2, 9),
+            1,
+            date(2018, 2, 11),
+            "2018-02-11 (Sunday) is a Spring Festival make-up day",
+        ),
         (date(2018, 2, 14), 1, date(2018, 2, 22), "Spring Festival 2018: 02-15…02-21"),
-        (date(2017, 1, 20), 20, date(2017, 2, 22), "Spring Festival 2017 with make-up 01-22 and 02-04"),
+        (
+            date(2017, 1, 20),
+            20,
+            date(2017, 2, 22),
+            "Spring Festival 2017 with make-up 01-22 and 02-04",
+        ),
         (date(2017, 12, 29), 1, date(2018, 1, 2), "New Year 2018: 12-30…01-01 off"),
         (date(2020, 12, 31), 20, date(2021, 1, 29), "year end into 2021"),
-        (date(2017, 9, 23), 1, date(2017, 9, 25), "received on a Saturday: next working day is Monday"),
+        (
+            date(2017, 9, 23),
+            1,
+            date(2017, 9, 25),
+            "received on a Saturday: next working day is Monday",
+        ),
         (date(2026, 12, 30), 1, date(2026, 12, 31), "last working day of the last known year"),
     ]
 
@@ -59,8 +79,10 @@ class AddWorkdaysTests(TestCase):
     def test_calendar_loads_in_two_queries_whatever_the_range(self):
         with self.assertNumQueries(2):
             calendar = WorkdayCalendar.load(date(2010, 1, 1), date(2020, 12, 31))
-        self.assertEqual(calendar.between(date(2010, 1, 1), date(2020, 12, 31)),
-                         workdays_between(date(2010, 1, 1), date(2020, 12, 31)))
+        self.assertEqual(
+            calendar.between(date(2010, 1, 1), date(2020, 12, 31)),
+            workdays_between(date(2010, 1, 1), date(2020, 12, 31)),
+        )
 
     def test_negative_n_is_an_error(self):
         with self.assertRaises(ValueError):
@@ -72,7 +94,9 @@ class SeedTests(TestCase):
         years = set(CalendarYear.objects.values_list("year", flat=True))
         self.assertTrue(set(range(2004, 2027)) <= years)
         day = SpecialDay.objects.get(date=date(2017, 9, 30))
-        self.assertEqual((day.kind, day.name, day.source), (DayKind.WORKDAY, "国庆节调休", Source.PACKAGE))
+        self.assertEqual(
+            (day.kind, day.name, day.source), (DayKind.WORKDAY, "国庆节调休", Source.PACKAGE)
+        )
         self.assertEqual(SpecialDay.objects.get(date=date(2017, 10, 2)).name, "国庆节")
 
 
@@ -87,7 +111,9 @@ SCHEDULE_2027 = """元旦：1月1日至3日
 
 class ScheduleEntryTests(TestCase):
     def test_parse_accepts_chinese_and_iso_dates_and_ranges(self):
-        holidays, workdays = parse_schedule(2027, SCHEDULE_2027, "2月20日（星期六）、10月9日（星期六）上班")
+        holidays, workdays = parse_schedule(
+            2027, SCHEDULE_2027, "2月20日（星期六）、10月9日（星期六）上班"
+        )
         self.assertIn(date(2027, 10, 4), holidays)
         self.assertEqual(holidays[date(2027, 2, 8)], "春节")
         self.assertNotIn(date(2027, 2, 6), holidays)  # a Saturday: already a day off
@@ -130,6 +156,8 @@ def test_admin_schedule_entry_form(admin_client):
     assert response.status_code == 200
     assert "第2行" in response.content.decode()
     assert not CalendarYear.objects.filter(year=2027).exists()
-    response = admin_client.post(url, {"year": 2027, "holidays_text": SCHEDULE_2027, "note": "国办发明电"})
+    response = admin_client.post(
+        url, {"year": 2027, "holidays_text": SCHEDULE_2027, "note": "国办发明电"}
+    )
     assert response.status_code == 302
     assert CalendarYear.objects.filter(year=2027, source=Source.STAFF).exists()

@@ -44,6 +44,9 @@ class Command(BaseCommand):
                     applicant.save()
                 done += len(batch)
         audit.record(
-            event=AuditEvent.Event.SETTINGS_CHANGED, detail=f"个人信息密钥轮换至第 {version} 版，重新加密 {done} 条"
+            event=AuditEvent.Event.SETTINGS_CHANGED,
+            detail=f"个人信息密钥轮换至第 {version} 版，重新加密 {done} 条",
         )
-        self.stdout.write(self.style.SUCCESS(f"已用第 {version} 版密钥重新加密 {done} 名申请人的信息。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已用第 {version} 版密钥重新加密 {done} 名申请人的信息。")
+        )

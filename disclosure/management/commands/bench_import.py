@@ -21,16 +21,47 @@ from agencies.models import Agency
 from disclosure import importing, services
 from disclosure.models import Channel, Item
 
-DATES = ("{y}-{m:02d}-{d:02d} 09:32", "{y}-{m:02d}-{d:02d} 19:48:26", "{y}-{m:02d}-{d:02d} 00:00:00",
-         "{y}年{m:02d}月{d:02d}日 16:40", "{y}年{m:02d}月{d:02d}日", "{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}",
-         "{y}.{m:02d}.{d:02d}")
-TOPICS = ("应急管理", "人事工作", "已归档", "其他", "综合政务,公民,其他", "综合政务-文秘工作", "综合政务;应急管理",
-          "民政、乡村振兴、救灾", "安全生产", "")
+DATES = (
+    "{y}-{m:02d}-{d:02d} 09:32",
+    "{y}-{m:02d}-{d:02d} 19:48:26",
+    "{y}-{m:02d}-{d:02d} 00:00:00",
+    "{y}年{m:02d}月{d:02d}日 16:40",
+    "{y}年{m:02d}月{d:02d}日",
+    "{y}-{m:02d}-{d:02d}",
+    "{y}/{m}/{d}",
+    "{y}.{m:02d}.{d:02d}",
+)
+TOPICS = (
+    "应急管理",
+    "人事工作",
+    "已归档",
+    "其他",
+    "综合政务,公民,其他",
+    "综合政务-文秘工作",
+    "综合政务;应急管理",
+    "民政、乡村振兴、救灾",
+    "安全生产",
+    "",
+)
 GENRES = ("通知", "预案", "行政规范性文件", "公告", "其他", "")
 VALIDITY = ("现行有效", "有效", "失效", "废止", "已修订", "")
 NUMBERS = ("无", "暂无", "null", "-", "", "利安监发〔{y}〕{n}号", "利政办发[{y}]{n}号")
-HEADER = ["索引号", "标题", "发布机构", "生成日期", "发布日期", "文号", "主题分类", "体裁分类", "有效性", "废止日期",
-          "发布渠道", "来源", "浏览次数", "URL"]
+HEADER = [
+    "索引号",
+    "标题",
+    "发布机构",
+    "生成日期",
+    "发布日期",
+    "文号",
+    "主题分类",
+    "体裁分类",
+    "有效性",
+    "废止日期",
+    "发布渠道",
+    "来源",
+    "浏览次数",
+    "URL",
+]
 
 
 class _Rollback(Exception):
@@ -47,22 +78,24 @@ def build_csv(rows, code, seed=21):
         y, m, d = 2013 + n % 12, 1 + n % 12, 1 + n % 28
         printed = rng.choice(DATES).format(y=y, m=m, d=d)
         validity = rng.choice(VALIDITY)
-        writer.writerow([
-            f"{code}/{y}-{n + 1:05d}" if n % 2 else "",
-            f"历史信息第{n + 1}条：关于{rng.choice(('安全生产', '防汛', '招聘', '救灾资金', '规范性文件'))}的通知",
-            "导入测试机构" if n % 3 else "",
-            f"{y}-{m:02d}-{max(1, d - 3):02d}",
-            printed,
-            rng.choice(NUMBERS).format(y=y, n=n + 1),
-            rng.choice(TOPICS),
-            rng.choice(GENRES),
-            validity,
-            f"{y + 1}-01-01" if not validity and n % 7 == 0 else "",
-            "门户网站" if n % 2 else "门户网站、政务公开栏",
-            "区政府办" if n % 5 == 0 else "",
-            str(rng.randint(0, 5000)),
-            f"http://www.example.gov.cn/art/{y}/{m}/{d}/art_{n}.html" if n % 4 == 0 else "",
-        ])
+        writer.writerow(
+            [
+                f"{code}/{y}-{n + 1:05d}" if n % 2 else "",
+                f"历史信息第{n + 1}条：关于{rng.choice(('安全生产', '防汛', '招聘', '救灾资金', '规范性文件'))}的通知",
+                "导入测试机构" if n % 3 else "",
+                f"{y}-{m:02d}-{max(1, d - 3):02d}",
+                printed,
+                rng.choice(NUMBERS).format(y=y, n=n + 1),
+                rng.choice(TOPICS),
+                rng.choice(GENRES),
+                validity,
+                f"{y + 1}-01-01" if not validity and n % 7 == 0 else "",
+                "门户网站" if n % 2 else "门户网站、政务公开栏",
+                "区政府办" if n % 5 == 0 else "",
+                str(rng.randint(0, 5000)),
+                f"http://www.example.gov.cn/art/{y}/{m}/{d}/art_{n}.html" if n % 4 == 0 else "",
+            ]
+        )
     return buffer.getvalue().encode()
 
 
@@ -78,11 +111,17 @@ class Command(BaseCommand):
         timings = {}
         try:
             with transaction.atomic():
-                agency = Agency.objects.create(name="导入测试机构", slug="bench-import", code="000099999")
+                agency = Agency.objects.create(
+                    name="导入测试机构", slug="bench-import", code="000099999"
+                )
                 for name in ("门户网站", "政务公开栏"):
                     Channel.objects.create(agency=agency, name=name, kind="portal")
-                reviewer = staff_create(username="bench-import-reviewer", name="导入测试", password="Bench-Import-2024",
-                                        memberships=[(agency, Role.REVIEWER)])
+                reviewer = staff_create(
+                    username="bench-import-reviewer",
+                    name="导入测试",
+                    password="Bench-Import-2024",
+                    memberships=[(agency, Role.REVIEWER)],
+                )
                 content = build_csv(rows, agency.code)
                 start = time.perf_counter()
                 parsed = importing.read_rows("bench.csv", content)
@@ -91,7 +130,9 @@ class Command(BaseCommand):
                 result = importing.validate(agency, parsed)
                 timings["校验与映射（试导入）"] = time.perf_counter() - start
                 if result.errors:
-                    raise CommandError(f"生成的数据有 {len(result.errors)} 行错误：{result.errors[:3]}")
+                    raise CommandError(
+                        f"生成的数据有 {len(result.errors)} 行错误：{result.errors[:3]}"
+                    )
                 for row in result.mapping.unconfirmed:
                     row.confirmed = True
                 start = time.perf_counter()

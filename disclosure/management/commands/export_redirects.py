@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", required=True, help="机构的网址标识（slug）")
-        parser.add_argument("--base", default="", help="本平台的网址前缀，例如 https://gongkai.example.gov.cn")
+        parser.add_argument(
+            "--base", default="", help="本平台的网址前缀，例如 https://gongkai.example.gov.cn"
+        )
 
     def handle(self, *args, agency, base, **options):
         try:
@@ -20,7 +22,12 @@ class Command(BaseCommand):
             raise CommandError(f"机构“{agency}”不存在。") from exc
         writer = csv.writer(self.stdout)
         writer.writerow(["原网址", "新网址"])
-        items = (Item.objects.published().filter(agency=agency, imported=True).exclude(old_url="")
-                 .order_by("id").only("id", "old_url"))
+        items = (
+            Item.objects.published()
+            .filter(agency=agency, imported=True)
+            .exclude(old_url="")
+            .order_by("id")
+            .only("id", "old_url")
+        )
         for item in items.iterator():
             writer.writerow([item.old_url, base.rstrip("/") + item.get_absolute_url()])

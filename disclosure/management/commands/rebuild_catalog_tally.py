@@ -4,7 +4,9 @@ from disclosure import tally
 
 
 class Command(BaseCommand):
-    help = "从已发布信息重新统计年报所用的发布渠道、信息类别月度计数（批量导入数据库之后，或核对时）。"
+    help = (
+        "从已发布信息重新统计年报所用的发布渠道、信息类别月度计数（批量导入数据库之后，或核对时）。"
+    )
 
     def handle(self, *args, **options):
         rows = tally.rebuild()

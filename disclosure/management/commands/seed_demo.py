@@ -38,7 +38,9 @@ class Command(BaseCommand):
                 module.seed(ctx)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{ctx.agency.name}"))
         if ctx.demo_mode:
-            self.stdout.write(f"工作人员登录 http://127.0.0.1:8000/admin/ （演示账号，密码均为 {DEMO_PASSWORD}）：")
+            self.stdout.write(
+                f"工作人员登录 http://127.0.0.1:8000/admin/ （演示账号，密码均为 {DEMO_PASSWORD}）："
+            )
             for username, role in ctx.logins:
                 self.stdout.write(f"  {username:<14} {role}")
         else:

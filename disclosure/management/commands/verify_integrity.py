@@ -18,5 +18,7 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(str(problem))
         if problems:
-            raise CommandError(f"完整性校验失败：{len(problems)} 处记录与摘要值不一致（共校验 {checked} 条）。")
+            raise CommandError(
+                f"完整性校验失败：{len(problems)} 处记录与摘要值不一致（共校验 {checked} 条）。"
+            )
         self.stdout.write(self.style.SUCCESS(f"完整性校验通过：共校验 {checked} 条记录。"))

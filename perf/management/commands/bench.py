@@ -52,22 +52,45 @@ class Command(BaseCommand):
     help = "性能基准：生成（或复用）百万条合成数据，逐场景测量 p50/p95 与查询数，并与朴素实现对比。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--items", type=int, default=1_000_000,
-                            help="公开信息条数（申请为其 1/10，建议提案为其 1/100）；默认 1,000,000。")
-        parser.add_argument("--repeat", type=int, default=40, help="每个场景的测量次数（默认 40）。")
-        parser.add_argument("--database-url", default="",
-                            help="基准测试专用数据库；默认 BENCH_DATABASE_URL 或 zwgk_bench。")
-        parser.add_argument("--use-default-database", action="store_true",
-                            help="直接使用当前配置的数据库（仅供测试套件的临时测试库）。")
+        parser.add_argument(
+            "--items",
+            type=int,
+            default=1_000_000,
+            help="公开信息条数（申请为其 1/10，建议提案为其 1/100）；默认 1,000,000。",
+        )
+        parser.add_argument(
+            "--repeat", type=int, default=40, help="每个场景的测量次数（默认 40）。"
+        )
+        parser.add_argument(
+            "--database-url",
+            default="",
+            help="基准测试专用数据库；默认 BENCH_DATABASE_URL 或 zwgk_bench。",
+        )
+        parser.add_argument(
+            "--use-default-database",
+            action="store_true",
+            help="直接使用当前配置的数据库（仅供测试套件的临时测试库）。",
+        )
         parser.add_argument("--rebuild", action="store_true", help="清空并重新生成数据集。")
         parser.add_argument("--build-only", action="store_true", help="只生成数据集，不测量。")
 
-    def handle(self, *args, items, repeat, database_url, use_default_database, rebuild,
-               build_only, **options):
+    def handle(
+        self,
+        *args,
+        items,
+        repeat,
+        database_url,
+        use_default_database,
+        rebuild,
+        build_only,
+        **options,
+    ):
         if items < 100:
             raise CommandError("--items 至少为 100。")
         if not use_default_database:
-            self.use_database(database_url or os.environ.get("BENCH_DATABASE_URL") or self.default_url())
+            self.use_database(
+                database_url or os.environ.get("BENCH_DATABASE_URL") or self.default_url()
+            )
         size = dataset.Size.scaled(items)
         vendor = connection.vendor
         self.stdout.write(
@@ -96,9 +119,11 @@ class Command(BaseCommand):
         missed = [row for row in rows if row.missed]
         self.stdout.write("")
         if missed:
-            self.stdout.write(self.style.WARNING(
-                "未达预算：" + "；".join(f"{row.name}（{row.missed}）" for row in missed)
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    "未达预算：" + "；".join(f"{row.name}（{row.missed}）" for row in missed)
+                )
+            )
         else:
             self.stdout.write(self.style.SUCCESS("全部场景达到性能预算。"))
 
@@ -124,22 +149,29 @@ class Command(BaseCommand):
         if config["ENGINE"].endswith("postgresql"):
             self.create_postgres_database(config)
         connections["default"].close()
-        connections.settings["default"] = connections.configure_settings({"default": config})["default"]
+        connections.settings["default"] = connections.configure_settings({"default": config})[
+            "default"
+        ]
         del connections["default"]
         self.stdout.write(f"准备基准数据库 {config['NAME']}（migrate）…")
         call_command("migrate", interactive=False, verbosity=0)
 
     def create_postgres_database(self, config):
         admin = psycopg2.connect(
-            dbname="postgres", user=config.get("USER") or None, password=config.get("PASSWORD") or None,
-            host=config.get("HOST") or None, port=config.get("PORT") or None,
+            dbname="postgres",
+            user=config.get("USER") or None,
+            password=config.get("PASSWORD") or None,
+            host=config.get("HOST") or None,
+            port=config.get("PORT") or None,
         )
         admin.autocommit = True
         try:
             with admin.cursor() as cursor:
                 cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
                 if cursor.fetchone() is None:
-                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+                    cursor.execute(
+                        sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"]))
+                    )
         finally:
             admin.close()
 
@@ -149,8 +181,10 @@ class Command(BaseCommand):
 
 def same_database(config, current):
     """True when ``config`` names the database the site itself is configured with."""
+
     def where(conf):
         return (conf["ENGINE"], conf.get("HOST") or "", str(conf.get("PORT") or ""), conf["NAME"])
+
     return where(config) == where(current)
 
 
@@ -205,8 +239,11 @@ class Scenarios:
         self.busy = Agency.objects.filter(memberships__user__username="bench-clerk").get()
         published = Item.objects.published()
         # Item ids spread over the table, so detail pages are not all served from one hot page.
-        ids = list(published.order_by("?").values_list("pk", flat=True)[:200]) \
-            if connection.vendor == "sqlite" else self.sample_ids()
+        ids = (
+            list(published.order_by("?").values_list("pk", flat=True)[:200])
+            if connection.vendor == "sqlite"
+            else self.sample_ids()
+        )
         self.item_ids = ids
         self.rng = random.Random(7)
 
@@ -226,6 +263,7 @@ class Scenarios:
             if response.status_code != 200:
                 raise CommandError(f"{path} 返回 {response.status_code}")
             return response
+
         return call
 
     def detail(self, prefix):
@@ -234,6 +272,7 @@ class Scenarios:
             response = self.client.get(f"{prefix}{pk}/")
             if response.status_code != 200:
                 raise CommandError(f"{prefix}{pk}/ 返回 {response.status_code}")
+
         return call
 
     def definitions(self):
@@ -249,22 +288,91 @@ class Scenarios:
         self.deep_page = min(400, max(1, Item.objects.published().count() // 20 - 1))
         deep = f"?page={self.deep_page}"
         return [
-            ("目录首页（无筛选）", self.get("/catalog/"), self.get("/_naive/catalog/"), 30, None, 10),
-            ("目录筛选（机构+年份+类别）", self.get("/catalog/" + filtered),
-             self.get("/_naive/catalog/" + naive_filtered), 30, None, 10),
-            (f"目录深页（第{self.deep_page}页）", self.get("/catalog/" + deep), self.get("/_naive/catalog/" + deep), 30, None, 10),
-            ("检索 2 字「安全」", self.get("/catalog/?q=安全"), self.get("/_naive/catalog/?q=安全"), 50, None, None),
-            ("检索 4 字「隐患排查」", self.get("/catalog/?q=隐患排查"),
-             self.get("/_naive/catalog/?q=隐患排查"), 50, None, None),
-            ("信息详情页", self.detail("/catalog/"), self.detail("/_naive/catalog/"), None, None, None),
-            ("API 列表第2页", self.get("/api/items/?page=2"), self.get("/_naive/api/items/?page=2"), 30, None, None),
-            (f"机构年报 {REPORT_YEAR}（2021格式）", lambda: report_figures(report),
-             lambda: naive_report([busy.pk], start, end), 50, 12, None),
-            ("全区汇总年报", lambda: record_figures(agency_ids=agency_ids_for(district, True), start=start,
-                                                   end=end, year=REPORT_YEAR),
-             lambda: naive_report(all_ids, start, end), 150, None, None),
-            ("繁忙机构申请工作台", lambda: dashboard.deadlines(clerk, today),
-             lambda: naive_dashboard(clerk, today), None, None, None),
+            (
+                "目录首页（无筛选）",
+                self.get("/catalog/"),
+                self.get("/_naive/catalog/"),
+                30,
+                None,
+                10,
+            ),
+            (
+                "目录筛选（机构+年份+类别）",
+                self.get("/catalog/" + filtered),
+                self.get("/_naive/catalog/" + naive_filtered),
+                30,
+                None,
+                10,
+            ),
+            (
+                f"目录深页（第{self.deep_page}页）",
+                self.get("/catalog/" + deep),
+                self.get("/_naive/catalog/" + deep),
+                30,
+                None,
+                10,
+            ),
+            (
+                "检索 2 字「安全」",
+                self.get("/catalog/?q=安全"),
+                self.get("/_naive/catalog/?q=安全"),
+                50,
+                None,
+                None,
+            ),
+            (
+                "检索 4 字「隐患排查」",
+                self.get("/catalog/?q=隐患排查"),
+                self.get("/_naive/catalog/?q=隐患排查"),
+                50,
+                None,
+                None,
+            ),
+            (
+                "信息详情页",
+                self.detail("/catalog/"),
+                self.detail("/_naive/catalog/"),
+                None,
+                None,
+                None,
+            ),
+            (
+                "API 列表第2页",
+                self.get("/api/items/?page=2"),
+                self.get("/_naive/api/items/?page=2"),
+                30,
+                None,
+                None,
+            ),
+            (
+                f"机构年报 {REPORT_YEAR}（2021格式）",
+                lambda: report_figures(report),
+                lambda: naive_report([busy.pk], start, end),
+                50,
+                12,
+                None,
+            ),
+            (
+                "全区汇总年报",
+                lambda: record_figures(
+                    agency_ids=agency_ids_for(district, True),
+                    start=start,
+                    end=end,
+                    year=REPORT_YEAR,
+                ),
+                lambda: naive_report(all_ids, start, end),
+                150,
+                None,
+                None,
+            ),
+            (
+                "繁忙机构申请工作台",
+                lambda: dashboard.deadlines(clerk, today),
+                lambda: naive_dashboard(clerk, today),
+                None,
+                None,
+                None,
+            ),
         ]
 
     def clerk(self):
@@ -310,14 +418,20 @@ class Scenarios:
     def run(self):
         rows = []
         naive_of = {}
-        with override_settings(ROOT_URLCONF="perf.bench_urls", DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        with override_settings(
+            ROOT_URLCONF="perf.bench_urls", DEBUG=False, ALLOWED_HOSTS=["testserver"]
+        ):
             for name, real, naive, budget_ms, max_queries, min_ratio in self.definitions():
                 self.out.write(f"  测量：{name} …")
                 self.out.flush()
                 real_result = self.measure(real)
                 naive_result = self.measure(naive) if naive else None
                 naive_of[name] = naive_result
-                rows.append(self.report(Row(name, real_result, naive_result, budget_ms, max_queries, min_ratio)))
+                rows.append(
+                    self.report(
+                        Row(name, real_result, naive_result, budget_ms, max_queries, min_ratio)
+                    )
+                )
             # The same anonymous pages served from the page cache (disclosure/cache.py), as a
             # visitor finds them after the first one; compared with the cold naive run above.
             for name, real, _naive, budget_ms, max_queries, min_ratio in self.definitions():
@@ -325,8 +439,14 @@ class Scenarios:
                     continue
                 self.out.write(f"  测量：{name}（缓存命中）…")
                 self.out.flush()
-                row = Row(f"{name} · 缓存命中", self.measure(real, cached=True), naive_of[name], budget_ms,
-                          max_queries, min_ratio)
+                row = Row(
+                    f"{name} · 缓存命中",
+                    self.measure(real, cached=True),
+                    naive_of[name],
+                    budget_ms,
+                    max_queries,
+                    min_ratio,
+                )
                 rows.append(self.report(row))
         return rows
 
@@ -343,7 +463,11 @@ def machine():
     with open("/proc/meminfo") as meminfo:
         total_kb = int(meminfo.readline().split()[1])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 'SQLite ' || sqlite_version()")
+        cursor.execute(
+            "SELECT version()"
+            if connection.vendor == "postgresql"
+            else "SELECT 'SQLite ' || sqlite_version()"
+        )
         server = cursor.fetchone()[0].split(" on ")[0]
     return f"{os.cpu_count()} 核，{total_kb / 1024 / 1024:.0f} GiB 内存，{server}"
 
@@ -361,8 +485,11 @@ def render_table(rows):
         "|---|---:|---:|---:|---|---:|---:|",
     ]
     for row in rows:
-        naive = (f"{row.naive_p95:.1f}（{row.naive_queries}，{row.naive_samples}）"
-                 if row.naive_p95 is not None else "—")
+        naive = (
+            f"{row.naive_p95:.1f}（{row.naive_queries}，{row.naive_samples}）"
+            if row.naive_p95 is not None
+            else "—"
+        )
         ratio = f"{row.ratio:.1f}×" if row.ratio is not None else "—"
         mark = "✗ " if row.missed else ("✓ " if row.budget != "—" else "")
         lines.append(
@@ -370,4 +497,3 @@ def render_table(rows):
             f"{naive} | {ratio} |"
         )
     return "\n".join(lines)
-
