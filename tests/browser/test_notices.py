@@ -109,6 +109,12 @@ def test_a_paper_application_to_a_partial_reply_and_print(page, phone_page, sett
     page.get_by_role("button", name="登记").click()
     assert "已登记" in page.content(), page.locator(".errorlist, .errornote").all_inner_texts()
     application = Application.objects.get()
+    # Registering a paper application lands on its printable 受理回执, code included; the case
+    # page is one link away.
+    assert application.tracking_number in page.get_by_test_id("tracking-number").inner_text()
+    page.get_by_test_id("query-code").wait_for()
+    page.get_by_role("link", name="返回申请办理页").click()
+    page.locator(".case-steps").wait_for()
 
     # From the case page to the issued reply, counting clicks.
     click = Clicks()

@@ -15,7 +15,6 @@ from django.utils import timezone
 from accounts.models import Role
 from reports.models import AnnualReport, ReportVersion
 from reports.services import report_create, report_publish
-from tests.browser.test_report_journey import role_groups
 from tests.factories import PASSWORD, make_agency, make_staff
 from tests.reports.base import COMPLETE_TEXT
 from tests.reports.records import make_application, make_channel, make_item
@@ -53,7 +52,6 @@ def ready_report(agency, by, year):
 
 
 def test_head_publishes_last_year_and_is_refused_this_year(page):
-    role_groups()
     this_year = timezone.localdate().year
     agency = make_agency(name="年度测试局", slug="years")
     head = make_staff(agency, Role.HEAD, username="years_head")
