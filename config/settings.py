@@ -118,6 +118,12 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
     )
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica host that does not answer must not hold a request for long: the router then
+        # reads from the primary (config.routers.ReplicaBreaker).
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+            os.environ.get("DJANGO_REPLICA_CONNECT_TIMEOUT", "2")
+        )
     # Tests run against one database: the replica alias then reads the test copy of default.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
@@ -128,6 +134,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # After a write the browser reads from the primary this long, longer than the replica's lag.
 REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
+# After a failed connection to the replica, reads go to the primary this long before a retry.
+REPLICA_RETRY_SECONDS = float(os.environ.get("DJANGO_REPLICA_RETRY_SECONDS", "30"))
 # The pin cookie's name (config.routers sets it; the page cache never serves a pinned browser).
 REPLICA_PIN_COOKIE = "zwgk_primary"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
