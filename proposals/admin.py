@@ -66,7 +66,7 @@ class ProposalAdmin(AgencyScopedAdmin):
     form = RegisterForm
     change_form_template = "admin/proposals/proposal/change_form.html"
     list_display = (
-        "number",
+        "number_display",
         "title",
         "session",
         "lead_unit",
@@ -74,7 +74,7 @@ class ProposalAdmin(AgencyScopedAdmin):
         "deadline_state",
         "publication_status",
     )
-    list_display_links = ("number", "title")
+    list_display_links = ("number_display", "title")
     list_filter = (
         "status",
         "publication_status",
@@ -112,6 +112,10 @@ class ProposalAdmin(AgencyScopedAdmin):
         "publication_lag",
     )
     fixed_after_registration = ("session", "kind", "number", "lead_unit", "assigned_date")
+
+    @admin.display(description="编号", ordering="number")
+    def number_display(self, obj):
+        return obj.number_label
 
     @admin.display(description="办理状态", ordering="status")
     def deadline_state(self, obj):

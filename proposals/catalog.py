@@ -13,11 +13,11 @@ TOPIC = "其他"  # 《条例》第二十条第（十五）项; replies have no 
 def item_fields(proposal):
     """The catalog fields of a reply; only public columns of the proposal are read."""
     heading = (
-        f"{proposal.session.name}第{proposal.number}号{proposal.get_kind_display()}"
+        f"{proposal.session.name}{proposal.number_label}{proposal.get_kind_display()}"
         f"《{proposal.title}》（{proposal.proposer_label}：{proposal.proposer}）"
     )
     return {
-        "title": f"关于{proposal.session.label}第{proposal.number}号{proposal.get_kind_display()}的答复",
+        "title": f"关于{proposal.session.label}{proposal.number_label}{proposal.get_kind_display()}的答复",
         "summary": f"对{heading}的答复（{proposal.get_publication_mode_display()}）。",
         "body": f"{heading}\n\n{proposal.public_text}",
         "document_number": proposal.reply_number,

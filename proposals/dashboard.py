@@ -28,7 +28,7 @@ def deadlines(user, today):
         Deadline(
             due=p.due_date,
             kind=p.get_kind_display(),
-            title=f"{p.session.label}第{p.number}号：{p.title}",
+            title=f"{p.session.label}{p.number_label}：{p.title}",
             url=reverse("admin:proposals_proposal_change", args=[p.pk]),
             agency=p.lead_unit.name,
             status=p.get_status_display(),

@@ -14,6 +14,7 @@ from proposals.models import (
     Satisfaction,
     Status,
 )
+from proposals.numbers import validate_proposal_number
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"class": "vLargeTextField"}
@@ -46,6 +47,9 @@ class RegisterForm(forms.ModelForm):
         self.user = user
         if "assigned_date" in self.fields:
             self.fields["assigned_date"].initial = timezone.localdate()
+
+    def clean_number(self):
+        return validate_proposal_number(self.cleaned_data.get("number"))
 
     def clean(self):
         data = super().clean()

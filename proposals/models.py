@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from proposals.numbers import proposal_number_label
+
 
 class Body(models.TextChoices):
     NPC = "npc", "人民代表大会"
@@ -155,7 +157,9 @@ class Proposal(models.Model):
         "提出时间", max_length=10, choices=Timing.choices, default=Timing.DURING
     )
     number = models.CharField(
-        "编号", max_length=20, help_text="同一会议届次内不得重复，例如 12 或 第12号。"
+        "编号",
+        max_length=20,
+        help_text="只存编号本身：填 56、第56号、５６ 都保存为 56，页面显示为“第56号”。同一会议届次内不得重复。",
     )
     title = models.CharField("标题", max_length=200)
     content = models.TextField("内容")
@@ -275,10 +279,15 @@ class Proposal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.session} 第{self.number}号 {self.title}"
+        return f"{self.session} {self.number_label} {self.title}"
 
     def get_absolute_url(self):
         return reverse("proposals:detail", kwargs={"pk": self.pk})
+
+    @property
+    def number_label(self):
+        """第56号: the one printed form of the number."""
+        return proposal_number_label(self.number)
 
     @property
     def is_open(self):

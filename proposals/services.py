@@ -29,6 +29,7 @@ from proposals.models import (
     Satisfaction,
     Status,
 )
+from proposals.numbers import validate_proposal_number
 from workdays.calendar import UnknownCalendarYear, workdays_between
 
 
@@ -95,14 +96,16 @@ def validate_registration(
     """The checks of ``proposal_register``, also run by the registration form to keep the input."""
     if not agency_access.has_role(by, lead_unit, *access.HANDLERS):
         raise PermissionDenied("只能为本单位登记主办的建议提案。")
-    _required(number, "编号")
+    number = validate_proposal_number(number)
     _not_future(assigned_date, "交办日期")
     if handling_mode == HandlingMode.JOINT and not [u for u in co_units if u.pk != lead_unit.pk]:
         raise ValidationError("办理方式为会办时，请至少选择一个会办单位。", code="no_co_units")
     if Proposal.objects.filter(session=session, number=number).exists():
         raise ValidationError(
-            f"{session}已有编号为「{number}」的建议提案，请核对编号。", code="duplicate_number"
+            f"{session}已有编号为「{number}」的建议提案，请核对编号。",
+            code="duplicate_number",
         )
+    return number
 
 
 @transaction.atomic
@@ -125,9 +128,8 @@ def proposal_register(
     is_demo=False,
 ) -> Proposal:
     """Register an assigned proposal; its answer is due 3 calendar months after assignment."""
-    number = str(number).strip()
     co_units = [unit for unit in co_units if unit.pk != lead_unit.pk]
-    validate_registration(
+    number = validate_registration(
         by=by,
         session=session,
         number=number,
@@ -156,7 +158,8 @@ def proposal_register(
             )
     except IntegrityError as exc:  # a concurrent registration took the number first
         raise ValidationError(
-            f"{session}已有编号为「{number}」的建议提案，请核对编号。", code="duplicate_number"
+            f"{session}已有编号为「{number}」的建议提案，请核对编号。",
+            code="duplicate_number",
         ) from exc
     proposal.co_units.set(co_units)
     _event(
