@@ -12,8 +12,9 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Prefetch
 
 from agencies.models import Agency
+from disclosure.filters import CatalogFilter
 from disclosure.models import Category, Item
-from disclosure.search import matches, needs_phrase_check
+from disclosure.search import matches, needs_phrase_check, query_words
 
 PER_PAGE = 20
 COUNT_CAP = (
@@ -251,6 +252,29 @@ def _phrase_checked(group, words, take, offset, limit, *, title_only=False):
 
 def _count_upto(queryset, limit):
     return queryset.order_by()[:limit].count()
+
+
+def catalog_search(data, *, agency=None, number=1, per_page=PER_PAGE, sort=None):
+    """(filterset, page or None) of the catalog's filters on ``data``; invalid filters give no page.
+
+    The one reading of the filters that the catalog pages, the API and the feeds share, so that
+    a feed lists exactly what its catalog view lists. ``sort`` overrides the one in ``data``.
+    """
+    data = data.copy()
+    if agency is not None:
+        data["agency"] = str(agency.pk)
+    filterset = CatalogFilter(data, queryset=Item.objects.published())
+    if not filterset.is_valid():
+        return filterset, None
+    cleaned = filterset.form.cleaned_data
+    page = catalog_page(
+        filterset.qs,
+        words=query_words(cleaned.get("q")),
+        sort=sort or cleaned.get("sort") or "-date",
+        number=number,
+        per_page=per_page,
+    )
+    return filterset, page
 
 
 def latest_by_category(limit=6):

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from disclosure import views
-from disclosure.feeds import LatestItemsFeed
+from disclosure import feeds, views
 
 app_name = "disclosure"
 
@@ -12,8 +11,11 @@ urlpatterns = [
     path("rules/", views.rules_index, name="rules_index"),
     path("rules/<slug:slug>/", views.rules, name="rules"),
     path("catalog/", views.item_list, name="item_list"),
-    path("catalog/feed/", LatestItemsFeed(), name="feed"),
+    path("catalog/feed/", feeds.catalog_feed, name="feed"),
+    path("catalog/feed/help/", feeds.feed_help, name="feed_help"),
     path("catalog/agency/<slug:slug>/", views.item_list, name="agency_items"),
+    path("catalog/agency/<slug:slug>/feed/", feeds.catalog_feed, name="agency_feed"),
+    path("catalog/agency/<slug:slug>/feed/help/", feeds.feed_help, name="agency_feed_help"),
     path("catalog/<int:pk>/", views.item_detail, name="item_detail"),
     path("catalog/<int:pk>/attachments/<int:attachment>/", views.attachment, name="attachment"),
     path("api/items/", views.api_items, name="api_items"),

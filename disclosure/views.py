@@ -6,10 +6,10 @@ from django.template.loader import render_to_string
 from accounts import access
 from agencies.models import Agency
 from disclosure.cache import cached_fragment, canonical_query, public_cache
-from disclosure.catalog import catalog_page, latest_by_category, page_number
+from disclosure.catalog import catalog_search, latest_by_category, page_number
+from disclosure.feeds import feed_links
 from disclosure.filters import CatalogFilter
 from disclosure.models import Attachment, Item
-from disclosure.search import query_words
 from disclosure.sitemaps import SITEMAPS
 from disclosure.uploads import clean_filename
 
@@ -69,20 +69,7 @@ def rules(request, slug):
 
 def _search(request, agency=None):
     """(filterset, page or None) for the catalog and the API; invalid filters give no page."""
-    data = request.GET.copy()
-    if agency is not None:
-        data["agency"] = str(agency.pk)
-    filterset = CatalogFilter(data, queryset=Item.objects.published())
-    if not filterset.is_valid():
-        return filterset, None
-    cleaned = filterset.form.cleaned_data
-    page = catalog_page(
-        filterset.qs,
-        words=query_words(cleaned.get("q")),
-        sort=cleaned.get("sort") or "-date",
-        number=page_number(request.GET.get("page")),
-    )
-    return filterset, page
+    return catalog_search(request.GET, agency=agency, number=page_number(request.GET.get("page")))
 
 
 def _query_without_page(request):
@@ -116,6 +103,7 @@ def item_list(request, slug=None):
             "page_obj": page,
             "agency": agency,
             "query": _query_without_page(request),
+            "feed": feed_links(request, agency),
             "nav": "catalog",
         },
     )
