@@ -21,6 +21,8 @@ LIMITS = {
     "status": (10, 600),  # status look-ups per client in 10 minutes
     "status-number": (20, 3600),  # wrong codes for one tracking number, from anywhere, per hour
     "receipt-mail": (3, 86400),  # e-mails of one receipt per day
+    "subscribe": (10, 3600),  # e-mail subscription requests per client and hour
+    "subscribe-address": (3, 86400),  # confirmation mails to one address per day
 }
 
 

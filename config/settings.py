@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "disclosure",
     "applications",
     "proposals",
+    "subscriptions",
     "reports",
     "perf",
 ]
@@ -295,6 +296,10 @@ ZWGK_PII_KEY_VERSION = int(os.environ.get("ZWGK_PII_KEY_VERSION", "1"))
 # Applicants' personal data is anonymised this many years after the case closed (the archive
 # period of the privacy notice; PIPL Art. 19, 47): ``manage.py purge_expired_applicants``.
 APPLICANT_RETENTION_YEARS = int(os.environ.get("ZWGK_APPLICANT_RETENTION_YEARS", "5"))
+# E-mail subscriptions (subscriptions app): how long a confirmation link is valid (an unconfirmed
+# request is deleted after it), and the site's address for the links in mails sent by cron.
+ZWGK_SUBSCRIBE_LINK_HOURS = int(os.environ.get("ZWGK_SUBSCRIBE_LINK_HOURS", "48"))
+ZWGK_SITE_URL = os.environ.get("ZWGK_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 # The public application form posted sooner than this after it was shown is taken for a script.
 ZWGK_APPLY_MIN_SECONDS = int(os.environ.get("ZWGK_APPLY_MIN_SECONDS", "3"))
 # The largest attachment of a catalog item (checked before its type and digest).

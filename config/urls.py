@@ -19,6 +19,7 @@ urlpatterns = [
     path("apply/", include("applications.urls")),
     path("proposals/", include("proposals.urls")),
     path("reports/", include("reports.urls")),
+    path("subscriptions/", include("subscriptions.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

@@ -8,6 +8,7 @@ pages, kept in the page cache until the next publication bumps the catalog gener
 """
 
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,6 +26,7 @@ from disclosure.models import Category, Validity
 FEED_SIZE = 30
 # A feed is always newest first, so it reads every filter of the catalog but its sort and page.
 FEED_PARAMS = tuple(name for name in CatalogFilter.base_filters if name != "sort")
+SUBSCRIBE_PARAMS = ("agency", "topic", "category")
 
 
 class CatalogRss(Rss201rev2Feed):
@@ -44,7 +46,14 @@ def feed_links(request, agency=None):
     else:
         feed, help_url = reverse("disclosure:feed"), reverse("disclosure:feed_help")
     suffix = f"?{query}" if query else ""
-    return {"feed": feed + suffix, "help": help_url + suffix}
+    # E-mail subscriptions follow an agency, a topic and a category (the subscriptions app, a
+    # floor above: linked by URL name only).
+    follow = [(name, request.GET.get(name, "")) for name in SUBSCRIBE_PARAMS]
+    if agency is not None:
+        follow[0] = ("agency", str(agency.pk))
+    follow = urlencode([(name, value) for name, value in follow if value])
+    subscribe = reverse("subscriptions:subscribe") + (f"?{follow}" if follow else "")
+    return {"feed": feed + suffix, "help": help_url + suffix, "subscribe": subscribe}
 
 
 def view_label(filterset, agency=None):

@@ -20,6 +20,7 @@ LAYERS = [
     {"accounts", "workdays"},
     {"disclosure"},
     {"applications", "proposals"},
+    {"subscriptions"},
     {"reports"},
     {"config"},
     {"perf"},
