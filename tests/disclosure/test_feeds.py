@@ -172,7 +172,8 @@ class FeedTests(TestCase):
             cache.clear()
             with CaptureQueriesContext(connection) as queries:
                 self.client.get(url)
-            self.assertLessEqual(len(queries), 8, url)
+            # PostgreSQL adds the planner estimate and a time-boxed count, as on the catalog.
+            self.assertLessEqual(len(queries), 14, url)
             before[url] = len(queries)
         for day in range(12):
             self.desk.publish(f"安全生产检查通报{day}", published_date=date(2019, 2, 1 + day))
