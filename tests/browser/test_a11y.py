@@ -37,6 +37,8 @@ def key_pages():
         "申请表": "/apply/",
         "进度查询": "/apply/status/",
         "年度报告": "/reports/",
+        "如何订阅": "/catalog/feed/help/",
+        "邮件订阅": "/subscriptions/",
     }
     item = Item.objects.published().order_by("pk").first()
     if item is not None:
