@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint migrate demo bench loadtest backup-drill clean
+.PHONY: install run test lint migrate demo bench loadtest backup-drill scale-drill clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ loadtest: install
 # Dump database + media, restore into a scratch database, compare counts and digests.
 backup-drill:
 	bash scripts/backup_drill.sh
+
+# A streaming replica, its failure, two app servers behind haproxy: real parts, loopback only.
+scale-drill: install
+	bash scripts/scale_drill.sh $(SCALE_DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -8,7 +8,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import Prefetch
 
 from agencies.models import Agency
@@ -86,9 +86,12 @@ def page_number(raw):
 
 
 def estimated_count(queryset):
-    """The planner's row estimate (PostgreSQL), read from EXPLAIN: one cheap query, no scan."""
+    """The planner's row estimate (PostgreSQL), read from EXPLAIN: one cheap query, no scan.
+
+    Asked of the database the queryset reads from (the replica when one is configured).
+    """
     sql, params = queryset.order_by().values("id").query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
@@ -105,13 +108,16 @@ def count(queryset, cap=COUNT_CAP):
     Counting every match of a common word among a million rows reads every one of those rows;
     the page needs a size hint, not an audit, so large results are estimated.
     """
-    if connection.vendor == "postgresql":
+    # One alias for the estimate, the bounded count and its transaction: the read database (a
+    # transaction on the primary would otherwise send the count there too).
+    queryset = queryset.using(queryset.db)
+    if connections[queryset.db].vendor == "postgresql":
         estimate = estimated_count(queryset)
         if estimate > EXACT_COUNT_LIMIT:
             return min(estimate, cap), "estimate"
         # The planner underestimates phrases badly: count exactly only while it stays cheap.
         try:
-            exact = _bounded(lambda: queryset.order_by()[: cap + 1].count())
+            exact = _bounded(queryset.db, lambda: queryset.order_by()[: cap + 1].count())
         except OperationalError:
             return max(estimate, 1), "estimate"
     else:
@@ -119,12 +125,13 @@ def count(queryset, cap=COUNT_CAP):
     return min(exact, cap), "exact" if exact <= cap else "floor"
 
 
-def _bounded(run):
-    """Run one query under EXACT_COUNT_TIMEOUT_MS; OperationalError when it takes longer."""
+def _bounded(using, run):
+    """Run one query on ``using`` under EXACT_COUNT_TIMEOUT_MS; OperationalError when slower."""
+    connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         previous = cursor.fetchone()[0]
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = %s", [EXACT_COUNT_TIMEOUT_MS])
         result = run()

@@ -27,6 +27,7 @@ from config.routers import (
     is_pinned,
     pin_to_primary,
 )
+from tests.disclosure.builders import Desk
 from tests.factories import PASSWORD, make_agency, make_staff
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -277,6 +278,22 @@ def test_public_pages_read_from_the_replica(replica):
     assert any("disclosure_agency" in q["sql"] for q in on_replica.captured_queries)
     assert on_primary.captured_queries == []
     assert PIN_COOKIE not in response.cookies
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catalog_searches_count_on_the_replica(replica):
+    """The catalog's count (the planner's estimate and the bounded exact count in its own
+    transaction, on PostgreSQL) runs where the page's rows are read, not on the primary."""
+    Desk().publish("关于开展安全生产大检查的通知")
+    with (
+        CaptureQueriesContext(replica) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = Client().get("/catalog/?q=安全生产")
+    assert response.status_code == 200
+    assert "大检查的通知" in response.content.decode()  # the match itself is highlighted
+    assert any("COUNT" in q["sql"].upper() for q in on_replica.captured_queries)
+    assert on_primary.captured_queries == []
 
 
 @pytest.mark.django_db(transaction=True)
