@@ -104,6 +104,23 @@ REPORT_DEADLINE_RULES = {
 }
 
 
+MIN_PLACE_OVERLAP = 2  # one shared character (区, 市) is a coincidence, not a repeated name
+
+
+def join_place(address, name):
+    """``address`` followed by ``name``, without the place name they both carry.
+
+    An office is usually named from its district ("利通区…局办公室") and its address ends with
+    that district ("宁夏回族自治区吴忠市利通区"): written one after the other, the district would
+    be read twice. The longest end of the address that begins the name is kept once.
+    """
+    address, name = address.strip(), name.strip()
+    for size in range(min(len(address), len(name)), MIN_PLACE_OVERLAP - 1, -1):
+        if address.endswith(name[:size]):
+            return address + name[size:]
+    return address + name
+
+
 class AgencyQuerySet(models.QuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
@@ -234,6 +251,11 @@ class Agency(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    @property
+    def office_location(self):
+        """Where to hand in a written application: the address, then the OGI office."""
+        return join_place(self.address or "", self.ogi_office or "")
 
     def report_deadline_in(self, year):
         """The last day to publish the annual report on ``year`` (a day of ``year + 1``)."""

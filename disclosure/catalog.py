@@ -261,15 +261,18 @@ def _count_upto(queryset, limit):
     return queryset.order_by()[:limit].count()
 
 
-def catalog_search(data, *, agency=None, number=1, per_page=PER_PAGE, sort=None):
+def catalog_search(data, *, agency=None, fixed=None, number=1, per_page=PER_PAGE, sort=None):
     """(filterset, page or None) of the catalog's filters on ``data``; invalid filters give no page.
 
     The one reading of the filters that the catalog pages, the API and the feeds share, so that
-    a feed lists exactly what its catalog view lists. ``sort`` overrides the one in ``data``.
+    a feed lists exactly what its catalog view lists. ``sort`` overrides the one in ``data``;
+    ``fixed`` filters (a node of the catalog tree: category, topic) override those in ``data``.
     """
     data = data.copy()
     if agency is not None:
         data["agency"] = str(agency.pk)
+    for name, value in (fixed or {}).items():
+        data[name] = value
     filterset = CatalogFilter(data, queryset=Item.objects.published())
     if not filterset.is_valid():
         return filterset, None

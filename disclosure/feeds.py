@@ -37,9 +37,13 @@ class CatalogRss(Rss201rev2Feed):
     content_type = "application/xml; charset=utf-8"
 
 
-def feed_links(request, agency=None):
-    """The feed, 如何订阅 and e-mail subscription links of the catalog view of ``request``."""
-    query = canonical_query(request.GET, FEED_PARAMS, without=("agency",) if agency else ())
+def feed_links(request, agency=None, fixed=None):
+    """The feed, 如何订阅 and e-mail subscription links of the catalog view of ``request``;
+    ``fixed`` are the filters a node of the catalog tree sets by its address."""
+    data = request.GET.copy()
+    for name, value in (fixed or {}).items():
+        data[name] = value
+    query = canonical_query(data, FEED_PARAMS, without=("agency",) if agency else ())
     if agency is not None:
         feed = reverse("disclosure:agency_feed", args=[agency.slug])
         help_url = reverse("disclosure:agency_feed_help", args=[agency.slug])

@@ -360,6 +360,11 @@ class Item(models.Model):
         return self.status == ItemStatus.PUBLISHED
 
     @property
+    def is_in_force(self):
+        """False once the document is declared 废止 or 失效: its page says so above the text."""
+        return self.validity == Validity.VALID
+
+    @property
     def is_late(self):
         """Published late by this platform: imported history never counts (Art. 26)."""
         return (
@@ -418,6 +423,30 @@ class CategoryTally(models.Model):
 
     def __str__(self):
         return f"{self.category} {self.month:%Y-%m}: {self.items}"
+
+
+class TopicTally(models.Model):
+    """Published items per agency and topic, kept by PostgreSQL triggers (0013).
+
+    The public catalog tree (主动公开目录 › 主题分类) shows a count beside each topic of each
+    agency; counting a million items by topic on every new catalog generation would read them
+    all, this table answers from one row per agency and topic. Items without a topic are not
+    counted. ``manage.py rebuild_catalog_tally`` recounts it from the items.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "主题分类计数"
+        verbose_name_plural = "主题分类计数"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "topic"], name="topic_tally_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}/{self.topic_id}: {self.items}"
 
 
 class ItemEventKind(models.TextChoices):

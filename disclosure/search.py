@@ -49,14 +49,29 @@ def _pad(words):
     return f" {' '.join(words)} " if words else ""
 
 
+def _single_character(word):
+    """A lone Chinese character ("安"): the index holds bigrams, so it can match nothing useful."""
+    return len(word) == 1 and _RUN.fullmatch(word) is not None and not word.isascii()
+
+
 def query_words(q):
-    """The user's words, cleaned: at most MAX_QUERY_WORDS, each giving at least one token."""
+    """The user's words, cleaned: at most MAX_QUERY_WORDS, each giving at least one token.
+
+    A single Chinese character is left out (see :func:`short_words`): it is no bigram, and
+    matching it in every title would read every title.
+    """
     q = (q or "")[:MAX_QUERY_LENGTH]
     words = []
     for word in q.split():
-        if tokens(word) and word not in words:
+        if tokens(word) and word not in words and not _single_character(word):
             words.append(word)
     return words[:MAX_QUERY_WORDS]
+
+
+def short_words(q):
+    """The single Chinese characters of the query, which :func:`query_words` leaves out."""
+    q = (q or "")[:MAX_QUERY_LENGTH]
+    return [word for word in dict.fromkeys(q.split()) if _single_character(word)]
 
 
 def _phrases(words):

@@ -1,8 +1,9 @@
-"""Recounting the report's monthly catalog tallies: :class:`~disclosure.models.ChannelTally`
-(items per channel) and :class:`~disclosure.models.CategoryTally` (items per category).
+"""Recounting the catalog tallies: the report's monthly :class:`~disclosure.models.ChannelTally`
+(items per channel) and :class:`~disclosure.models.CategoryTally` (items per category), and the
+catalog tree's :class:`~disclosure.models.TopicTally` (items per topic).
 
-On PostgreSQL triggers keep both as items and their channel links change (migrations 0007 and
-0009); a recount is only needed after loading rows with the triggers off (the benchmark's COPY)
+On PostgreSQL triggers keep them as items and their channel links change (migrations 0007, 0009
+and 0013); a recount is only needed after loading rows with the triggers off (the benchmark's COPY)
 or to check them.
 """
 
@@ -10,12 +11,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from disclosure.models import CategoryTally, ChannelTally, Item, ItemStatus
+from disclosure.models import CategoryTally, ChannelTally, Item, ItemStatus, TopicTally
 
 
 @transaction.atomic
 def rebuild():
-    """Recount every row of both tallies from the published items; returns the number of rows."""
+    """Recount every row of the tallies from the published items; returns the number of rows."""
     ChannelTally.objects.all().delete()
     links = (
         Item.channels.through.objects.filter(item__status=ItemStatus.PUBLISHED)
@@ -56,4 +57,19 @@ def rebuild():
         ),
         batch_size=2000,
     )
-    return ChannelTally.objects.count() + CategoryTally.objects.count()
+    TopicTally.objects.all().delete()
+    topics = (
+        Item.objects.published()
+        .filter(topic__isnull=False)
+        .values("agency_id", "topic_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    TopicTally.objects.bulk_create(
+        (
+            TopicTally(agency_id=row["agency_id"], topic_id=row["topic_id"], items=row["n"])
+            for row in topics.iterator()
+        ),
+        batch_size=2000,
+    )
+    return ChannelTally.objects.count() + CategoryTally.objects.count() + TopicTally.objects.count()

@@ -1,15 +1,18 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts import access
 from agencies.models import Agency
+from disclosure import tree
 from disclosure.cache import cached_fragment, canonical_query, public_cache
 from disclosure.catalog import catalog_search, latest_by_category, page_number
 from disclosure.feeds import feed_links
 from disclosure.filters import CatalogFilter
-from disclosure.models import Attachment, Item
+from disclosure.models import Attachment, Category, Item, Topic
+from disclosure.search import query_words, short_words
 from disclosure.sitemaps import SITEMAPS
 from disclosure.uploads import clean_filename
 
@@ -46,7 +49,11 @@ def guide_index(request):
 
 def guide(request, slug):
     agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
-    return render(request, "disclosure/guide.html", {"agency": agency, "nav": "guide"})
+    return render(
+        request,
+        "disclosure/guide.html",
+        {"agency": agency, "search_agency": agency, "nav": "guide"},
+    )
 
 
 def rules_index(request):
@@ -64,12 +71,21 @@ def rules_index(request):
 
 def rules(request, slug):
     agency = get_object_or_404(Agency, slug=slug)
-    return render(request, "disclosure/rules.html", {"agency": agency, "nav": "rules"})
+    return render(
+        request,
+        "disclosure/rules.html",
+        {"agency": agency, "search_agency": agency, "nav": "rules"},
+    )
 
 
-def _search(request, agency=None):
-    """(filterset, page or None) for the catalog and the API; invalid filters give no page."""
-    return catalog_search(request.GET, agency=agency, number=page_number(request.GET.get("page")))
+def _search(request, agency=None, fixed=None):
+    """(filterset, page or None) for the catalog and the API; invalid filters give no page.
+
+    ``fixed`` are the filters a node of the catalog tree sets by its address (category, topic).
+    """
+    return catalog_search(
+        request.GET, agency=agency, fixed=fixed, number=page_number(request.GET.get("page"))
+    )
 
 
 def _query_without_page(request):
@@ -77,33 +93,96 @@ def _query_without_page(request):
     return canonical_query(request.GET, CATALOG_PARAMS, without=("page",))
 
 
-def _filter_form(request, filterset, agency):
+def _filter_form(request, filterset, agency, fixed):
     """The filter form's HTML, cached per generation and query: rendering the agency, topic and
     channel options costs more queries and template time than the rows of the page."""
-    parts = (agency.pk if agency else None, _query_without_page(request))
+    parts = (agency.pk if agency else None, sorted(fixed.items()), _query_without_page(request))
     return cached_fragment(
         "catalog-filter",
         parts,
         lambda: render_to_string(
-            "includes/_catalog_filter.html", {"filter": filterset, "agency": agency}
+            "includes/_catalog_filter.html",
+            {
+                "filter": filterset,
+                "agency": agency,
+                "fixed": fixed,
+                "open": any(request.GET.get(name) for name in ADVANCED_PARAMS),
+            },
         ),
     )
 
 
+def _tree(agency, category, topic):
+    """The catalog tree's HTML for this node, cached per generation (counts: disclosure.tree)."""
+    parts = (agency.pk if agency else None, category, topic.pk if topic else None)
+    return cached_fragment(
+        "catalog-tree",
+        parts,
+        lambda: render_to_string(
+            "includes/_catalog_tree.html",
+            {"tree": tree.build(agency=agency, category=category, topic=topic)},
+        ),
+    )
+
+
+# The filters that only the advanced search (the filter form) sets: the form opens when one is used.
+ADVANCED_PARAMS = {"agency", "category", "topic", "channel", "year", "validity", "sort"}
+
+
 @public_cache(params=CATALOG_PARAMS)
-def item_list(request, slug=None):
+def item_list(request, slug=None, category=None, topic=None):
+    """The catalog under one node of the tree: everything, an agency, a category or a topic
+    (of the site or of one agency), with the filters of the advanced search on top."""
     agency = get_object_or_404(Agency, slug=slug) if slug else None
-    filterset, page = _search(request, agency)
+    fixed = {}
+    if category is not None:
+        if category not in Category.values:
+            raise Http404
+        fixed["category"] = category
+    if topic is not None:
+        topic = get_object_or_404(Topic.objects.select_related("parent"), pk=topic)
+        fixed["topic"] = str(topic.pk)
+    q = request.GET.get("q", "")
+    too_short = short_words(q)
+    if too_short and not query_words(q):
+        # Only single characters: a bigram index cannot find them; say so instead of "0 条".
+        filterset, page = CatalogFilter(None, queryset=Item.objects.none()), None
+    else:
+        filterset, page = _search(request, agency, fixed)
+    if page is not None and page.number < page_number(request.GET.get("page")):
+        # Past the last page (an old link, a shrinking search): the last page, not "没有找到".
+        query = _query_without_page(request)
+        last = [query] if query else []
+        if page.number > 1:
+            last.append(f"page={page.number}")
+        return redirect(request.path + ("?" + "&".join(last) if last else ""))
+    crumbs = []
+    if agency is not None:
+        crumbs.append((agency.display_name, reverse("disclosure:agency_items", args=[agency.slug])))
+    if topic is not None or category is not None:
+        crumbs.append((topic.name if topic is not None else Category(category).label, request.path))
+    if q:
+        crumbs.append(("检索结果", None))
+    scope = agency
+    if scope is None and page is not None:
+        scope = filterset.form.cleaned_data.get("agency")
     return render(
         request,
         "disclosure/item_list.html",
         {
             "filter": filterset,
-            "filter_form": _filter_form(request, filterset, agency),
+            "filter_form": _filter_form(request, filterset, agency, fixed),
+            "tree": _tree(agency, category, topic),
             "page_obj": page,
             "agency": agency,
+            "node_category": Category(category).label if category else "",
+            "node_topic": topic,
+            "q": q,
+            "too_short": too_short,
+            "search_agency": scope,
+            "crumbs": crumbs,
             "query": _query_without_page(request),
-            "feed": feed_links(request, agency),
+            "feed": feed_links(request, agency, fixed),
             "nav": "catalog",
         },
     )
@@ -130,6 +209,7 @@ def item_detail(request, pk):
         {
             "item": item,
             "related": related,
+            "search_agency": item.agency,
             "nav": "catalog",
         },
     )
@@ -212,3 +292,17 @@ def sitemap_index(request):
 
 def sitemap_section(request, section):
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+ROBOTS = """User-agent: *
+Allow: /
+Disallow: /admin/
+Sitemap: {sitemap}
+"""
+
+
+@public_cache
+def robots_txt(request):
+    """Crawlers index the public site, never the staff pages, and find every item in the sitemap."""
+    sitemap = request.build_absolute_uri(reverse("disclosure:sitemap"))
+    return HttpResponse(ROBOTS.format(sitemap=sitemap), content_type="text/plain; charset=utf-8")

@@ -59,6 +59,7 @@ from disclosure.models import (
     Item,
     ItemStatus,
     Topic,
+    TopicTally,
     Validity,
 )
 from disclosure.search import tokens
@@ -256,7 +257,7 @@ class Builder:
         # The links went in with the tally's trigger off: one recount instead of a million upserts.
         # So did the applications (replica mode fires no triggers): recount their tally too.
 
-        self.log(f"  目录月度计数（发布渠道、信息类别）：{tally.rebuild():,} 行。")
+        self.log(f"  目录计数（发布渠道、信息类别、主题分类）：{tally.rebuild():,} 行。")
         self.log(f"  依申请公开月度计数：{application_tally.rebuild():,} 行。")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -872,6 +873,7 @@ def clear():
     models_ = [
         ChannelTally,
         CategoryTally,
+        TopicTally,
         ApplicationTally,
         Item.channels.through,
         Item,
