@@ -52,7 +52,7 @@ def feed_links(request, agency=None, fixed=None):
     suffix = f"?{query}" if query else ""
     # E-mail subscriptions follow an agency, a topic and a category (the subscriptions app, a
     # floor above: linked by URL name only).
-    follow = [(name, request.GET.get(name, "")) for name in SUBSCRIBE_PARAMS]
+    follow = [(name, data.get(name, "")) for name in SUBSCRIBE_PARAMS]
     if agency is not None:
         follow[0] = ("agency", str(agency.pk))
     follow = urlencode([(name, value) for name, value in follow if value])

@@ -168,7 +168,9 @@ def test_a_repealed_document_has_a_banner_font_sizes_and_print(new_page, catalog
     assert page.locator("html").get_attribute("data-font-size") == "large"
     page.get_by_role("button", name="小").click()
     small = float(
-        page.locator(".item-summary p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        page.locator(".item-summary p").first.evaluate(
+            "e => parseFloat(getComputedStyle(e).fontSize)"
+        )
     )
     assert small < medium
     # 打印 opens the browser's print dialog; printed, the page is the document alone.

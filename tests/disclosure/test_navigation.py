@@ -158,6 +158,8 @@ class HeaderSearchAndBreadcrumbTests(TestCase):
             "/apply/status/": ["首页", "依申请公开", "申请进度查询"],
             "/proposals/": ["首页", "建议提案办理"],
             "/proposals/sessions/": ["首页", "建议提案办理", "各届次汇总"],
+            "/catalog/feed/help/": ["首页", "法定主动公开内容", "如何订阅"],
+            "/subscriptions/": ["首页", "法定主动公开内容", "邮件订阅"],
             "/no-such-page/": ["首页", "页面不存在"],
         }
         for url, steps in pages.items():
@@ -282,6 +284,14 @@ class CatalogTreeTests(TestCase):
             "/catalog/agency/yjj/category/work/", {"category": "policy", "q": "检查一"}
         )
         self.assertEqual([i.title for i in response.context["page_obj"]], ["安全生产检查一"])
+        # Its feed and e-mail subscription follow the node.
+        self.assertContains(
+            response,
+            'href="/catalog/agency/yjj/feed/?q=%E6%A3%80%E6%9F%A5%E4%B8%80&amp;category=work"',
+        )
+        self.assertContains(
+            response, f"/subscriptions/?agency={self.desk.agency.pk}&amp;category=work"
+        )
         # The advanced search hides what the node fixes.
         form = (
             response.content.decode().split('class="catalog-filter"', 1)[1].split("</form>", 1)[0]
