@@ -34,6 +34,8 @@ def key_pages():
     pages = {
         "首页": "/",
         "目录": "/catalog/",
+        "目录树节点": "/catalog/category/policy/",
+        "检索结果": "/catalog/?q=安全生产",
         "申请表": "/apply/",
         "进度查询": "/apply/status/",
         "年度报告": "/reports/",
