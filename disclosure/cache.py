@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
 GENERATION_KEY = "catalog:generation"
+SETTLING_KEY = "catalog:settling"  # present for a short while after a change (see _settled)
 PAGE_TIMEOUT = 10 * 60  # a safety net for anything the generation misses (e.g. "today" moving)
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 _CACHEABLE = "_public_cache"  # attribute a view sets on a response it allows to be cached
@@ -57,6 +58,20 @@ def _bump():
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation stored: the next read starts a new one from the clock
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    if _reads_from_replica():
+        cache.set(SETTLING_KEY, 1, timeout=settings.REPLICA_PIN_SECONDS)
+
+
+def _reads_from_replica():
+    return "replica" in settings.DATABASES
+
+
+def _settled():
+    """False for ``REPLICA_PIN_SECONDS`` after a change when anonymous pages are read from a
+    replica: a page rendered then may come from a replica that has not replayed the change yet,
+    and stored under the new generation it would stay stale until it expires. Such pages are
+    served but not kept (the same window as the pin cookie's, which assumes the same lag)."""
+    return not (_reads_from_replica() and cache.get(SETTLING_KEY) is not None)
 
 
 def cached_fragment(name, parts, render):
@@ -65,7 +80,8 @@ def cached_fragment(name, parts, render):
     html = cache.get(key)
     if html is None:
         html = render()
-        cache.set(key, html, PAGE_TIMEOUT)
+        if _settled():
+            cache.set(key, html, PAGE_TIMEOUT)
     return html
 
 
@@ -170,7 +186,7 @@ class AnonymousPageCacheMiddleware:
                 response[name] = value
             return response
         response = self.get_response(request)
-        if _storable(request, response):
+        if _storable(request, response) and _settled():
             headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
             cache.set(key, (response.status_code, headers, response.content), PAGE_TIMEOUT)
         return response
