@@ -10,8 +10,13 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils import timezone
 
+from accounts import access
+from agencies.models import Agency
+from standards import monitor
 from workdays.deadlines import classify
 from workdays.models import CalendarYear
+
+WORKBENCH_MONITOR_ROWS = 10  # the lowest scores; the district page lists every unit
 
 # From this date on, the workbench reminds staff to enter next year's holiday schedule
 # (the State Council usually publishes it in late October or November).
@@ -30,6 +35,20 @@ def collect_deadlines(user, today):
             continue
         rows.extend(module.deadlines(user, today))
     return classify(rows, today)
+
+
+def monitor_rows(user, today):
+    """The 公开监测 block: the user's agencies that adopted a catalogue, lowest score first."""
+    agencies = list(
+        access.scope(Agency.objects.filter(catalogue_adoptions__isnull=False), user, "pk")
+        .distinct()
+        .order_by("sort_order", "id")
+    )
+    if not agencies:
+        return [], 0
+    results = monitor.monitor(agencies, as_of=today).values()
+    rows = sorted(results, key=lambda m: (m.score is None, m.score or 0))
+    return rows[:WORKBENCH_MONITOR_ROWS], len(rows)
 
 
 def missing_calendar_year(today):
@@ -101,7 +120,10 @@ class ZwgkAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         today = timezone.localdate()
         rows = collect_deadlines(request.user, today)
+        monitored, monitored_total = monitor_rows(request.user, today)
         context = {
+            "monitor_rows": monitored,
+            "monitor_total": monitored_total,
             "today": today,
             "deadline_rows": rows,
             "overdue_count": sum(row["state"] == "overdue" for row in rows),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "workdays",
     "disclosure",
+    "standards",
     "applications",
     "proposals",
     "subscriptions",

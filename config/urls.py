@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/security/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("disclosure.urls")),
+    path("", include("standards.urls")),
     path("apply/", include("applications.urls")),
     path("proposals/", include("proposals.urls")),
     path("reports/", include("reports.urls")),

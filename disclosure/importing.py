@@ -65,6 +65,33 @@ NO_VALUE = {"null", "none", "无", "-", "—", "/"}
 _URL = URLValidator(schemes=["http", "https"])
 
 
+@dataclass(frozen=True)
+class ExtraColumn:
+    """A column read for an app above this one (which this module may not import).
+
+    ``prepare(agency)`` is called once per validation (a query or two); ``clean(context, text)``
+    turns a cell into a value or raises ``ValidationError`` (reported on the row's line);
+    ``save(by, pairs)`` gets ``[(item, value)]`` once a batch of items exists, inside the
+    import's transaction.
+    """
+
+    key: str
+    aliases: tuple
+    prepare: object
+    clean: object
+    save: object
+
+
+EXTRA_COLUMNS = {}
+
+
+def register_column(column):
+    """Called from the other app's ``AppConfig.ready``; the column then reads like any other."""
+    EXTRA_COLUMNS[column.key] = column
+    COLUMNS[column.key] = column.aliases
+    LABEL[column.key] = column.aliases[0]
+
+
 @dataclass
 class ImportResult:
     rows: list = field(default_factory=list)  # (line, cleaned dict)
@@ -98,6 +125,14 @@ def read_rows(name, content):
 
     (A .zip of the old site's saved pages is read by :func:`disclosure.oldsite.read_upload`.)
     """
+    return _rows(read_sheet(name, content))
+
+
+def read_sheet(name, content):
+    """The raw rows (tuples of cells, the header first) of a .csv or .xlsx file's first sheet.
+
+    Shared with other imports laid out in their own columns (the standard catalogues).
+    """
     lower = name.lower()
     if lower.endswith(".xlsx"):
         return _read_xlsx(content)
@@ -115,8 +150,7 @@ def _read_csv(content):
             continue
     else:
         raise ImportFileError("无法识别文件编码，请另存为 UTF-8 编码的 CSV。")
-    reader = csv.reader(io.StringIO(text))
-    return _rows(reader)
+    return csv.reader(io.StringIO(text))
 
 
 def _read_xlsx(content):
@@ -132,7 +166,7 @@ def _read_xlsx(content):
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError("无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏。") from exc
-    return _rows(workbook.worksheets[0].iter_rows(values_only=True))
+    return workbook.worksheets[0].iter_rows(values_only=True)
 
 
 def column_key(title):
@@ -171,12 +205,16 @@ def _rows(source):
     return rows
 
 
-def _text(value):
+def cell_text(value):
+    """A cell as clean text: numbers without ``.0``, full-width and no-break spaces as spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).replace("\u3000", " ").replace("\xa0", " ").strip()
+
+
+_text = cell_text
 
 
 def parse_datetime(value, label):
@@ -278,6 +316,7 @@ def validate(agency, rows, *, mapping=None):
         else set()
     )
     context = {
+        "extra": {key: column.prepare(agency) for key, column in EXTRA_COLUMNS.items()},
         "agency": agency,
         "mapping": mapping,
         "targets": targets,
@@ -445,6 +484,10 @@ def _clean_row(row, context):
     )
     if number and cleaned["parsed_index"] is None:
         _note(context, "index_number", "与本机构的索引号格式不同，按原样保留")
+    cleaned["extra"] = {
+        key: attempt(column.clean, context["extra"][key], _text(row.get(key)))
+        for key, column in EXTRA_COLUMNS.items()
+    }
     cleaned["attachments"] = row.get("_attachments") or []
     if "body" in row and not cleaned["body"] and "_attachments" in row:
         _note(context, "body", "网页中没有找到正文")

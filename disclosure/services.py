@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import access, audit
 from accounts.models import AuditEvent, Role
-from disclosure import numbering
+from disclosure import importing, numbering
 from disclosure.cache import bump_generation
 from disclosure.documents import normalize_document_number
 from disclosure.models import (
@@ -457,7 +457,7 @@ def missing_fields(item):
 
 IMPORT_BATCH = 500
 # Keys of an import row that are not Item fields.
-_ROW_ONLY = ("channels", "parsed_index", "co_publishers", "attachments")
+_ROW_ONLY = ("channels", "parsed_index", "co_publishers", "attachments", "extra")
 
 
 def items_import(*, agency, by, rows, progress=None) -> int:
@@ -556,6 +556,11 @@ def items_import_batches(*, agency, by, rows):
         for item, r in zip(items, batch, strict=True):
             for order, attachment in enumerate(r.get("attachments") or (), start=1):
                 _save_imported_attachment(item, attachment, order)
+        for key, column in importing.EXTRA_COLUMNS.items():
+            pairs = [
+                (item, r.get("extra", {}).get(key)) for item, r in zip(items, batch, strict=True)
+            ]
+            column.save(by, [(item, value) for item, value in pairs if value])
         ItemEvent.objects.bulk_create(
             [
                 ItemEvent(

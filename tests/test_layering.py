@@ -19,6 +19,7 @@ LAYERS = [
     {"agencies"},
     {"accounts", "workdays"},
     {"disclosure"},
+    {"standards"},
     {"applications", "proposals"},
     {"subscriptions"},
     {"reports"},

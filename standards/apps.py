@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class StandardsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "standards"
+    verbose_name = "基层政务公开标准目录"
+
+    def ready(self):
+        # The item import learns the 事项 column here: disclosure may not import this app.
+        from standards import filing
+
+        filing.register_import_column()
