@@ -5,10 +5,12 @@ such as ``{proactive.total}`` so that the published text can never disagree with
 """
 
 import re
+from datetime import date
 
 from reports.figures import CATEGORY_LABELS
 from reports.models import ReportFormat
 from reports.tables import NARRATIVE_FIELDS, OUTCOME_GROUP_LABELS
+from standards import monitor
 
 PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
 
@@ -145,6 +147,53 @@ def _fee_sentence(figures):
     return f"本年度收取信息处理费{fee}元。"
 
 
+_ORDINALS = "一二三四五六"
+
+
+def _by_level1(rows, extra=lambda row: ""):
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(row.entry.level1, []).append(row.entry.level2 + extra(row))
+    return "；".join(f"{level1}类的{'、'.join(names)}" for level1, names in grouped.items())
+
+
+def problems_sentence(agency, year):
+    """存在的主要问题, named from the monitor of the year: 事项 with nothing published, 事项 published
+    late, failing site columns. Empty when the agency works to no catalogue (nothing to name)."""
+    result = monitor.monitor_one(agency, as_of=date(year, 12, 31), year=year)
+    if not result.catalogues:
+        return ""
+    empty, late = result.gaps
+    points = []
+    if empty:
+        points.append(f"部分事项全年没有公开信息：{_by_level1(empty)}")
+    if late:
+        points.append(
+            "部分事项的信息未在公开时限内公开："
+            + _by_level1(late, lambda r: f"（最长{r.slowest}个工作日）" if r.slowest else "")
+        )
+    columns = [c.column.name for c in result.columns if c.state == monitor.State.EMPTY]
+    stale = [c.column.name for c in result.columns if c.state == monitor.State.LATE]
+    if columns:
+        points.append(f"网站{''.join(f'“{name}”' for name in columns)}栏目没有信息")
+    if stale:
+        points.append(f"网站{''.join(f'“{name}”' for name in stale)}栏目未按检查指标要求及时更新")
+    names = "、".join(f"《{c.title}》" for c in result.catalogues if not c.owner_id)
+    scope = f"对照{names or '本单位适用的标准目录'}（本平台收录{len(result.rows)}个事项"
+    scope += "，目录尚不完整）" if result.incomplete else "）"
+    if not points:
+        return f"{scope}，{year}年各事项均按时公开，网站栏目均按要求更新。"
+    manual = [row.entry.level2 for row in result.rows if row.state == monitor.State.MANUAL]
+    text = f"{scope}，{year}年存在以下问题：" + "；".join(
+        f"{_ORDINALS[n]}是{point}" for n, point in enumerate(points)
+    )
+    text += "。"
+    if manual:
+        text += f"{'、'.join(manual)}{len(manual)}个事项的公开时限须人工核对。"
+    text += f"{year + 1}年将对照标准目录逐项补齐上述事项，并按各事项的公开时限及时发布。"
+    return text
+
+
 def draft(report, figures):
     """A first draft of every narrative field, written from the figures (placeholders kept)."""
     year = report.year
@@ -181,7 +230,7 @@ def draft(report, figures):
                 if figures.get("proposals", {}).get("total")
                 else f"{year}年，我单位没有接到人大代表建议和政协提案。"
             ),
-            "problems": "",
+            "problems": problems_sentence(report.agency, year),
         }
     return {
         "preface": preface,
@@ -192,6 +241,6 @@ def draft(report, figures):
         "overview_management": "",
         "overview_platform": "",
         "overview_supervision": "",
-        "problems": "",
+        "problems": problems_sentence(report.agency, year),
         "other_matters": _fee_sentence(figures) + _proposals_sentence(figures),
     }
