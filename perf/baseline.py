@@ -19,6 +19,7 @@ from accounts.models import Membership
 from applications.models import OPEN_STATUSES, Application
 from disclosure.models import Item, ItemStatus
 from proposals.models import Proposal
+from standards.models import Entry, Filing
 
 
 class NaiveItemFilter(django_filters.FilterSet):
@@ -148,3 +149,25 @@ def naive_dashboard(user, today):
             )
         )
     return sorted(rows)
+
+
+def naive_monitor(agency, as_of, year):
+    """The monitor the loop way: each 事项's items read one by one, columns from every item."""
+    rows = []
+    for entry in Entry.objects.for_agency(agency):
+        last, count, slowest = None, 0, 0
+        for filing in Filing.objects.filter(entry=entry, item__agency=agency):
+            item = filing.item  # one query per filing
+            if item.status != ItemStatus.PUBLISHED or item.published_date > as_of:
+                continue
+            last = max(last or item.published_date, item.published_date)
+            if item.published_date.year == year:
+                count += 1
+                slowest = max(slowest, item.publish_workdays or 0)
+        rows.append((entry.level2, last, count, slowest))
+    newest = {}
+    for item in Item.objects.filter(agency=agency, status=ItemStatus.PUBLISHED):
+        if item.published_date <= as_of:
+            key = item.category
+            newest[key] = max(newest.get(key, item.published_date), item.published_date)
+    return rows, newest

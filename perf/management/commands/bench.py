@@ -17,6 +17,7 @@ import random
 import statistics
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -34,10 +35,11 @@ from accounts.models import User
 from agencies.models import Agency
 from applications import dashboard
 from disclosure.models import Item
-from perf import dataset
-from perf.baseline import naive_dashboard, naive_report
+from perf import dataset, standards_bench
+from perf.baseline import naive_dashboard, naive_monitor, naive_report
 from reports.figures import agency_ids_for, record_figures, report_figures, year_period
 from reports.models import AnnualReport, ReportFormat
+from standards.monitor import monitor_one
 
 BENCH_DB_NAME = "zwgk_bench"
 MIN_SAMPLES = 5
@@ -102,10 +104,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     "该数据库中已有非基准数据：基准测试只在专用数据库中运行（见 --database-url）。"
                 )
+            standards_bench.clear()
             dataset.clear()
             dataset.Builder(size, out=self.stdout).build()
         else:
             self.stdout.write("复用已有数据集（--rebuild 重新生成）。")
+        standards_bench.ensure()
         if build_only:
             return
         load_before = os.getloadavg()[0]
@@ -363,6 +367,14 @@ class Scenarios:
                 lambda: naive_report(all_ids, start, end),
                 150,
                 None,
+                None,
+            ),
+            (
+                f"公开监测 {REPORT_YEAR}（繁忙机构）",
+                lambda: monitor_one(busy, as_of=date(REPORT_YEAR, 12, 31), year=REPORT_YEAR),
+                lambda: naive_monitor(busy, date(REPORT_YEAR, 12, 31), REPORT_YEAR),
+                100,
+                10,
                 None,
             ),
             (
