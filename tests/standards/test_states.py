@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.test import TestCase
 
 from disclosure.models import Category
-from standards.monitor import SOON_DAYS, SOON_WORKDAYS, State, monitor_one
+from standards.monitor import SOON_DAYS, SOON_WORKDAYS, State, monitor, monitor_one
 from tests.disclosure.builders import Desk
 from tests.standards.builders import adopted_catalogue, entry, file
 from workdays.calendar import add_workdays, workdays_between
@@ -182,3 +182,23 @@ class ColumnTests(TestCase):
         self.desk.publish("规划", published_date=date(2017, 3, 1), genre="plan")
         assert self.columns(date(2018, 3, 1))["personnel"] == State.SOON
         assert self.columns(date(2018, 3, 2))["personnel"] == State.LATE
+
+
+class MonitorQueryTests(TestCase):
+    """A fixed number of queries whatever the number of agencies, 事项 and items."""
+
+    def test_queries_do_not_grow_with_agencies_or_items(self):
+        desks = [Desk() for _ in range(2)]
+        for desk in desks:
+            catalogue = adopted_catalogue(desk, field=f"领域{desk.agency.pk}")
+            file(desk.publish("甲"), entry(catalogue, "法律法规"))
+        agencies = [d.agency for d in desks]
+        with self.assertNumQueries(9):
+            monitor(agencies, as_of=date(2017, 12, 31))
+        for desk in desks:
+            catalogue = desk.agency.catalogue_adoptions.get().catalogue
+            file(desk.publish("乙"), entry(catalogue, "标准"))
+        more = Desk()
+        adopted_catalogue(more, field="另一领域")
+        with self.assertNumQueries(9):
+            monitor([*agencies, more.agency], as_of=date(2017, 12, 31))
