@@ -41,8 +41,8 @@ def ensure():
     with connection.cursor() as cursor:
         for k, entry_id in enumerate(entries):
             cursor.execute(
-                "INSERT INTO standards_filing (item_id, entry_id, filed_at) "
-                "SELECT id, %s, %s FROM disclosure_item "
+                "INSERT INTO standards_filing (item_id, agency_id, entry_id, filed_at) "
+                "SELECT id, agency_id, %s, %s FROM disclosure_item "
                 "WHERE status = 'published' AND id %% %s = %s",
                 [entry_id, now, SHARE * len(entries), k],
             )

@@ -78,6 +78,13 @@ def _filters(topic_ids):
     }
 
 
+# No column may go longer than this without an update, so older items never change a state: the
+# check reads one window of items, not an agency's whole history. A column with nothing in the
+# window fails either way (空白栏目 or more than a year without update); it is reported as
+# “近一年没有信息” without telling the two apart, which would mean reading all past years.
+WINDOW_MONTHS = 12
+
+
 def check(agency_ids, *, as_of):
     """{agency id: [ColumnRow]}: two queries for any number of agencies."""
     topic_ids = list(
@@ -94,7 +101,11 @@ def check(agency_ids, *, as_of):
     found = {
         row["agency_id"]: row
         for row in Item.objects.published()
-        .filter(agency_id__in=list(agency_ids), published_date__lte=as_of)
+        .filter(
+            agency_id__in=list(agency_ids),
+            published_date__lte=as_of,
+            published_date__gte=add_months(as_of, -WINDOW_MONTHS),
+        )
         .values("agency_id")
         .annotate(**annotations)
     }
@@ -104,7 +115,15 @@ def check(agency_ids, *, as_of):
         for column in COLUMNS:
             last, total = row.get(f"{column.key}_last"), row.get(f"{column.key}_total") or 0
             if last is None:
-                rows.append(ColumnRow(column, None, 0, State.EMPTY, detail="栏目没有任何信息"))
+                rows.append(
+                    ColumnRow(
+                        column,
+                        None,
+                        0,
+                        State.EMPTY,
+                        detail="近一年没有信息（空白栏目或超过一年未更新）",
+                    )
+                )
                 continue
             due = column.due(last)
             if as_of > due:

@@ -73,12 +73,19 @@ def seed(ctx):
     Adoption.objects.get_or_create(
         agency=agency, catalogue=catalogue, defaults={"created_by": head}
     )
-    if Filing.objects.filter(item__agency=agency).exists():
+    if Filing.objects.filter(agency=agency).exists():
         return
     entries = {(e.level1, e.level2): e for e in Entry.objects.filter(catalogue=catalogue)}
     filings = []
     for item in Item.objects.filter(agency=agency, is_demo=True, published_date__year=2017):
         entry = entry_for(item.title, item.category, entries)
         if entry is not None:
-            filings.append(Filing(item=item, entry=entry, filed_by=ctx.users.get(Role.CLERK)))
+            filings.append(
+                Filing(
+                    item=item,
+                    agency=agency,
+                    entry=entry,
+                    filed_by=ctx.users.get(Role.CLERK),
+                )
+            )
     Filing.objects.bulk_create(filings)

@@ -59,7 +59,11 @@ def clean(names, text):
 
 def save(by, pairs):
     Filing.objects.bulk_create(
-        [Filing(item=item, entry_id=pk, filed_by=by) for item, ids in pairs for pk in ids],
+        [
+            Filing(item=item, agency_id=item.agency_id, entry_id=pk, filed_by=by)
+            for item, ids in pairs
+            for pk in ids
+        ],
         ignore_conflicts=True,
     )
 

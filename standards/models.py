@@ -164,6 +164,11 @@ class Filing(models.Model):
     item = models.ForeignKey(
         Item, on_delete=models.CASCADE, related_name="filings", verbose_name="公开信息"
     )
+    # The item's agency, copied when filed (an item never changes agency): the monitor reads an
+    # agency's filings from this table's index instead of from all of the agency's items.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="+", editable=False, verbose_name="机构"
+    )
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="filings", verbose_name="事项"
     )
@@ -184,7 +189,15 @@ class Filing(models.Model):
             models.UniqueConstraint(fields=["item", "entry"], name="filing_unique"),
         ]
         # The monitor reads, per 事项, the newest publication of its items.
-        indexes = [models.Index(fields=["entry", "item"], name="filing_entry_item")]
+        indexes = [
+            models.Index(fields=["entry", "item"], name="filing_entry_item"),
+            models.Index(fields=["agency", "entry", "item"], name="filing_agency_entry"),
+        ]
 
     def __str__(self):
         return f"{self.item_id} → {self.entry}"
+
+    def save(self, *args, **kwargs):
+        if self.agency_id is None and self.item_id is not None:
+            self.agency_id = Item.objects.values_list("agency_id", flat=True).get(pk=self.item_id)
+        super().save(*args, **kwargs)

@@ -201,13 +201,13 @@ def monitor(agencies, *, as_of, year=None):
     start, end = date(year, 1, 1), min(as_of, date(year, 12, 31))
     in_year = Q(item__published_date__gte=start, item__published_date__lte=end)
     published = Filing.objects.filter(
-        item__agency_id__in=ids,
+        agency_id__in=ids,
         item__status=ItemStatus.PUBLISHED,
         item__published_date__lte=as_of,
         entry_id__in=[e.pk for e in entries],
     )
     for agency_id, entry_id, last, count, slowest in published.values_list(
-        "item__agency_id", "entry_id"
+        "agency_id", "entry_id"
     ).annotate(
         last=Max("item__published_date"),
         count=Count("item_id", filter=in_year),
@@ -218,12 +218,12 @@ def monitor(agencies, *, as_of, year=None):
             row.last, row.year_count, row.slowest = last, count, slowest
     pending = list(
         Filing.objects.filter(
-            item__agency_id__in=ids,
+            agency_id__in=ids,
             item__status__in=[ItemStatus.DRAFT, ItemStatus.IN_REVIEW],
             item__formed_date__isnull=False,
             item__formed_date__lte=as_of,
             entry_id__in=[e.pk for e in entries if e.rule.kind == RuleKind.WORKDAYS],
-        ).values_list("item__agency_id", "entry_id", "item__title", "item__formed_date")
+        ).values_list("agency_id", "entry_id", "item__title", "item__formed_date")
     )
     calendar = None
     if pending:
@@ -242,7 +242,7 @@ def monitor(agencies, *, as_of, year=None):
     yearly_dates = defaultdict(set)
     if yearly:
         for entry_id, day in Filing.objects.filter(
-            item__agency_id__in=ids,
+            agency_id__in=ids,
             item__status=ItemStatus.PUBLISHED,
             item__published_date__gt=date(as_of.year - 2, 1, 1),
             item__published_date__lte=as_of,
@@ -257,7 +257,7 @@ def monitor(agencies, *, as_of, year=None):
     unfiled = (
         Item.objects.published()
         .filter(agency_id__in=ids, published_date__gte=start, published_date__lte=end)
-        .exclude(Exists(Filing.objects.filter(item_id=OuterRef("pk"))))
+        .exclude(Exists(Filing.objects.filter(item_id=OuterRef("pk"), agency_id__in=ids)))
         .values("agency_id")
         .annotate(n=Count("pk"))
     )

@@ -116,7 +116,7 @@ class State(models.TextChoices):
     SOON = "soon", "即将逾期"
     MANUAL = "manual", "人工核对"
     ON_TIME = "on_time", "按时"
-    EMPTY = "empty", "空白栏目"  # site columns only
+    EMPTY = "empty", "空白栏目"  # site columns only: nothing in the last year
 
 
 def add_months(day, months):

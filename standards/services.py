@@ -160,7 +160,7 @@ def items_file(*, items, entries, by) -> int:
         Filing.objects.filter(item__in=items, entry__in=entries).values_list("item_id", "entry_id")
     )
     new = [
-        Filing(item=item, entry=entry, filed_by=by)
+        Filing(item=item, agency_id=item.agency_id, entry=entry, filed_by=by)
         for item in items
         for entry in entries
         if (item.pk, entry.pk) not in filed
@@ -192,7 +192,10 @@ def item_set_entries(*, item, entries, by) -> tuple[int, int]:
     removed = current - wanted
     Filing.objects.filter(item=item, entry_id__in=removed).delete()
     Filing.objects.bulk_create(
-        [Filing(item=item, entry_id=pk, filed_by=by) for pk in wanted - current]
+        [
+            Filing(item=item, agency_id=item.agency_id, entry_id=pk, filed_by=by)
+            for pk in wanted - current
+        ]
     )
     if removed or wanted - current:
         names = dict(Entry.objects.filter(pk__in=current | wanted).values_list("pk", "level2"))

@@ -22,7 +22,7 @@ def _entries(agency):
             published=Count(
                 "filings",
                 filter=Q(
-                    filings__item__agency=agency,
+                    filings__agency=agency,
                     filings__item__status=ItemStatus.PUBLISHED,
                 ),
                 distinct=True,
@@ -62,7 +62,7 @@ def entry_items(request, slug, entry_id):
     if entry is None:
         raise Http404("该机构没有这个事项。")
     items = (
-        entry.filings.filter(item__agency=agency, item__status=ItemStatus.PUBLISHED)
+        entry.filings.filter(agency=agency, item__status=ItemStatus.PUBLISHED)
         .select_related("item")
         .only(
             "item__id",

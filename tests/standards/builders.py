@@ -36,4 +36,4 @@ def entry(catalogue, level2):
 
 
 def file(item, entry_row, by=None):
-    return Filing.objects.create(item=item, entry=entry_row, filed_by=by)
+    return Filing.objects.create(item=item, entry=entry_row, filed_by=by)  # agency from the item
