@@ -21,7 +21,8 @@ from agencies.models import Agency
 from disclosure.cache import canonical_query, public_cache
 from disclosure.catalog import catalog_search
 from disclosure.filters import CatalogFilter
-from disclosure.models import Category, Validity
+from disclosure.models import Category, Item, Validity
+from disclosure.search import query_words, short_words
 
 FEED_SIZE = 30
 # A feed is always newest first, so it reads every filter of the catalog but its sort and page.
@@ -81,10 +82,23 @@ def view_label(filterset, agency=None):
 
 
 def _feed_view(request, slug):
-    """(agency, filterset, page, links) of the feed of the view at ``slug`` with the query."""
+    """(agency, filterset, page, links, problem) of the feed of the view at ``slug``.
+
+    ``page`` is None, and ``problem`` says why, where the catalog view lists nothing: invalid
+    filters, or a search of single characters only (which the catalog answers with a hint).
+    """
     agency = get_object_or_404(Agency, slug=slug) if slug else None
+    links = feed_links(request, agency)
+    q = request.GET.get("q", "")
+    if short_words(q) and not query_words(q):
+        problem = "检索词至少需要两个字，单个汉字无法检索。"
+        return agency, CatalogFilter(None, queryset=Item.objects.none()), None, links, problem
     filterset, page = catalog_search(request.GET, agency=agency, per_page=FEED_SIZE, sort="-date")
-    return agency, filterset, page, feed_links(request, agency)
+    problem = "筛选条件无效：" + "；".join(
+        f"{filterset.form.fields[name].label}：{'，'.join(errors)}"
+        for name, errors in filterset.errors.items()
+    )
+    return agency, filterset, page, links, problem if page is None else ""
 
 
 def _catalog_url(request, agency):
@@ -103,17 +117,9 @@ def _pubdate(item):
 
 @public_cache(params=FEED_PARAMS)
 def catalog_feed(request, slug=None):
-    agency, filterset, page, links = _feed_view(request, slug)
+    agency, filterset, page, links, problem = _feed_view(request, slug)
     if page is None:
-        return HttpResponse(
-            "筛选条件无效："
-            + "；".join(
-                f"{filterset.form.fields[name].label}：{'，'.join(errors)}"
-                for name, errors in filterset.errors.items()
-            ),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     label = view_label(filterset, agency)
     feed = CatalogRss(
         title=f"{label} · 法定主动公开内容",
@@ -142,7 +148,7 @@ def catalog_feed(request, slug=None):
 @public_cache(params=FEED_PARAMS)
 def feed_help(request, slug=None):
     """如何订阅: the feed's address, how to use it, what it holds now, and the e-mail option."""
-    agency, filterset, page, links = _feed_view(request, slug)
+    agency, filterset, page, links, problem = _feed_view(request, slug)
     return render(
         request,
         "disclosure/feed_help.html",
@@ -151,6 +157,7 @@ def feed_help(request, slug=None):
             "label": view_label(filterset, agency) if page is not None else "",
             "filter": filterset,
             "page_obj": page,
+            "problem": problem,
             "links": links,
             "feed_url": request.build_absolute_uri(links["feed"]),
             "catalog_url": _catalog_url(request, agency),

@@ -63,8 +63,9 @@ def test_the_feed_of_a_filtered_view_shows_only_its_items_styled(device, new_pag
         ),
     )
     page.goto(f"/catalog/agency/{desk.agency.slug}/")
+    page.click("summary:has-text('高级检索')")
     page.select_option("select[name=category]", "policy")
-    page.click("button[type=submit]")
+    page.click(".catalog-filter button[type=submit]")
     page.wait_for_selector("text=共 2 条")
 
     page.click("a.feed-link")

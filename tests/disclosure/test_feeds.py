@@ -74,6 +74,11 @@ class FeedTests(TestCase):
             "/catalog/?q=通知&category=policy",
             "/catalog/agency/ajj/",
             "/catalog/agency/ajj/?category=work",
+            # Nodes of the catalog tree: their filter is in the address, their feed carries it.
+            "/catalog/category/policy/",
+            f"/catalog/topic/{self.desk.topic.pk}/?year=2017",
+            "/catalog/agency/ajj/category/work/",
+            f"/catalog/agency/jyj/topic/{self.desk.topic.parent_id}/",
         ]
         for view in views:
             with self.subTest(view=view):
@@ -141,7 +146,16 @@ class FeedTests(TestCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn("信息类别", response.content.decode())
         self.assertEqual(self.client.get("/catalog/agency/nope/feed/").status_code, 404)
-        self.assertEqual(self.client.get("/catalog/feed/help/?year=x").status_code, 400)
+        self.assertContains(
+            self.client.get("/catalog/feed/help/?year=x"), "发布年份", status_code=400
+        )
+        # The catalog lists nothing for a single character (it says two are needed): nor does
+        # its feed; with a longer word beside it, both search that word.
+        short = self.client.get("/catalog/feed/", {"q": "安"})
+        self.assertContains(short, "检索词至少需要两个字", status_code=400)
+        view = self.client.get("/catalog/?q=安+检查")
+        self.assertTrue(self.listed(view))
+        self.assertEqual(self.guids("/catalog/feed/?q=安+检查"), self.listed(view))
 
     def test_feeds_and_help_pages_come_from_the_page_cache_until_a_publication(self):
         for url in ("/catalog/feed/?category=policy", "/catalog/agency/ajj/feed/help/"):
