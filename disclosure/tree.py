@@ -166,6 +166,7 @@ def build(*, agency=None, category=None, topic=None):
         open=True,
     )
     return {
+        "agency": agency,  # its page links the tree by 标准目录事项 (standards) beside this one
         "scope": scope,
         "site": Node(
             "全部机构",

@@ -195,3 +195,12 @@ class PublicTreeTests(TestCase):
             self.client.get(reverse("standards:entry", args=["else", laws.pk])).status_code == 404
         )
         assert other
+
+
+class TreeBesideTheCatalogTreeTests(TestCase):
+    def test_an_agencys_catalog_page_links_its_tree_by_entries(self):
+        desk = Desk(slug="beside")
+        desk.publish()
+        response = self.client.get(reverse("disclosure:agency_items", args=["beside"]))
+        self.assertContains(response, reverse("standards:tree", args=["beside"]))
+        self.assertNotContains(self.client.get("/catalog/"), "/standard/")
