@@ -307,6 +307,11 @@ ZWGK_APPLY_MIN_SECONDS = int(os.environ.get("ZWGK_APPLY_MIN_SECONDS", "3"))
 DISCLOSURE_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("ZWGK_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 )
+# Reading an attachment's text runs in a child process with these limits (disclosure.
+# attachment_text): CPU seconds, address space, and the characters kept.
+ZWGK_TEXT_CPU_SECONDS = int(os.environ.get("ZWGK_TEXT_CPU_SECONDS", "20"))
+ZWGK_TEXT_MEMORY_MB = int(os.environ.get("ZWGK_TEXT_MEMORY_MB", "768"))
+ZWGK_TEXT_MAX_CHARS = int(os.environ.get("ZWGK_TEXT_MAX_CHARS", "1000000"))
 
 # Demo mode prints demo passwords and marks the site as a demonstration.
 DEMO_MODE = env_bool("ZWGK_DEMO", DEBUG)

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from disclosure.attachment_text import extract_upload
 from disclosure.documents import normalize_document_number
 from disclosure.import_mapping import target_choices
 from disclosure.importing import MAX_ROWS
@@ -78,6 +79,9 @@ class AttachmentForm(forms.ModelForm):
             if not cleaned.get("name"):
                 cleaned["name"] = upload.name
                 self.instance.name = upload.name
+            # Read here, from the upload, outside the save's transaction (bounded: see
+            # disclosure.attachment_text); stored by the admin once the attachment is saved.
+            self.instance.extraction = extract_upload(upload, upload.name)
         return cleaned
 
     def clean_name(self):
@@ -104,6 +108,26 @@ class ReviewForm(forms.Form):
     publish = forms.BooleanField(
         label="审查同意后立即发布（分配索引号）", required=False, initial=True
     )
+
+    def __init__(self, *args, hits=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.main_fields = [self[name] for name in list(self.fields)]
+        self.hit_rows = []
+        for hit in hits:
+            name = f"hit_{hit.fingerprint}"
+            self.fields[name] = forms.CharField(
+                label=f"按原样公开的理由（{hit.kind_label}）",
+                required=False,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.hit_rows.append((hit, self[name]))
+
+    def hit_reasons(self):
+        return {
+            hit.fingerprint: self.cleaned_data.get(f"hit_{hit.fingerprint}") or ""
+            for hit, _ in self.hit_rows
+        }
 
 
 class WithdrawForm(forms.Form):
@@ -243,6 +267,7 @@ class AttachmentCorrectionForm(forms.Form):
                     size=size,
                     sha256=sha256,
                 )
+                cleaned["new_attachment"].extraction = extract_upload(upload, upload.name)
         if not cleaned.get("remove") and upload is None and not self.errors:
             raise forms.ValidationError("请选择要删除的附件或上传新的附件。")
         return cleaned

@@ -32,7 +32,10 @@ OFFICE_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-ALLOWED_NAMES = "PDF、Word、Excel、PowerPoint（含 WPS）、PNG、JPEG、GIF"
+# Text files have no signature: they are taken when they decode as UTF-8 or GBK without NUL
+# bytes (what a binary file would hold), and are always served as downloads.
+TEXT_TYPES = {"csv": "text/csv; charset=utf-8", "txt": "text/plain; charset=utf-8"}
+ALLOWED_NAMES = "PDF、Word、Excel、PowerPoint（含 WPS）、CSV、纯文本、PNG、JPEG、GIF"
 
 
 def clean_filename(name):
@@ -74,10 +77,31 @@ def inspect_upload(uploaded):
                 digest.update(chunk)
             uploaded.seek(0)
             return OFFICE_TYPES.get(ext, content_type), uploaded.size, digest.hexdigest()
+    if ext in TEXT_TYPES and _is_text(uploaded):
+        digest = hashlib.sha256()
+        for chunk in uploaded.chunks():
+            digest.update(chunk)
+        uploaded.seek(0)
+        return TEXT_TYPES[ext], uploaded.size, digest.hexdigest()
     raise ValidationError(
         f"文件“{uploaded.name}”的内容与扩展名不符或类型不允许。只能上传{ALLOWED_NAMES}文件。",
         code="bad_type",
     )
+
+
+def _is_text(uploaded):
+    uploaded.seek(0)
+    raw = uploaded.read()
+    uploaded.seek(0)
+    if b"\x00" in raw:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _is_office_zip(uploaded):
