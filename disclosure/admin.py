@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -13,9 +14,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts import access
-from accounts.admin import AgencyScopedAdmin, ScopedAgencyAdmin
+from accounts.admin import AgencyScopedAdmin, AuditedAdminMixin, ScopedAgencyAdmin
 from agencies.models import Agency
-from disclosure import import_mapping, importing, oldsite, services, staging
+from disclosure import import_mapping, importing, oldsite, screening, services, staging
+from disclosure.attachment_text import TextStatus
 from disclosure.forms import (
     AttachmentCorrectionForm,
     AttachmentForm,
@@ -29,10 +31,12 @@ from disclosure.forms import (
 from disclosure.models import (
     Attachment,
     Channel,
+    ContentHitDecision,
     Item,
     ItemEvent,
     ItemStatus,
     Review,
+    SensitiveWord,
     Topic,
 )
 
@@ -86,6 +90,48 @@ def seed_channels(modeladmin, request, queryset):
 ScopedAgencyAdmin.actions = [seed_channels]
 
 
+@admin.register(SensitiveWord)
+class SensitiveWordAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """错敏词: a 区级管理员 keeps the district's list; the rows for all districts are the
+    system's (editable by those who see every agency)."""
+
+    list_display = ("word", "suggestion", "district", "note")
+    list_filter = ("district",)
+    list_select_related = ("district",)
+    search_fields = ("word", "suggestion")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = access.agency_ids(request.user)
+        if ids is access.ALL:
+            return queryset
+        return queryset.filter(Q(district__isnull=True) | Q(district_id__in=ids))
+
+    def _mine(self, request, obj):
+        ids = access.agency_ids(request.user)
+        if ids is access.ALL or obj is None:
+            return True
+        return obj.district_id is not None and obj.district_id in ids
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._mine(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._mine(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district":
+            kwargs["queryset"] = access.scope(Agency.objects.roots(), request.user, "pk")
+            if access.agency_ids(request.user) is not access.ALL:
+                kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not self._mine(request, obj):
+            raise PermissionDenied("只能维护本区（县）的错敏词。")
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ("__str__", "article_clause", "sort_order")
@@ -108,8 +154,20 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ("file", "name", "sort_order", "content_type", "size", "sha256")
-    readonly_fields = ("content_type", "size", "sha256")
+    fields = ("file", "name", "sort_order", "content_type", "size", "sha256", "text_state")
+    readonly_fields = ("content_type", "size", "sha256", "text_state")
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("text_record").defer("text_record__text")
+        )
+
+    @admin.display(description="文字")
+    def text_state(self, obj):
+        record = getattr(obj, "text_record", None) if obj and obj.pk else None
+        if record is None:
+            return "未提取"
+        return f"{record.get_status_display()}{('：' + record.note) if record.note else ''}"
 
     def _locked(self, obj):
         return obj is not None and obj.status in (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN)
@@ -357,6 +415,22 @@ class ItemAdmin(AgencyScopedAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Attachment:
+            return
+        stored = False
+        for attachment in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+            extraction = getattr(attachment, "extraction", None)
+            if extraction is None:
+                continue
+            services.attachment_text_store(attachment=attachment, extraction=extraction)
+            stored = True
+            if extraction.status == TextStatus.UNAVAILABLE:
+                messages.warning(request, f"附件《{attachment.name}》：{extraction.note}")
+        if formset.deleted_objects and not stored:
+            services.item_search_refresh(item=form.instance)
+
     def response_change(self, request, obj):
         missing = services.missing_fields(obj)
         if missing and obj.status == ItemStatus.DRAFT:
@@ -406,14 +480,19 @@ class ItemAdmin(AgencyScopedAdmin):
             raise PermissionDenied
         return item
 
-    def _step(self, request, pk, form_class, title, act, *, for_item=False):
-        """One workflow step on its own page; ``for_item`` forms are built for the checked item."""
+    def _step(self, request, pk, form_class, title, act, *, for_item=False, prepare=None):
+        """One workflow step on its own page; ``for_item`` forms are built for the checked item.
+
+        ``prepare(item)`` gives (extra form arguments, extra context) for the page.
+        """
         item = self._item_or_deny(request, pk)
         posted = request.method == "POST"
+        form_extra, context_extra = prepare(item) if prepare else ({}, {})
         form = form_class(
             request.POST if posted else None,
             request.FILES if posted else None,
             **({"item": item} if for_item else {}),
+            **form_extra,
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -430,15 +509,25 @@ class ItemAdmin(AgencyScopedAdmin):
             "item": item,
             "form": form,
             "missing": services.missing_fields(item),
+            **context_extra,
         }
         return TemplateResponse(request, "admin/disclosure/item/step_form.html", context)
 
     def submit_view(self, request, pk):
         def act(item, data):
             services.item_submit(item=item, by=request.user)
-            return "已提交审核。"
+            hits = screening.item_hits(item)
+            if hits:
+                return (
+                    f"已提交审核。内容检查发现 {len(hits)} 处提示（{screening.summary(hits)}），"
+                    "审核人将逐条判断；也可退回草稿先行修改。"
+                )
+            return "已提交审核。内容检查未发现提示。"
 
-        return self._step(request, pk, forms.Form, "提交审核", act)
+        def prepare(item):
+            return {}, {"hits": screening.item_hits(item)}
+
+        return self._step(request, pk, forms.Form, "提交审核", act, prepare=prepare)
 
     def review_view(self, request, pk):
         def act(item, data):
@@ -448,6 +537,11 @@ class ItemAdmin(AgencyScopedAdmin):
                 opinion=data["opinion"],
                 escalated=data["escalated"],
                 approved=data["approved"],
+                hit_reasons={
+                    name.removeprefix("hit_"): value
+                    for name, value in data.items()
+                    if name.startswith("hit_")
+                },
             )
             if not data["approved"]:
                 return "已退回修改。"
@@ -456,7 +550,19 @@ class ItemAdmin(AgencyScopedAdmin):
                 return f"已发布，索引号 {item.index_number}。"
             return "已记录保密审查意见。"
 
-        return self._step(request, pk, ReviewForm, "保密审查与发布", act)
+        def prepare(item):
+            hits = screening.item_hits(item)
+            decided = {
+                d.fingerprint: d
+                for d in ContentHitDecision.objects.filter(item=item).select_related("decided_by")
+            }
+            open_hits = [hit for hit in hits if hit.fingerprint not in decided]
+            resolved = [
+                (hit, decided[hit.fingerprint]) for hit in hits if hit.fingerprint in decided
+            ]
+            return {"hits": open_hits}, {"hits": hits, "resolved": resolved, "review": True}
+
+        return self._step(request, pk, ReviewForm, "保密审查与发布", act, prepare=prepare)
 
     def withdraw_view(self, request, pk):
         def act(item, data):

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from agencies.models import Agency
 from disclosure.filters import CatalogFilter
 from disclosure.models import Category, Item
-from disclosure.search import matches, needs_phrase_check, query_words
+from disclosure.search import matches, needs_phrase_check, own_text_matches, query_words
 
 PER_PAGE = 20
 COUNT_CAP = (
@@ -184,6 +184,7 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
             per_page + 1,
             title_only=True,
         )
+        in_title = len(rows)
         if len(rows) <= per_page:
             # The title group ends on this page (or before it): continue with the other matches.
             in_titles = (
@@ -215,6 +216,8 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
     at_least = kind == "floor" or (kind == "estimate" and total >= cap)
     has_next = len(rows) > per_page
     rows = rows[:per_page]
+    if words:
+        _mark_attachment_hits(rows[in_title:], words)
     if rows and not at_least:
         # An estimate must never claim fewer rows than the ones just read prove to exist.
         total = max(total, start + len(rows) + has_next)
@@ -228,6 +231,23 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
     return CatalogPage(
         rows, min(number, num_pages), total, not exact, num_pages, list(words), at_least
     )
+
+
+def _mark_attachment_hits(rows, words):
+    """Set ``in_attachment`` on the rows that match only in their attachments' text.
+
+    One query for the page's rows outside the title group: their tokens say whether the words
+    occur before the attachments' part (summary, body, numbers) or only after it.
+    """
+    for row in rows:
+        row.in_attachment = False
+    if not rows:
+        return
+    tokens = dict(
+        Item.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "search_tokens")
+    )
+    for row in rows:
+        row.in_attachment = not own_text_matches(tokens.get(row.pk, ""), words)
 
 
 PHRASE_SLACK = 20  # candidates read beyond the page, for those the phrase check turns down

@@ -549,6 +549,164 @@ class Attachment(models.Model):
         return reverse("disclosure:attachment", kwargs={"pk": self.item_id, "attachment": self.pk})
 
 
+class AttachmentText(models.Model):
+    """The text read from an attachment (disclosure.attachment_text), kept beside the file.
+
+    A separate row, not columns of ``Attachment``: lists of attachments never load the text, and
+    reading the text again never touches a published item's (protected) attachment row.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", "已提取"
+        EMPTY = "empty", "无可提取的文字"
+        UNAVAILABLE = "unavailable", "文本不可用"
+        NOT_READ = "not_read", "不提取（图片或旧版格式）"
+
+    attachment = models.OneToOneField(
+        Attachment,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="text_record",
+        verbose_name="附件",
+    )
+    status = models.CharField("状态", max_length=12, choices=Status.choices)
+    text = models.TextField("文字", blank=True)
+    pages = models.JSONField(
+        "分页", default=list, blank=True, help_text="[页名, 该页第一个字在文字中的位置]"
+    )
+    note = models.CharField("说明", max_length=300, blank=True)
+    seconds = models.FloatField("用时（秒）", default=0)
+    extracted_at = models.DateTimeField("提取时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "附件文字"
+        verbose_name_plural = "附件文字"
+
+    def __str__(self):
+        return f"{self.attachment_id}: {self.get_status_display()}"
+
+
+class SensitiveWord(models.Model):
+    """错敏词: a wrong or sensitive wording to flag before publication, per district or for all."""
+
+    district = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sensitive_words",
+        verbose_name="适用区（县）",
+        help_text="留空则对所有机构适用；填区（县）政府则只检查该区及其部门的信息。",
+    )
+    word = models.CharField("错敏词", max_length=60)
+    suggestion = models.CharField("建议改为", max_length=60, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "错敏词"
+        verbose_name_plural = "错敏词"
+        ordering = ["district_id", "word"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "word"], name="sensitive_word_unique_per_district"
+            ),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+class ContentHitDecision(models.Model):
+    """A reviewer's recorded reason to publish despite one content-check hit."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="hit_decisions", verbose_name="公开信息"
+    )
+    fingerprint = models.CharField("提示标识", max_length=64)
+    kind = models.CharField("类型", max_length=20)
+    location = models.CharField("位置", max_length=300)
+    masked = models.CharField("内容（已遮盖）", max_length=300)
+    reason = models.TextField("审核人说明")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="审核人"
+    )
+    decided_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "内容检查提示处理"
+        verbose_name_plural = "内容检查提示处理"
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "fingerprint"], name="hit_decision_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} · {self.location}"
+
+
+class LinkCheck(models.Model):
+    """The last answer of a link found in an item's body (``manage.py check_links``)."""
+
+    url = models.URLField("链接", max_length=500, unique=True)
+    ok = models.BooleanField("可访问")
+    status = models.CharField("结果", max_length=100)
+    checked_at = models.DateTimeField("检查时间")
+
+    class Meta:
+        verbose_name = "链接检查"
+        verbose_name_plural = "链接检查"
+
+    def __str__(self):
+        return f"{self.url} {self.status}"
+
+
+class ContentAudit(models.Model):
+    """One run of ``manage.py check_published_content``: its scope, progress and result file."""
+
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="机构",
+    )
+    since = models.DateField("发布日期起", null=True, blank=True)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    last_item_id = models.BigIntegerField(
+        "检查到的信息编号", default=0, help_text="续跑从这里之后开始。"
+    )
+    items_checked = models.PositiveIntegerField("已检查条数", default=0)
+    hits = models.PositiveIntegerField("提示数", default=0)
+    csv_path = models.CharField("CSV 文件", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "已公开内容检查"
+        verbose_name_plural = "已公开内容检查"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} · {self.hits} 处"
+
+
+class ContentAuditHit(models.Model):
+    audit = models.ForeignKey(ContentAudit, on_delete=models.CASCADE, related_name="hit_rows")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("类型", max_length=20)
+    location = models.CharField("位置", max_length=300)
+    masked = models.CharField("内容（已遮盖）", max_length=300)
+    context = models.CharField("上下文（已遮盖）", max_length=300)
+
+    class Meta:
+        verbose_name = "已公开内容检查提示"
+        verbose_name_plural = "已公开内容检查提示"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.kind} · {self.location}"
+
+
 class MappingKind(models.TextChoices):
     TOPIC = "topic", "主题分类"
     GENRE = "genre", "体裁分类"

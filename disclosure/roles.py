@@ -36,5 +36,9 @@ ROLE_PERMISSIONS = {
         "disclosure.change_channel",
         "disclosure.add_topic",
         "disclosure.change_topic",
+        "disclosure.view_sensitiveword",
+        "disclosure.add_sensitiveword",
+        "disclosure.change_sensitiveword",
+        "disclosure.delete_sensitiveword",
     ],
 }

@@ -37,12 +37,53 @@ def tokens(text):
     return out
 
 
+# Attachments' text follows the item's own tokens in ``search_tokens``, after this mark. It is no
+# token (``tokens`` never makes it, PostgreSQL's parser drops it), so it costs no position in the
+# vector; saving the item keeps what follows it, and the catalog tells hits only in attachments
+# ("附件中") by where the phrase occurs.
+ATTACHMENT_MARK = "§"
+# How many characters of an item's attachments are searchable. PostgreSQL keeps word positions
+# up to 16,383 per vector, and phrases are matched by position: past that, words are found only
+# by chance; and a tsvector holds at most 1 MB. The first pages of a document carry its subject.
+ATTACHMENT_SEARCH_CHARS = 12_000
+
+
 def document_tokens(item):
-    """(title tokens, everything else) as space-separated strings, padded for LIKE matching."""
+    """(title tokens, everything else) as space-separated strings, padded for LIKE matching.
+
+    The attachments' part of ``item.search_tokens`` is kept as it is (see attachment_tokens).
+    """
     rest = " ".join(
         [item.summary, item.body, item.document_number, item.keywords, item.index_number]
     )
-    return _pad(tokens(item.title)), _pad(tokens(rest))
+    _, _, attached = (item.search_tokens or "").partition(f" {ATTACHMENT_MARK} ")
+    return _pad(tokens(item.title)), with_attachment_tokens(_pad(tokens(rest)), attached)
+
+
+def attachment_tokens(texts):
+    """The search tokens of attachments' texts (the first ATTACHMENT_SEARCH_CHARS characters)."""
+    left, words = ATTACHMENT_SEARCH_CHARS, []
+    for text in texts:
+        if left <= 0:
+            break
+        words.extend(tokens(text[:left]))
+        left -= len(text)
+    return " ".join(words)
+
+
+def with_attachment_tokens(search_tokens, attached):
+    """``search_tokens`` (own part kept) followed by the attachments' tokens ``attached``."""
+    own = (search_tokens or "").partition(f" {ATTACHMENT_MARK} ")[0].strip()
+    attached = (attached or "").strip()
+    if not attached:
+        return _pad(own.split()) if own else ""
+    return f" {own} {ATTACHMENT_MARK} {attached} " if own else f" {ATTACHMENT_MARK} {attached} "
+
+
+def own_text_matches(search_tokens, words):
+    """True when every word occurs (as a phrase) before the attachments' part of the tokens."""
+    own = " " + (search_tokens or "").partition(f" {ATTACHMENT_MARK} ")[0].strip() + " "
+    return all(_pad(phrase) in own for phrase in _phrases(words))
 
 
 def _pad(words):

@@ -11,13 +11,17 @@ from django.utils import timezone
 
 from accounts import access, audit
 from accounts.models import AuditEvent, Role
-from disclosure import importing, numbering
+from disclosure import attachment_text, importing, numbering, screening
+from disclosure.attachment_text import TextStatus
 from disclosure.cache import bump_generation
+from disclosure.contentcheck import mask_personal
 from disclosure.documents import normalize_document_number
 from disclosure.models import (
     ITEM_TRANSITIONS,
     Attachment,
+    AttachmentText,
     Channel,
+    ContentHitDecision,
     DocKind,
     ImportMapping,
     Item,
@@ -28,7 +32,7 @@ from disclosure.models import (
     Review,
     Validity,
 )
-from disclosure.search import document_tokens
+from disclosure.search import attachment_tokens, document_tokens, with_attachment_tokens
 from workdays.calendar import UnknownCalendarYear, WorkdayCalendar, workdays_between
 
 DRAFTERS = (Role.CLERK, Role.REVIEWER, Role.HEAD)
@@ -187,9 +191,12 @@ def item_submit(*, item, by) -> Item:
     _move(item, ItemStatus.IN_REVIEW)
     item.save(update_fields=["status", "updated_at"])
     missing = missing_fields(item)
-    _event(
-        item, ItemEventKind.SUBMITTED, by, note=("缺少：" + "、".join(missing)) if missing else ""
-    )
+    notes = ["缺少：" + "、".join(missing)] if missing else []
+    hits = screening.item_hits(item)
+    if hits:
+        # Counts only: the event and the audit log never carry the values found.
+        notes.append("内容检查：" + screening.summary(hits))
+    _event(item, ItemEventKind.SUBMITTED, by, note="；".join(notes))
     return item
 
 
@@ -226,12 +233,21 @@ def _four_eyes(item, reviewer_id, reviewed_elsewhere=False):
 
 @transaction.atomic
 def item_review(
-    *, item, by, opinion, escalated=False, approved=True, reviewed_elsewhere=False
+    *,
+    item,
+    by,
+    opinion,
+    escalated=False,
+    approved=True,
+    reviewed_elsewhere=False,
+    hit_reasons=None,
 ) -> Review:
     """Record the 保密审查; a refusal sends the item back to draft.
 
     ``reviewed_elsewhere`` is for callers that publish a text reviewed in their own workflow
     (``proposals.catalog``); every self-review it lets through is noted in the audit log.
+    ``hit_reasons`` maps a content-check hit's fingerprint to the reviewer's reason to publish
+    it as it is; approving needs one for every hit not resolved before.
     """
     item = _locked(item)
     access.require_role(by, item.agency, *REVIEWERS)
@@ -241,6 +257,8 @@ def item_review(
     if not opinion:
         raise ValidationError("请填写保密审查意见。", code="opinion_required")
     self_review = _four_eyes(item, by.pk, reviewed_elsewhere) if approved else ""
+    if approved and not reviewed_elsewhere:
+        _decide_hits(item, by, hit_reasons or {})
     review = Review.objects.create(
         item=item,
         reviewer=by,
@@ -264,6 +282,42 @@ def item_review(
     return review
 
 
+def _decide_hits(item, by, reasons):
+    """Record a reason per content-check hit; refuse while a hit has none."""
+    hits = screening.unresolved(item, screening.item_hits(item))
+    missing = []
+    for hit in hits:
+        reason = (reasons.get(hit.fingerprint) or "").strip()
+        if not reason:
+            missing.append(hit)
+            continue
+        ContentHitDecision.objects.create(
+            item=item,
+            fingerprint=hit.fingerprint,
+            kind=hit.kind,
+            location=hit.location[:300],
+            masked=hit.masked[:300],
+            reason=reason,
+            decided_by=by,
+        )
+        audit.record(
+            event=AuditEvent.Event.ITEM_REVIEWED,
+            actor=by,
+            obj=item,
+            detail=mask_personal(
+                f"内容检查提示按原样公开：{hit.kind_label}（{hit.location}）{hit.masked}；"
+                f"理由：{reason}"
+            ),
+        )
+    if missing:
+        raise ValidationError(
+            f"内容检查有 {len(missing)} 处提示未处理："
+            + "、".join(f"{hit.kind_label}（{hit.location}）" for hit in missing)
+            + "。请退回修改，或逐条填写按原样公开的理由。",
+            code="content_hits_unresolved",
+        )
+
+
 def _timeliness(item):
     if not item.formed_date or item.formed_date > item.published_date:
         return 0 if item.formed_date else None
@@ -284,6 +338,14 @@ def item_publish(*, item, by, published_date=None, reviewed_elsewhere=False) -> 
     # The approving review is the second pair of eyes: an author may publish only what someone
     # else approved (a review from before the rule, or by an author, is checked again here).
     self_review = _four_eyes(item, last.reviewer_id, reviewed_elsewhere) if last is not None else ""
+    if not reviewed_elsewhere and item.status == ItemStatus.IN_REVIEW:
+        left = screening.unresolved(item, screening.item_hits(item))
+        if left:
+            raise ValidationError(
+                f"内容检查有 {len(left)} 处提示未处理，不能发布：请退回修改，"
+                "或由审核人在保密审查时逐条说明理由。",
+                code="content_hits_unresolved",
+            )
     _move(item, ItemStatus.PUBLISHED)
     item.published_date = published_date or timezone.localdate()
     if item.formed_date and item.formed_date > item.published_date:
@@ -293,6 +355,7 @@ def item_publish(*, item, by, published_date=None, reviewed_elsewhere=False) -> 
     item.index_year = year
     item.publish_workdays = _timeliness(item)
     item.content_digest = content_digest(item)
+    item.search_tokens = with_attachment_tokens(item.search_tokens, _attachment_tokens_of(item))
     item.save()
     _event(item, ItemEventKind.PUBLISHED, by, note=item.index_number, audit_note=self_review)
     bump_generation()  # cached public pages list the items published so far
@@ -400,7 +463,9 @@ def item_correct_attachments(*, item, by, reason, remove=(), add=()) -> Item:
     for attachment in add:
         attachment.item = item
         attachment.save()
+        _store_text(attachment, getattr(attachment, "extraction", None))
     item.content_digest = content_digest(item)
+    item.search_tokens = with_attachment_tokens(item.search_tokens, _attachment_tokens_of(item))
     item.save(update_fields=["content_digest", "updated_at"])
     _event(
         item, ItemEventKind.CORRECTED, by, note=reason, changes={"attachments": [before, files()]}
@@ -556,6 +621,12 @@ def items_import_batches(*, agency, by, rows):
         for item, r in zip(items, batch, strict=True):
             for order, attachment in enumerate(r.get("attachments") or (), start=1):
                 _save_imported_attachment(item, attachment, order)
+            if r.get("attachments"):
+                Item.objects.filter(pk=item.pk).update(
+                    search_tokens=with_attachment_tokens(
+                        item.search_tokens, _attachment_tokens_of(item)
+                    )
+                )
         for key, column in importing.EXTRA_COLUMNS.items():
             pairs = [
                 (item, r.get("extra", {}).get(key)) for item, r in zip(items, batch, strict=True)
@@ -594,8 +665,60 @@ def _save_imported_attachment(item, attachment, order):
         sha256=attachment.sha256,
         sort_order=order * 10,
     )
-    row.file.save(attachment.name, ContentFile(attachment.read()), save=False)
+    content = attachment.read()
+    row.file.save(attachment.name, ContentFile(content), save=False)
     row.save()
+    _store_text(row, attachment_text.extract_bytes(content, row.name))
+
+
+def _store_text(attachment, extraction):
+    """Keep what the extraction found (None: read the stored file now)."""
+    if extraction is None:
+        extraction = attachment_text.extract_stored(attachment)
+    AttachmentText.objects.update_or_create(
+        attachment=attachment,
+        defaults={
+            "status": extraction.status,
+            "text": extraction.text,
+            "pages": extraction.pages,
+            "note": extraction.note[:300],
+            "seconds": extraction.seconds,
+        },
+    )
+    return extraction
+
+
+def _attachment_tokens_of(item):
+    texts = AttachmentText.objects.filter(attachment__item=item, status=TextStatus.OK).order_by(
+        "attachment__sort_order", "attachment_id"
+    )
+    return attachment_tokens(texts.values_list("text", flat=True))
+
+
+def item_search_refresh(*, item) -> None:
+    """Bring the item's search tokens in line with its attachments (one was removed)."""
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        tokens = with_attachment_tokens(item.search_tokens, _attachment_tokens_of(item))
+        if tokens != item.search_tokens:
+            Item.objects.filter(pk=item.pk).update(search_tokens=tokens)
+
+
+def attachment_text_store(*, attachment, extraction=None) -> AttachmentText:
+    """Store an attachment's text (read now when ``extraction`` is None) and make it searchable.
+
+    Used after uploads, by imports and by ``manage.py extract_attachment_text``. The item's
+    search tokens are derived data, so a published item's row may take them (0012 allows it).
+    """
+    with transaction.atomic():
+        _store_text(attachment, extraction)
+        item = Item.objects.select_for_update().get(pk=attachment.item_id)
+        tokens = with_attachment_tokens(item.search_tokens, _attachment_tokens_of(item))
+        if tokens != item.search_tokens:
+            Item.objects.filter(pk=item.pk).update(search_tokens=tokens)
+            if item.status == ItemStatus.PUBLISHED:
+                bump_generation()
+    return attachment.text_record
 
 
 @transaction.atomic

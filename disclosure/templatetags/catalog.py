@@ -29,3 +29,9 @@ def paragraphs(text):
 @register.filter
 def highlight(text, words):
     return _highlight(text, words)
+
+
+@register.filter
+def hit_context(context, matched):
+    """A content-check hit's context, escaped, with the matched text marked."""
+    return _highlight(context, [matched])
