@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -15,9 +15,19 @@ from django.utils.html import format_html
 
 from accounts import access
 from accounts.admin import AgencyScopedAdmin, AuditedAdminMixin, ScopedAgencyAdmin
+from accounts.spreadsheets import writer
 from agencies.models import Agency
-from disclosure import import_mapping, importing, oldsite, screening, services, staging
+from disclosure import (
+    content_audit,
+    import_mapping,
+    importing,
+    oldsite,
+    screening,
+    services,
+    staging,
+)
 from disclosure.attachment_text import TextStatus
+from disclosure.contentcheck import HitKind
 from disclosure.forms import (
     AttachmentCorrectionForm,
     AttachmentForm,
@@ -31,6 +41,8 @@ from disclosure.forms import (
 from disclosure.models import (
     Attachment,
     Channel,
+    ContentAudit,
+    ContentAuditHit,
     ContentHitDecision,
     Item,
     ItemEvent,
@@ -130,6 +142,123 @@ class SensitiveWordAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if not self._mine(request, obj):
             raise PermissionDenied("只能维护本区（县）的错敏词。")
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ContentAudit)
+class ContentAuditAdmin(admin.ModelAdmin):
+    """内容检查报告: the runs of ``check_published_content`` and their hits, read only.
+
+    Staff see the runs of their own agencies; runs over every agency only those who see all.
+    """
+
+    list_display = ("started_at", "scope", "since", "items_checked", "hits", "state")
+    list_select_related = ("agency",)
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+    HITS_PER_PAGE = 100
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = access.agency_ids(request.user)
+        if ids is access.ALL:
+            return queryset
+        # A district-wide run is shown to every agency's staff, with their own hits only.
+        return queryset.filter(Q(agency_id__in=ids) | Q(agency__isnull=True))
+
+    def _hits(self, request, audit):
+        hits = ContentAuditHit.objects.filter(audit=audit)
+        ids = access.agency_ids(request.user)
+        return hits if ids is access.ALL else hits.filter(item__agency_id__in=ids)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="范围", ordering="agency__name")
+    def scope(self, obj):
+        return obj.agency.name if obj.agency_id else "全部机构"
+
+    @admin.display(description="状态")
+    def state(self, obj):
+        return "已完成" if obj.finished_at else f"未完成（检查到编号 {obj.last_item_id}）"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/csv/",
+                self.admin_site.admin_view(self.csv_view),
+                name="disclosure_contentaudit_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _audit_or_404(self, request, pk):
+        audit = get_object_or_404(self.get_queryset(request).select_related("agency"), pk=pk)
+        if not self.has_view_permission(request, audit):
+            raise PermissionDenied
+        return audit
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        audit = self._audit_or_404(request, object_id)
+        hits = self._hits(request, audit)
+        after = request.GET.get("after", "")
+        after = int(after) if after.isdigit() else 0
+        rows = list(
+            hits.filter(pk__gt=after)
+            .select_related("item__agency")
+            .only(
+                "kind",
+                "location",
+                "masked",
+                "context",
+                "item__title",
+                "item__index_number",
+                "item__agency__name",
+                "item__agency__short_name",
+            )
+            .order_by("pk")[: self.HITS_PER_PAGE + 1]
+        )
+        more = len(rows) > self.HITS_PER_PAGE
+        rows = rows[: self.HITS_PER_PAGE]
+        for row in rows:
+            row.kind_label = HitKind.LABELS.get(row.kind, row.kind)
+        by_kind = [
+            (HitKind.LABELS.get(kind, kind), count)
+            for kind, count in hits.values_list("kind").annotate(n=Count("id")).order_by("-n")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"已公开内容检查报告（第 {audit.pk} 次）",
+            "audit": audit,
+            "rows": rows,
+            "by_kind": by_kind,
+            "next_after": rows[-1].pk if more and rows else None,
+            "shown_hits": sum(count for _, count in by_kind),
+            "partial": audit.agency_id is None
+            and access.agency_ids(request.user) is not access.ALL,
+        }
+        return TemplateResponse(request, "admin/disclosure/contentaudit/report.html", context)
+
+    def csv_view(self, request, pk):
+        audit = self._audit_or_404(request, pk)  # values in it are masked already
+
+        def lines():
+            out = writer(content_audit.Echo())
+            first = True
+            for row in content_audit.csv_rows(audit, self._hits(request, audit)):
+                line = out.writerow(row)
+                yield ("\ufeff" + line) if first else line
+                first = False
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="content-check-{audit.pk}.csv"'
+        return response
 
 
 @admin.register(Topic)

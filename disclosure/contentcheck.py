@@ -211,7 +211,17 @@ def _where(source, offset):
 
 
 def _context(text, start, end):
-    return text[max(0, start - CONTEXT) : end + CONTEXT].replace("\n", " ").replace("\r", " ")
+    """Up to CONTEXT characters either side, widened so that no number is cut in two (a cut ID
+    number would escape masking and show its birth date)."""
+    start, end = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+    while start > 0 and text[start - 1] in _NUMBER_CHARS:
+        start -= 1
+    while end < len(text) and text[end] in _NUMBER_CHARS:
+        end += 1
+    return text[start:end].replace("\n", " ").replace("\r", " ")
+
+
+_NUMBER_CHARS = set("0123456789Xx- ")
 
 
 def check(sources, *, formed_on=None, words=DEFAULT_WORDS, dead_links=None):

@@ -10,6 +10,8 @@ _READ = [
     "disclosure.view_review",
     "disclosure.view_itemevent",
 ]
+# The back-catalogue content check's reports (内容检查报告): for those who review and publish.
+_AUDIT_REPORTS = ["disclosure.view_contentaudit"]
 _DRAFT = [
     "disclosure.add_item",
     "disclosure.change_item",
@@ -20,9 +22,10 @@ _DRAFT = [
 
 ROLE_PERMISSIONS = {
     Role.CLERK: _READ + _DRAFT,
-    Role.REVIEWER: _READ + _DRAFT + ["disclosure.add_review"],
+    Role.REVIEWER: _READ + _DRAFT + _AUDIT_REPORTS + ["disclosure.add_review"],
     Role.HEAD: _READ
     + _DRAFT
+    + _AUDIT_REPORTS
     + [
         "disclosure.add_review",
         "disclosure.add_channel",
@@ -30,6 +33,7 @@ ROLE_PERMISSIONS = {
     ],
     Role.DISTRICT_ADMIN: _READ
     + _DRAFT
+    + _AUDIT_REPORTS
     + [
         "disclosure.add_review",
         "disclosure.add_channel",

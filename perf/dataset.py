@@ -62,7 +62,7 @@ from disclosure.models import (
     TopicTally,
     Validity,
 )
-from disclosure.search import tokens
+from disclosure.search import attachment_tokens, tokens, with_attachment_tokens
 from perf.vocabulary import (
     APPLICATION_TOPICS,
     DEPARTMENTS,
@@ -492,6 +492,11 @@ class Builder:
                 + subject_tokens
                 + number_tokens
             )
+            if pk % ATTACHMENT_SHARE == 0:
+                # A tenth of the items have an attachment whose text is searchable too.
+                row["search_tokens"] = with_attachment_tokens(
+                    row["search_tokens"], ATTACHMENT_TOKENS[pk // ATTACHMENT_SHARE % 6]
+                )
             items.add(row)
             if status == ItemStatus.PUBLISHED:
                 # One channel per published item; the item id doubles as the link id.
@@ -756,6 +761,30 @@ def _tune_session():
         # while loading, as pg_restore does; and do not wait for the WAL flush on each commit.
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("SET synchronous_commit = off")
+
+
+# Attachments' text (disclosure.search.attachment_tokens) on one item in ATTACHMENT_SHARE: six
+# texts of about 1,000 characters; three of them hold ATTACHMENT_WORD, which no title, summary
+# or body of the data set contains, so the bench's attachment search finds it only there.
+ATTACHMENT_SHARE = 10
+ATTACHMENT_WORD = "闭库治理"
+
+
+def _attachment_texts():
+    rng = random.Random(SEED - 1)
+    texts = []
+    for n in range(6):
+        sentences = [
+            s.format(subject=rng.choice(SUBJECTS), agency="本单位", n=rng.randint(3, 90), m=n + 1)
+            for s in rng.sample(SENTENCES, min(len(SENTENCES), 12))
+        ]
+        if n % 2 == 0:
+            sentences.insert(3, f"附表{n + 1}：尾矿库{ATTACHMENT_WORD}进度及责任单位一览。")
+        texts.append("".join(sentences) * 2)
+    return texts
+
+
+ATTACHMENT_TOKENS = [attachment_tokens([text]) for text in _attachment_texts()]
 
 
 def _pad(words):

@@ -57,6 +57,12 @@ class PersonalNumberTests(SimpleTestCase):
         self.assertNotIn("19491231", hit.masked_context)
         self.assertEqual(mask_personal("卡号 6222021234567890128"), "卡号 6222***********0128")
 
+    def test_context_never_cuts_a_number_in_two(self):
+        text = "先进个人：张三（身份证号 11010519491231002X），联系电话 13912345678。"
+        mobile = [h for h in check([Source("正文", text)]) if h.kind == HitKind.MOBILE][0]
+        self.assertIn("110105********002X", mobile.masked_context)
+        self.assertNotIn("1949", mobile.masked_context)
+
 
 class SecrecyMarkTests(SimpleTestCase):
     def test_marks_with_star_on_their_line_or_after_miji(self):

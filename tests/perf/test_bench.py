@@ -30,6 +30,7 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
         "目录深页",
         "检索 2 字",
         "检索 4 字",
+        "附件检索 4 字",
         "信息详情页",
         "API 列表",
         "机构年报 2021",
@@ -50,6 +51,14 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
         else:
             assert int(cells[3]) >= 1, line
     assert sum("缓存命中" in line for line in table) == 6
+    # A tenth of the items carry attachment text, and the attachment search finds its word there.
+    with_text = Item.objects.filter(search_tokens__contains=" § ")
+    assert with_text.count() == 2000 // dataset.ATTACHMENT_SHARE
+    assert not Item.objects.filter(body__contains=dataset.ATTACHMENT_WORD).exists()
+    from django.test import Client
+
+    found = Client().get("/catalog/", {"q": dataset.ATTACHMENT_WORD}).context["page_obj"]
+    assert found.object_list and all(item.in_attachment for item in found)
 
 
 @pytest.mark.django_db(transaction=True)

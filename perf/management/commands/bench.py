@@ -333,6 +333,14 @@ class Scenarios:
                 None,
             ),
             (
+                f"附件检索 4 字「{dataset.ATTACHMENT_WORD}」（仅在附件中，1/10 信息有附件文字）",
+                self.get(f"/catalog/?q={dataset.ATTACHMENT_WORD}"),
+                None,
+                50,
+                None,
+                None,
+            ),
+            (
                 "信息详情页",
                 self.detail("/catalog/"),
                 self.detail("/_naive/catalog/"),
