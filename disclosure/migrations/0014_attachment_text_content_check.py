@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0004_agency_self_review_allowed'),
-        ('disclosure', '0012_published_read_only'),
+        ('disclosure', '0013_topic_tally'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
