@@ -41,7 +41,7 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
         assert scenario in output
     table = [line for line in output.splitlines() if line.startswith("| ")]
     # header + one row per scenario + the six anonymous pages again as page-cache hits
-    assert len(table) == 1 + 11 + 6
+    assert len(table) == 1 + 12 + 6
     # Every row has a real measurement and a query count; a cache hit runs no query at all.
     for line in table[1:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
