@@ -207,7 +207,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_event_display()} {self.actor_name}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S} {self.get_event_display()} {self.actor_name}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

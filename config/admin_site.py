@@ -62,6 +62,21 @@ def missing_calendar_year(today):
     return None
 
 
+def calendar_alert(user, rows, today):
+    """(missing year or None, how many of the user's deadlines it affects) for the workbench.
+
+    Only those who can enter the calendar can act on the reminder; everyone else sees it only
+    when one of their own deadlines is provisional or cannot be computed without that year.
+    """
+    year = missing_calendar_year(today)
+    if year is None:
+        return None, 0
+    affected = sum(row["state"] == "unknown" or row["deadline"].provisional for row in rows)
+    if affected or user.has_perm("workdays.change_calendaryear"):
+        return year, affected
+    return None, 0
+
+
 class FilterSafeChangeList(ChangeList):
     """A change list whose query-string filters can be wrong but never cause a 500.
 
@@ -121,6 +136,7 @@ class ZwgkAdminSite(admin.AdminSite):
         today = timezone.localdate()
         rows = collect_deadlines(request.user, today)
         monitored, monitored_total = monitor_rows(request.user, today)
+        missing_year, affected = calendar_alert(request.user, rows, today)
         context = {
             "monitor_rows": monitored,
             "monitor_total": monitored_total,
@@ -128,7 +144,8 @@ class ZwgkAdminSite(admin.AdminSite):
             "deadline_rows": rows,
             "overdue_count": sum(row["state"] == "overdue" for row in rows),
             "soon_count": sum(row["state"] == "soon" for row in rows),
-            "missing_calendar_year": missing_calendar_year(today),
+            "missing_calendar_year": missing_year,
+            "calendar_affected_count": affected,
             **(extra_context or {}),
         }
         return super().index(request, context)

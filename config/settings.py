@@ -250,9 +250,13 @@ LOGGING = {
     "filters": {
         "personal_data": {"()": "accounts.masking.PersonalDataFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "refusal_without_traceback": {"()": "config.logfilters.RefusalWithoutTraceback"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["personal_data", "refusal_without_traceback"],
+        },
         "mail_admins": {
             "level": "ERROR",
             "class": "accounts.masking.MaskingAdminEmailHandler",

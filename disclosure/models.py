@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 # validate_index_pattern: migration 0001 (from when agencies lived here) names it by this path.
 from agencies.models import Agency, validate_index_pattern  # noqa: F401
@@ -489,7 +490,7 @@ class ItemEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class Review(models.Model):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class Source(models.TextChoices):
@@ -78,4 +79,4 @@ class ScheduleEntry(models.Model):
         ordering = ["-entered_at"]
 
     def __str__(self):
-        return f"{self.year}年放假安排（{self.entered_at:%Y-%m-%d %H:%M}）"
+        return f"{self.year}年放假安排（{timezone.localtime(self.entered_at):%Y-%m-%d %H:%M}）"

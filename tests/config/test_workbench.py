@@ -3,7 +3,7 @@ from datetime import date
 from django.test import TestCase
 
 from accounts.models import Role
-from config.admin_site import missing_calendar_year
+from config.admin_site import calendar_alert, missing_calendar_year
 from tests.factories import make_agency, make_staff
 from workdays.deadlines import Deadline, classify
 from workdays.models import CalendarYear
@@ -54,3 +54,33 @@ class WorkbenchTests(TestCase):
         self.client.force_login(make_staff(agency, Role.CLERK))
         response = self.client.get("/admin/")
         self.assertContains(response, "期限提醒")
+
+
+class CalendarAlertTests(TestCase):
+    """The missing-year reminder goes to who can enter the calendar, others only when affected."""
+
+    today = date(2026, 11, 25)
+
+    def setUp(self):
+        CalendarYear.objects.filter(year=2027).delete()
+        self.agency = make_agency()
+
+    def test_a_district_admin_is_reminded_without_any_affected_deadline(self):
+        admin = make_staff(self.agency, Role.DISTRICT_ADMIN)
+        self.assertEqual(calendar_alert(admin, [], self.today), (2027, 0))
+
+    def test_a_clerk_is_not_reminded_when_none_of_the_deadlines_needs_the_year(self):
+        clerk = make_staff(self.agency, Role.CLERK)
+        rows = classify([deadline(date(2026, 12, 10))], self.today)
+        self.assertEqual(calendar_alert(clerk, rows, self.today), (None, 0))
+
+    def test_a_clerk_is_told_when_a_deadline_reaches_the_missing_year(self):
+        clerk = make_staff(self.agency, Role.CLERK)
+        rows = classify(
+            [deadline(date(2026, 12, 10)), deadline(date(2027, 1, 20), "跨年")], self.today
+        )
+        self.assertEqual(calendar_alert(clerk, rows, self.today), (2027, 1))
+
+    def test_nobody_is_reminded_while_the_year_is_entered(self):
+        admin = make_staff(self.agency, Role.DISTRICT_ADMIN)
+        self.assertEqual(calendar_alert(admin, [], date(2025, 11, 25)), (None, 0))
