@@ -107,8 +107,8 @@ def _filter_safe_changelist(request, **kwargs):
 
 
 class ZwgkAdminSite(admin.AdminSite):
-    site_header = "政务公开管理后台"
-    site_title = "政务公开管理后台"
+    site_header = "政务公开管理"
+    site_title = "政务公开管理"
     index_title = "工作台"
     index_template = "admin/workbench.html"
 

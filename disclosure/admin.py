@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -21,6 +21,7 @@ from disclosure import (
     content_audit,
     import_mapping,
     importing,
+    next_steps,
     oldsite,
     screening,
     services,
@@ -53,6 +54,16 @@ from disclosure.models import (
 )
 
 PROGRESS_MARKER = "<!--import-progress-->"
+
+# Attachment types the review page opens inline (by the type the upload check found, never the
+# browser's claim). SVG is left out on purpose: it can carry script.
+INLINE_PREVIEW = {
+    "application/pdf": "pdf",
+    "image/png": "image",
+    "image/jpeg": "image",
+    "image/gif": "image",
+    "image/webp": "image",
+}
 
 
 def import_progress_chunks(before, after, *, agency, by, rows):
@@ -279,17 +290,28 @@ class ChannelAdmin(AgencyScopedAdmin):
     autocomplete_fields = ["agency"]
 
 
+def digest_html(value):
+    """A digest shortened on screen; hovering shows it whole, selecting copies it whole."""
+    if not value:
+        return "—"
+    return format_html('<code class="digest" title="{}">{}</code>', value, value)
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ("file", "name", "sort_order", "content_type", "size", "sha256", "text_state")
-    readonly_fields = ("content_type", "size", "sha256", "text_state")
+    fields = ("file", "name", "sort_order", "content_type", "size", "sha256_short", "text_state")
+    readonly_fields = ("content_type", "size", "sha256_short", "text_state")
 
     def get_queryset(self, request):
         return (
             super().get_queryset(request).select_related("text_record").defer("text_record__text")
         )
+
+    @admin.display(description="SHA-256")
+    def sha256_short(self, obj):
+        return digest_html(obj.sha256)
 
     @admin.display(description="文字")
     def text_state(self, obj):
@@ -391,7 +413,7 @@ class ItemAdmin(AgencyScopedAdmin):
         "publish_workdays",
         "completeness",
         "withdrawn_reason",
-        "content_digest",
+        "content_digest_short",
         "imported",
         "old_url",
     )
@@ -436,7 +458,7 @@ class ItemAdmin(AgencyScopedAdmin):
                     "validity_changed_on",
                     "publish_workdays",
                     "withdrawn_reason",
-                    "content_digest",
+                    "content_digest_short",
                     "imported",
                     "old_url",
                 )
@@ -444,6 +466,10 @@ class ItemAdmin(AgencyScopedAdmin):
         ),
         ("更正", {"fields": ("correction_reason",)}),
     )
+
+    @admin.display(description="内容摘要值（SHA-256）")
+    def content_digest_short(self, obj):
+        return digest_html(obj.content_digest)
 
     @admin.display(description="索引号", ordering="index_number")
     def index_number_display(self, obj):
@@ -560,13 +586,45 @@ class ItemAdmin(AgencyScopedAdmin):
         if formset.deleted_objects and not stored:
             services.item_search_refresh(item=form.instance)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            drafter = access.has_role(request.user, obj.agency_id, *services.DRAFTERS)
+        else:
+            ids = access.agency_ids(request.user)
+            drafter = ids is access.ALL or any(
+                access.has_role(request.user, agency_id, *services.DRAFTERS) for agency_id in ids
+            )
+        context["can_submit_for_review"] = (
+            context.get("has_change_permission", True)
+            and drafter
+            and (obj is None or obj.status == ItemStatus.DRAFT)
+        )
+        context["next_steps"] = next_steps.for_item(request.user, obj) if obj else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _submit_after_save(self, request, obj):
+        """「保存并提交审核」: one click from the form to the reviewer's queue."""
+        try:
+            services.item_submit(item=obj, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, f"已保存草稿，但未能提交审核：{_messages_of(exc)}")
+            return redirect("admin:disclosure_item_change", obj.pk)
+        missing = services.missing_fields(obj)
+        note = f"（审核人会看到尚缺：{'、'.join(missing)}）" if missing else ""
+        messages.success(request, f"「{obj.title}」已保存并提交审核，待审核人处理。{note}")
+        return redirect("admin:disclosure_item_changelist")
+
     def response_change(self, request, obj):
+        if "_submit_for_review" in request.POST and obj.status == ItemStatus.DRAFT:
+            return self._submit_after_save(request, obj)
         missing = services.missing_fields(obj)
         if missing and obj.status == ItemStatus.DRAFT:
             messages.warning(request, "完整性检查：提交审核前请补充 " + "、".join(missing) + "。")
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
+        if "_submit_for_review" in request.POST:
+            return self._submit_after_save(request, obj)
         missing = services.missing_fields(obj)
         if missing:
             messages.warning(request, "完整性检查：提交审核前请补充 " + "、".join(missing) + "。")
@@ -593,6 +651,11 @@ class ItemAdmin(AgencyScopedAdmin):
             path("import/", wrap(self.import_view), name="disclosure_item_import"),
             path("<int:pk>/submit/", wrap(self.submit_view), name="disclosure_item_submit"),
             path("<int:pk>/review/", wrap(self.review_view), name="disclosure_item_review"),
+            path(
+                "<int:pk>/attachments/<int:attachment>/view/",
+                wrap(self.attachment_view),
+                name="disclosure_item_attachment_view",
+            ),
             path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="disclosure_item_withdraw"),
             path("<int:pk>/validity/", wrap(self.validity_view), name="disclosure_item_validity"),
             path(
@@ -659,39 +722,103 @@ class ItemAdmin(AgencyScopedAdmin):
         return self._step(request, pk, forms.Form, "提交审核", act, prepare=prepare)
 
     def review_view(self, request, pk):
-        def act(item, data):
-            services.item_review(
-                item=item,
-                by=request.user,
-                opinion=data["opinion"],
-                escalated=data["escalated"],
-                approved=data["approved"],
-                hit_reasons={
-                    name.removeprefix("hit_"): value
-                    for name, value in data.items()
-                    if name.startswith("hit_")
-                },
-            )
-            if not data["approved"]:
-                return "已退回修改。"
-            if data["publish"]:
-                item = services.item_publish(item=item, by=request.user)
-                return f"已发布，索引号 {item.index_number}。"
-            return "已记录保密审查意见。"
+        """保密审查与发布 with the text under review in view; only a reviewer gets the form."""
+        item = self._item_or_deny(request, pk)
+        steps = next_steps.for_item(request.user, item)
+        can_review = item.status == ItemStatus.IN_REVIEW and next_steps.may_review(
+            request.user, item
+        )
+        hits, open_hits, resolved = self._content_hits(item)
+        form = ReviewForm(request.POST if request.method == "POST" else None, hits=open_hits)
+        if request.method == "POST":
+            if not can_review:
+                raise PermissionDenied(steps.waiting or "这条信息现在不需要保密审查。")
+            if form.is_valid():
+                try:
+                    message = self._review(request, item, form.cleaned_data)
+                except (ValidationError, PermissionDenied) as exc:
+                    form.add_error(None, _messages_of(exc))
+                else:
+                    self.message_user(request, message, messages.SUCCESS)
+                    return redirect("admin:disclosure_item_change", item.pk)
+        attachments = list(item.attachments.all())
+        for file in attachments:
+            file.preview = INLINE_PREVIEW.get(file.content_type, "")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "保密审查与发布",
+            "item": item,
+            "form": form,
+            "can_review": can_review,
+            "next_steps": steps,
+            "missing": services.missing_fields(item),
+            "attachments": attachments,
+            "review_panels": self.review_panels(request, item),
+            # Content-check hits (disclosure.screening): open ones take a reason in the form.
+            "hits": hits,
+            "resolved": resolved,
+            "review": True,
+        }
+        return TemplateResponse(request, "admin/disclosure/item/review.html", context)
 
-        def prepare(item):
-            hits = screening.item_hits(item)
-            decided = {
-                d.fingerprint: d
-                for d in ContentHitDecision.objects.filter(item=item).select_related("decided_by")
-            }
-            open_hits = [hit for hit in hits if hit.fingerprint not in decided]
-            resolved = [
-                (hit, decided[hit.fingerprint]) for hit in hits if hit.fingerprint in decided
-            ]
-            return {"hits": open_hits}, {"hits": hits, "resolved": resolved, "review": True}
+    def review_panels(self, request, item):
+        """Templates shown beside the review form, above it (checks the reviewer should read)."""
+        return []
 
-        return self._step(request, pk, ReviewForm, "保密审查与发布", act, prepare=prepare)
+    def _content_hits(self, item):
+        """(all hits, open hits, [(hit, decision)]) of the content check for the review page."""
+        hits = screening.item_hits(item)
+        decided = {
+            d.fingerprint: d
+            for d in ContentHitDecision.objects.filter(item=item).select_related("decided_by")
+        }
+        open_hits = [hit for hit in hits if hit.fingerprint not in decided]
+        resolved = [(hit, decided[hit.fingerprint]) for hit in hits if hit.fingerprint in decided]
+        return hits, open_hits, resolved
+
+    def _review(self, request, item, data):
+        services.item_review(
+            item=item,
+            by=request.user,
+            opinion=data["opinion"],
+            escalated=data["escalated"],
+            approved=data["approved"],
+            hit_reasons={
+                name.removeprefix("hit_"): value
+                for name, value in data.items()
+                if name.startswith("hit_")
+            },
+        )
+        if not data["approved"]:
+            return "已退回修改，信息员可在草稿中修改后重新提交。"
+        if data["publish"]:
+            item = services.item_publish(item=item, by=request.user)
+            return f"已发布，索引号 {item.index_number}。"
+        return "已记录保密审查意见，尚未发布。"
+
+    def attachment_view(self, request, pk, attachment):
+        """An attachment shown inside the review page (PDF and images only), for staff who may
+        see the item; everything else is downloaded through the public attachment URL."""
+        item = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, item):
+            raise PermissionDenied
+        found = get_object_or_404(item.attachments.all(), pk=attachment)
+        if found.content_type not in INLINE_PREVIEW:
+            raise Http404
+        try:
+            handle = found.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type=found.content_type)
+        response["Content-Disposition"] = "inline"
+        # Framed by our own review page only; the file itself may run nothing.
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def withdraw_view(self, request, pk):
         def act(item, data):

@@ -5,12 +5,22 @@ from datetime import timedelta
 from django.urls import reverse
 
 from accounts import access
-from disclosure.models import Item
+from disclosure import services
+from disclosure.models import Item, ItemStatus
 from workdays.calendar import UnknownCalendarYear, WorkdayCalendar
 from workdays.deadlines import Deadline
 
 PUBLISH_WITHIN_WORKDAYS = 20
 BOARD_LIMIT = 200  # the oldest first; a backlog bigger than this is a problem to fix, not to list
+
+
+def _step_for(user, item):
+    """A reviewer goes straight from the board to the review page of an item waiting for them."""
+    if item.status == ItemStatus.IN_REVIEW and access.has_role(
+        user, item.agency_id, *services.REVIEWERS
+    ):
+        return "admin:disclosure_item_review"
+    return "admin:disclosure_item_change"
 
 
 def deadlines(user, today):
@@ -19,7 +29,15 @@ def deadlines(user, today):
         access.scope(Item.objects.unpublished(), user)
         .filter(formed_date__isnull=False)
         .select_related("agency")
-        .only("id", "title", "status", "formed_date", "agency__name", "agency__short_name")
+        .only(
+            "id",
+            "title",
+            "status",
+            "formed_date",
+            "agency_id",
+            "agency__name",
+            "agency__short_name",
+        )
         .order_by("formed_date", "id")[:BOARD_LIMIT]
     )
     if not items:
@@ -41,7 +59,7 @@ def deadlines(user, today):
                 due=due,
                 kind="主动公开",
                 title=item.title,
-                url=reverse("admin:disclosure_item_change", args=[item.pk]),
+                url=reverse(_step_for(user, item), args=[item.pk]),
                 agency=item.agency.display_name,
                 status=item.get_status_display(),
             )

@@ -73,12 +73,18 @@ class ItemAdminTests(TestCase):
         self.client.post(f"/admin/disclosure/item/{item.pk}/submit/")
         item.refresh_from_db()
         self.assertEqual(item.status, ItemStatus.IN_REVIEW)
-        # a clerk may open the review page but the service refuses the review
+        # a clerk reads the review page with who does the review, and gets no form to fill in
+        page = self.client.get(f"/admin/disclosure/item/{item.pk}/review/")
+        self.assertContains(page, "待审核人处理")
+        self.assertNotContains(page, 'name="opinion"')
+        # a posted review anyway is refused, saying who does it
         response = self.client.post(
             f"/admin/disclosure/item/{item.pk}/review/",
             {"opinion": "同意", "approved": "1", "publish": "on"},
         )
-        self.assertContains(response, "审核人")
+        self.assertContains(response, "审核人", status_code=403)
+        item.refresh_from_db()
+        self.assertEqual(item.status, ItemStatus.IN_REVIEW)
         self.client.force_login(self.desk.reviewer)
         response = self.client.post(
             f"/admin/disclosure/item/{item.pk}/review/",

@@ -159,7 +159,7 @@ class AuditScreenTests(TestCase):
         self.assertIn("attachment", response["Content-Disposition"])
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
-        self.assertEqual(rows[0][0], "时间")
+        self.assertEqual(rows[0][0], "时间（北京时间）")
         self.assertEqual(len(rows), 2)
         self.assertEqual(rows[1][3], "'=HYPERLINK(1)")
         exported = AuditEvent.objects.get(event=Event.AUDIT_EXPORTED)
