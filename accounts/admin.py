@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import access, audit, recovery, services, spreadsheets
@@ -516,11 +517,45 @@ class MembershipAdmin(AgencyScopedAdmin):
 admin.site.unregister(Group)
 
 
+PERMISSION_VERBS = {"add": "增加", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def permission_label(permission):
+    """「主动公开 · 公开信息：查看」 for ``disclosure.view_item``; custom permissions keep their name."""
+    model = permission.content_type.model_class()
+    verb, _, model_name = permission.codename.partition("_")
+    if model is None:
+        return permission.name
+    what = f"{apps.get_app_config(model._meta.app_label).verbose_name} · {model._meta.verbose_name}"
+    if verb in PERMISSION_VERBS and model_name == model._meta.model_name:
+        return f"{what}：{PERMISSION_VERBS[verb]}"
+    return f"{what}：{permission.name}"
+
+
 @admin.register(Group)
 class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
     """The roles' permissions ship with the code; only the emergency superuser edits them here."""
 
     audit_events = (Event.SETTINGS_CHANGED, Event.SETTINGS_CHANGED, Event.SETTINGS_CHANGED)
+
+    def get_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fields(request, obj)
+        return ("name", "permission_list")
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("name", "permission_list")
+
+    @admin.display(description="权限")
+    def permission_list(self, group):
+        """The role's permissions in Chinese (Django stores them as "Can view …")."""
+        rows = group.permissions.select_related("content_type").order_by(
+            "content_type__app_label", "content_type__model", "codename"
+        )
+        items = format_html_join("", "<li>{}</li>", ((permission_label(p),) for p in rows))
+        return format_html('<ul class="permission-list">{}</ul>', items) if items else "—"
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -533,6 +568,10 @@ class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
 
 
 admin.site.unregister(TOTPDevice)
+# django-otp ships English names only; the menu, titles and the audit log read these instead.
+# (Only the names on screen: the migration state keeps the original options.)
+TOTPDevice._meta.verbose_name = TOTPDevice._meta.verbose_name_plural = "动态口令设备"
+apps.get_app_config("otp_totp").verbose_name = "动态口令"
 
 
 @admin.register(TOTPDevice)
@@ -543,13 +582,34 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
     approves (``accounts.recovery``); nobody adds, changes or reads a device's key here.
     """
 
-    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
-    list_filter = ("confirmed",)
+    list_display = ("member", "device_name", "is_confirmed", "created", "last_used")
+    list_filter = (("confirmed", admin.BooleanFieldListFilter),)
     list_select_related = ("user",)
     search_fields = ("user__username", "user__name")
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = ("member", "device_name", "is_confirmed", "created", "last_used")
     readonly_fields = fields
     actions = None
+
+    # django-otp names its fields in English only: the labels are given here.
+    @admin.display(description="工作人员", ordering="user__username")
+    def member(self, device):
+        return device.user
+
+    @admin.display(description="设备名称", ordering="name")
+    def device_name(self, device):
+        return device.name
+
+    @admin.display(description="已完成绑定", boolean=True, ordering="confirmed")
+    def is_confirmed(self, device):
+        return device.confirmed
+
+    @admin.display(description="绑定时间", ordering="created_at")
+    def created(self, device):
+        return device.created_at
+
+    @admin.display(description="最近使用", ordering="last_used_at")
+    def last_used(self, device):
+        return device.last_used_at
 
     def has_add_permission(self, request):
         return False
@@ -713,8 +773,10 @@ class ObjectTypeFilter(admin.SimpleListFilter):
     parameter_name = "object_type"
 
     def lookups(self, request, model_admin):
-        types = AuditEvent.objects.exclude(object_type="").values_list("object_type", flat=True)
-        return [(t, model_label(t)) for t in types.order_by("object_type").distinct()]
+        # The models staff work on, from the admin's registry: a DISTINCT over the whole log
+        # would read every row of a table that only grows.
+        models = sorted(admin.site._registry, key=lambda m: m._meta.label_lower)
+        return [(m._meta.label_lower, m._meta.verbose_name) for m in models]
 
     def queryset(self, request, queryset):
         return queryset.filter(object_type=self.value()) if self.value() else queryset

@@ -9,7 +9,13 @@ from accounts import access as agency_access
 from accounts.admin import AgencyScopedAdmin
 from proposals import access, services
 from proposals.deadlines import PUBLICATION_WORKDAYS, chinese_date
-from proposals.forms import ACTIONS, RegisterForm, available_actions
+from proposals.forms import (
+    ACTIONS,
+    MAIN_STEPS,
+    RegisterForm,
+    available_actions,
+    waiting_for,
+)
 from proposals.models import AnswerClass, Event, Opinion, Proposal, PublicationStatus, Session
 from workdays.calendar import UnknownCalendarYear, workdays_between
 
@@ -237,6 +243,10 @@ class ProposalAdmin(AgencyScopedAdmin):
         extra = dict(extra_context or {})
         if proposal is not None and self.has_view_permission(request, proposal):
             extra["actions_available"] = available_actions(request.user, proposal)
+            extra["actions_waiting"] = waiting_for(request.user, proposal)
+            extra["primary_action"] = next(
+                (name for name, _ in extra["actions_available"] if name in MAIN_STEPS), None
+            )
             extra["proposal_status"] = _status_lines(proposal)
         return super().change_view(request, object_id, form_url, extra)
 

@@ -199,9 +199,20 @@ class ReviewForm(ActionForm):
     opinion = forms.CharField(
         label="审核意见", max_length=300, required=False, help_text="退回修改时必须填写。"
     )
+    publish_now = forms.BooleanField(
+        label="同意后立即公开发布（公开日期为今天）",
+        required=False,
+        initial=True,
+        help_text="不勾选则审核后另行点“公开发布”。",
+    )
 
     def call(self, proposal, user):
-        return services.proposal_review_publication(proposal=proposal, by=user, **self.cleaned_data)
+        data = dict(self.cleaned_data)
+        publish_now = data.pop("publish_now")
+        proposal = services.proposal_review_publication(proposal=proposal, by=user, **data)
+        if data["approved"] and publish_now:
+            proposal = services.proposal_publish(proposal=proposal, by=user)
+        return proposal
 
 
 class PublishForm(ActionForm):
@@ -244,6 +255,26 @@ ACTIONS = {
         lambda p: p.publication_status == PublicationStatus.APPROVED,
     ),
 }
+
+
+# The steps that move a proposal on; extending, reopening and co-units' opinions are occasional.
+MAIN_STEPS = ("reply", "feedback", "submit", "review", "publish")
+# Who takes a step, said to those who see the proposal but may not take it.
+WHO = {
+    access.is_decider: "主办单位的审核人或负责人",
+    access.is_handler: "主办单位的工作人员",
+}
+
+
+def waiting_for(user, proposal):
+    """「记录答复：待主办单位的审核人或负责人处理」 for each step due now that this user may not take."""
+    lines = []
+    for name, (form, allowed, when) in ACTIONS.items():
+        if name not in MAIN_STEPS or not when(proposal) or allowed(user, proposal):
+            continue
+        who = WHO.get(allowed, "会办单位的工作人员")
+        lines.append(f"{form.title}：待{who}处理")
+    return lines
 
 
 def available_actions(user, proposal):

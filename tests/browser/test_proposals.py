@@ -77,8 +77,7 @@ def test_staff_publish_a_reply_that_the_public_finds_under_its_session(page):
     page.click("input[type=submit]")
     step(page, "公开审核")
     page.check("input[name=approved][value='1']")
-    page.click("input[type=submit]")
-    step(page, "公开发布")
+    assert page.is_checked("input[name=publish_now]")  # approve and publish in one step
     page.click("input[type=submit]")
     assert Proposal.objects.get().is_published
 
