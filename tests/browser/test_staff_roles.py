@@ -67,6 +67,7 @@ def test_each_role_finds_its_next_task_at_home_and_does_it(new_page):
     problems["信息员 工作台"] = serious(clerk)
     draft = Item.objects.get(status=ItemStatus.DRAFT, agency__short_name="利通区安监局")
     clerk.get_by_role("link", name=draft.title).click()
+    problems["公开信息 编辑"] = serious(clerk)
     clerk.get_by_role("button", name="保存并提交审核").click()
     assert "待审核人处理" in clerk.locator(".messagelist").inner_text()
     draft.refresh_from_db()
