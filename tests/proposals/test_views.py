@@ -204,7 +204,10 @@ class StaffAdminTests(TestCase):
         self.assertContains(page, "录入答复")
         self.assertContains(page, "答复期限")
         self.client.force_login(self.unit.clerk)
-        self.assertNotContains(self.client.get(change), "录入答复")
+        page = self.client.get(change)
+        reply_step = reverse("admin:proposals_proposal_step", args=[proposal.pk, "reply"])
+        self.assertNotContains(page, reply_step)  # no button to press …
+        self.assertContains(page, "录入答复：待主办单位的审核人或负责人处理")  # … who does it
 
     def test_co_unit_staff_see_the_proposal_and_add_only_their_opinion(self):
         proposal = register(self.unit, co_units=[self.co])
@@ -212,7 +215,9 @@ class StaffAdminTests(TestCase):
         self.assertContains(self.client.get("/admin/proposals/proposal/"), proposal.title)
         page = self.client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk]))
         self.assertContains(page, "录入会办意见")
-        self.assertNotContains(page, "录入答复")
+        self.assertNotContains(
+            page, reverse("admin:proposals_proposal_step", args=[proposal.pk, "reply"])
+        )
         step = reverse("admin:proposals_proposal_step", args=[proposal.pk, "opinion"])
         response = self.client.post(
             step, {"agency": self.co.agency.pk, "text": "同意。", "given_on": "2024-02-10"}
