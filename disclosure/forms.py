@@ -111,7 +111,6 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, hits=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.main_fields = [self[name] for name in list(self.fields)]
         self.hit_rows = []
         for hit in hits:
             name = f"hit_{hit.fingerprint}"
@@ -123,11 +122,9 @@ class ReviewForm(forms.Form):
             )
             self.hit_rows.append((hit, self[name]))
 
-    def hit_reasons(self):
-        return {
-            hit.fingerprint: self.cleaned_data.get(f"hit_{hit.fingerprint}") or ""
-            for hit, _ in self.hit_rows
-        }
+    def visible_fields(self):
+        """The review's own fields: each hit's reason field is shown under its hit."""
+        return [field for field in super().visible_fields() if not field.name.startswith("hit_")]
 
 
 class WithdrawForm(forms.Form):
