@@ -3,11 +3,11 @@
 All functions take ``agency_ids`` (an iterable of ids) and an inclusive date range.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, F, Q, Sum, When
 
 from applications.models import Appeal as AppealModel
 from applications.models import (
@@ -15,6 +15,7 @@ from applications.models import (
     AppealResult,
     ApplicantType,
     Application,
+    ApplicationBalance,
     ApplicationTally,
     Outcome,
 )
@@ -88,35 +89,46 @@ def _table3_from_applications(agency_ids, start, end):
 
 
 def _table3_from_tally(agency_ids, start, end):
-    """The same two row sets from the monthly tally PostgreSQL's triggers keep (migration 0005).
+    """The same two row sets from the yearly balances and the monthly tally. Two queries.
 
     Closing never precedes receipt, so "received before start and not closed before start" is
-    what was received before start less what was closed before start: a sum over the months
-    before. Carried forward is that, plus the period's receipts, less its closures. (One query
-    grouped by type and outcome costs as much as these two: the years before are the bulk.)
+    what was open at the end of the year before (the balance, migration 0011) plus what the
+    months of start's year before start received less what they closed. Carried forward is
+    that, plus the period's receipts, less its closures. Both reads are bounded by the agencies
+    and the months of the period, not by the years on file nor by the applications.
     """
-    tally = ApplicationTally.objects.filter(agency_id__in=agency_ids)
-    still_open = Case(When(outcome="", then=F("applications")), default=-F("applications"))
-    opening = dict(
-        tally.filter(month__lt=start)
-        .values_list("applicant_type")
-        .annotate(n=Sum(still_open))
-        .order_by()
+    balances = (
+        ApplicationBalance.objects.filter(agency_id__in=agency_ids, year__lt=start.year)
+        .order_by("agency_id", "applicant_type", "-year")
+        .distinct("agency_id", "applicant_type")
+        .values_list("applicant_type", "open")
     )
+    opening = dict.fromkeys(ApplicantType.values, 0)
+    for applicant_type, still_open in balances:
+        opening[applicant_type] += still_open
+    still_open = Case(When(outcome="", then=F("applications")), default=-F("applications"))
     received, closed = {}, []
     for row in (
-        tally.filter(month__range=(start, end))
+        ApplicationTally.objects.filter(
+            agency_id__in=agency_ids, month__range=(date(start.year, 1, 1), end)
+        )
         .values("outcome", "applicant_type")
-        .annotate(n=Sum("applications"))
+        .annotate(
+            before=Sum(Case(When(month__lt=start, then=still_open), default=0)),
+            n=Sum(Case(When(month__gte=start, then=F("applications")), default=0)),
+        )
         .order_by()
     ):
+        opening[row["applicant_type"]] += row["before"]
+        if not row["n"]:
+            continue
         if row["outcome"]:
             closed.append(row)
         else:
             received[row["applicant_type"]] = row["n"]
     flows = []
     for applicant_type in ApplicantType.values:
-        new, carried_over = received.get(applicant_type, 0), opening.get(applicant_type, 0)
+        new, carried_over = received.get(applicant_type, 0), opening[applicant_type]
         closing = sum(row["n"] for row in closed if row["applicant_type"] == applicant_type)
         flows.append(
             {
@@ -143,15 +155,9 @@ def appeals_figures(*, agency_ids, start, end):
     ``intake`` splits the same total: new = filed in [start, end]; carried_over = filed before
     start and still undecided at start (the narrative must not count those as filed this year).
     """
-    # Each appeal looks its application's agency up by primary key (a subquery PostgreSQL does
-    # not flatten): a cost per appeal on file. Joined instead, PostgreSQL hashes every application
-    # of the agencies, for a district a scan of the whole table.
-    agency = (
-        Application.objects.filter(pk=OuterRef("application_id")).order_by().values("agency_id")
-    )
+    # Appeals carry their application's agency (migration 0010): the agencies' own appeals only.
     rows = (
-        AppealModel.objects.alias(application_agency=Subquery(agency[:1]))
-        .filter(application_agency__in=list(agency_ids))
+        AppealModel.objects.filter(agency_id__in=list(agency_ids))
         .values("kind")
         .annotate(
             upheld=Count(

@@ -6,7 +6,9 @@ one page, counts stop at COUNT_CAP, and pages stop at MAX_PAGES (narrow the filt
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import OperationalError, connections, transaction
 from django.db.models import Prefetch
@@ -24,6 +26,11 @@ EXACT_COUNT_LIMIT = 2_000  # below the planner's estimate of this, counting is c
 EXACT_COUNT_TIMEOUT_MS = 20
 SEARCH_MAX_PAGES = 50  # past 1000 search results a second word finds more than paging does
 MAX_PAGES = COUNT_CAP // PER_PAGE
+# From this page on, "下一页" is a bookmark (keyset): the rows after the last one shown, found
+# by the date index whatever the depth, instead of OFFSET (pages × 20 rows walked and dropped).
+# The first pages keep their numbers, which is what people click and share.
+KEYSET_FROM_PAGE = 20
+KEYSET_MAX_PAGE = 10**6  # only a label on a bookmarked page
 LIST_FIELDS = (
     "id",
     "title",
@@ -52,6 +59,10 @@ class CatalogPage:
     # pages can show; with ``count_capped`` too, that is a planner estimate or counts candidates
     # that a phrase check could still turn down ("约 1000 条以上").
     count_at_least: bool = False
+    # The bookmark of the next page (``after=``), when it is reached by keyset rather than number.
+    next_after: str = ""
+    # This page was reached by a bookmark: its number is a label, the rows come from the key.
+    keyset: bool = False
 
     @property
     def paginator(self):
@@ -69,6 +80,16 @@ class CatalogPage:
     def previous_page_number(self):
         return self.number - 1
 
+    @property
+    def open_ended(self):
+        """A bookmarked page past the counted pages: how many follow is not known (no "共 N 页")."""
+        return self.keyset and self.number > MAX_PAGES
+
+    @property
+    def previous_out_of_range(self):
+        """Bookmarked pages past MAX_PAGES have no numbered page before them (only 首页)."""
+        return self.number - 1 > MAX_PAGES
+
     def next_page_number(self):
         return self.number + 1
 
@@ -83,6 +104,50 @@ def page_number(raw):
     except (TypeError, ValueError):
         return 1
     return min(max(number, 1), MAX_PAGES)
+
+
+AFTER = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
+
+
+def parse_after(raw):
+    """A bookmark ``YYYY-MM-DD.id`` as (date, id); anything malformed is None (page 1)."""
+    match = AFTER.match(raw or "")
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)), int(match.group(2))
+    except ValueError:
+        return None
+
+
+def bookmark(item):
+    """The bookmark of the rows after ``item`` in the catalog's date order."""
+    return f"{item.published_date.isoformat()}.{item.pk}"
+
+
+def _after_key(queryset, after, sort):
+    """Rows after the key in the page's order, as one row comparison, (date, id) < (d, n):
+    PostgreSQL seeks it in the date index (an index condition), where the equivalent OR of the
+    two columns would walk every item of the key's day first. Django has no public expression
+    for a row comparison, hence ``extra``."""
+    day, pk = after
+    quote = connections[queryset.db].ops.quote_name
+    table = quote(Item._meta.db_table)
+    date_column, id_column = quote(Item._meta.get_field("published_date").column), quote("id")
+    operator = ">" if sort == "date" else "<"
+    return queryset.extra(
+        where=[f"({table}.{date_column}, {table}.{id_column}) {operator} (%s, %s)"],
+        params=[day, pk],
+    )
+
+
+def keyset_page_number(raw):
+    """The label of a bookmarked page; a bookmark is never page 1."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 2
+    return min(max(number, 2), KEYSET_MAX_PAGE)
 
 
 def estimated_count(queryset):
@@ -144,13 +209,16 @@ def _bounded(using, run):
         return result
 
 
-def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAGE):
+def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAGE, after=None):
     """One page of ``queryset`` (already filtered); with search words, title hits come first.
 
     Rows are read per_page + 1 at a time in date order, so that a page costs an index walk
-    that stops after one page whatever the size of the result.
+    that stops after one page whatever the size of the result. ``after`` (a parsed bookmark,
+    lists only) gives the rows after that key instead of page ``number``, which is then a label.
     """
     order = ("published_date", "id") if sort == "date" else ("-published_date", "-id")
+    if after is not None and not words:
+        return _keyset_page(queryset, order, sort, number, per_page, after)
     number = min(number, SEARCH_MAX_PAGES) if words else number
     start = (number - 1) * per_page
     rows = []
@@ -228,8 +296,40 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
     num_pages = min(last, max(1, math.ceil(total / per_page)))
     if has_next:
         num_pages = max(num_pages, min(last, number + 1))
+    number = min(number, num_pages)
+    next_after = bookmark(rows[-1]) if has_next and not words and number >= KEYSET_FROM_PAGE else ""
     return CatalogPage(
-        rows, min(number, num_pages), total, not exact, num_pages, list(words), at_least
+        rows, number, total, not exact, num_pages, list(words), at_least, next_after=next_after
+    )
+
+
+def _list_rows(queryset, order, offset, limit):
+    return list(
+        queryset.only(*LIST_FIELDS, *(f"agency__{f}" for f in AGENCY_FIELDS))
+        .select_related("agency")
+        .order_by(*order)[offset : offset + limit]
+    )
+
+
+def _keyset_page(queryset, order, sort, number, per_page, after):
+    """The rows after a bookmark: the same cost at any depth (see KEYSET_FROM_PAGE)."""
+    rows = _list_rows(_after_key(queryset, after, sort), order, 0, per_page + 1)
+    total, kind = count(queryset, COUNT_CAP)
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    at_least = kind == "floor" or (kind == "estimate" and total >= COUNT_CAP)
+    # The label says which page this is; past the counted pages it is its own last page.
+    num_pages = max(min(MAX_PAGES, math.ceil(total / per_page)), number + has_next)
+    return CatalogPage(
+        rows,
+        number,
+        total,
+        kind == "estimate",
+        num_pages,
+        [],
+        at_least,
+        next_after=bookmark(rows[-1]) if has_next else "",
+        keyset=True,
     )
 
 
@@ -281,7 +381,9 @@ def _count_upto(queryset, limit):
     return queryset.order_by()[:limit].count()
 
 
-def catalog_search(data, *, agency=None, fixed=None, number=1, per_page=PER_PAGE, sort=None):
+def catalog_search(
+    data, *, agency=None, fixed=None, number=1, per_page=PER_PAGE, sort=None, after=None
+):
     """(filterset, page or None) of the catalog's filters on ``data``; invalid filters give no page.
 
     The one reading of the filters that the catalog pages, the API and the feeds share, so that
@@ -303,6 +405,7 @@ def catalog_search(data, *, agency=None, fixed=None, number=1, per_page=PER_PAGE
         sort=sort or cleaned.get("sort") or "-date",
         number=number,
         per_page=per_page,
+        after=after,
     )
     return filterset, page
 

@@ -8,7 +8,13 @@ from accounts import access
 from agencies.models import Agency
 from disclosure import tree
 from disclosure.cache import cached_fragment, canonical_query, public_cache
-from disclosure.catalog import catalog_search, latest_by_category, page_number
+from disclosure.catalog import (
+    catalog_search,
+    keyset_page_number,
+    latest_by_category,
+    page_number,
+    parse_after,
+)
 from disclosure.feeds import feed_links
 from disclosure.filters import CatalogFilter
 from disclosure.models import Attachment, Category, Item, Topic
@@ -18,7 +24,7 @@ from disclosure.uploads import clean_filename
 
 RELATED_COUNT = 5
 # What the catalog and the API read from the query string: the page cache keys on these alone.
-CATALOG_PARAMS = (*CatalogFilter.base_filters, "page")
+CATALOG_PARAMS = (*CatalogFilter.base_filters, "page", "after")
 
 
 @public_cache
@@ -83,14 +89,16 @@ def _search(request, agency=None, fixed=None):
 
     ``fixed`` are the filters a node of the catalog tree sets by its address (category, topic).
     """
-    return catalog_search(
-        request.GET, agency=agency, fixed=fixed, number=page_number(request.GET.get("page"))
-    )
+    # ?after= is a bookmark of the rows after one item (keyset: the same cost at any depth);
+    # its page number is only a label.
+    after = parse_after(request.GET.get("after"))
+    number = (keyset_page_number if after else page_number)(request.GET.get("page"))
+    return catalog_search(request.GET, agency=agency, fixed=fixed, number=number, after=after)
 
 
 def _query_without_page(request):
     """The filters for the pagination links: only those the catalog reads (see CATALOG_PARAMS)."""
-    return canonical_query(request.GET, CATALOG_PARAMS, without=("page",))
+    return canonical_query(request.GET, CATALOG_PARAMS, without=("page", "after"))
 
 
 def _filter_form(request, filterset, agency, fixed):
@@ -267,8 +275,9 @@ def api_items(request):
     query = _query_without_page(request)
     base = request.path + "?" + (query + "&" if query else "")
 
-    def link(number):
-        return request.build_absolute_uri(f"{base}page={number}")
+    def link(number, after=""):
+        bookmark = f"after={after}&" if after else ""
+        return request.build_absolute_uri(f"{base}{bookmark}page={number}")
 
     return JsonResponse(
         {
@@ -278,8 +287,10 @@ def api_items(request):
             "count_capped": page.count_capped or page.count_at_least,
             "page": page.number,
             "num_pages": page.num_pages,
-            "next": link(page.number + 1) if page.has_next() else None,
-            "previous": link(page.number - 1) if page.has_previous() else None,
+            "next": link(page.number + 1, page.next_after) if page.has_next() else None,
+            "previous": link(page.number - 1)
+            if page.has_previous() and not page.previous_out_of_range
+            else None,
             "results": [_api_row(item, request) for item in page.object_list],
         },
         json_dumps_params={"ensure_ascii": False},

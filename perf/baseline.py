@@ -12,10 +12,12 @@ from collections import Counter
 
 import django_filters
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.html import escape
 from django.views.generic import DetailView, ListView
 
 from accounts.models import Membership
+from agencies.models import Agency
 from applications.models import OPEN_STATUSES, Application
 from disclosure.models import Item, ItemStatus
 from proposals.models import Proposal
@@ -34,6 +36,21 @@ class NaiveItemFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value))
+
+
+def floor_page(request, slug):
+    """The floor of a benchmark run: the cheapest page Django serves, one indexed query.
+
+    It passes the whole middleware stack like every other page (the page cache only looks, as
+    it never keeps this view), reads one row by a unique index and renders no template, so its
+    time is what any page costs on this machine before doing any work of its own. Budgets stated
+    as multiples of it travel between machines where milliseconds do not.
+    """
+    name = Agency.objects.filter(slug=slug).values_list("name", flat=True).first()
+    if name is None:
+        raise Http404
+    name = escape(name)
+    return HttpResponse(f"<!doctype html><title>{name}</title><p>{name}</p>")
 
 
 def _published():

@@ -39,6 +39,7 @@ from applications.models import (
     Applicant,
     ApplicantType,
     Application,
+    ApplicationBalance,
     ApplicationTally,
     Delivery,
     Form,
@@ -258,7 +259,10 @@ class Builder:
         # So did the applications (replica mode fires no triggers): recount their tally too.
 
         self.log(f"  目录计数（发布渠道、信息类别、主题分类）：{tally.rebuild():,} 行。")
-        self.log(f"  依申请公开月度计数：{application_tally.rebuild():,} 行。")
+        self.log(
+            f"  依申请公开月度计数：{application_tally.rebuild():,} 行；"
+            f"年末结转 {ApplicationBalance.objects.count():,} 行。"
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # VACUUM sets the visibility map, so that counts can be index-only scans as
@@ -611,6 +615,7 @@ class Builder:
                         {
                             "id": appeal_id,
                             "application_id": pk,
+                            "agency_id": agency.pk,
                             "kind": rng.choice(list(AppealKind)),
                             "filed_on": closed + timedelta(days=rng.randint(5, 50)),
                             "decided_on": decided if decided < today else None,
@@ -903,6 +908,7 @@ def clear():
         ChannelTally,
         CategoryTally,
         TopicTally,
+        ApplicationBalance,
         ApplicationTally,
         Item.channels.through,
         Item,

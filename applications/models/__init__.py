@@ -33,7 +33,7 @@ from applications.models.records import (
     Notice,
     NoticeCounter,
 )
-from applications.models.tally import ApplicationTally
+from applications.models.tally import ApplicationBalance, ApplicationTally
 from applications.models.throttle import Throttle
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "Applicant",
     "ApplicantType",
     "Application",
+    "ApplicationBalance",
     "ApplicationEvent",
     "ApplicationQuerySet",
     "ApplicationTally",

@@ -40,3 +40,36 @@ class ApplicationTally(models.Model):
 
     def __str__(self):
         return f"{self.applicant_type} {self.outcome or 'received'} {self.month:%Y-%m}: {self.applications}"
+
+
+class ApplicationBalance(models.Model):
+    """Applications still open at the end of a year, per agency and applicant type.
+
+    Table 三's 上年结转 for a report year is the closing balance of the year before: one row per
+    agency and type, instead of a sum over every month of the tally since the first application
+    (a cost that grows with the years on file). Rows exist for the years in which the agency-type's
+    tally changed; a year without a row carries the balance of the latest year before it. On
+    PostgreSQL a trigger on the tally keeps them (migration 0011), so a correction to a past year
+    moves every later balance; ``manage.py rebuild_application_tally`` recounts them.
+    """
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="+", verbose_name="受理机构"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices)
+    open = models.IntegerField(
+        "年末未办结", default=0, help_text="当年 12 月 31 日仍未办结的申请数。"
+    )
+
+    class Meta:
+        verbose_name = "依申请公开年末结转"
+        verbose_name_plural = "依申请公开年末结转"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "applicant_type", "year"], name="application_balance_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.applicant_type} {self.year}: {self.open}"

@@ -10,7 +10,15 @@ from applications.models import Application, Outcome
 from disclosure.models import Item
 from disclosure.search import document_tokens
 from perf import dataset
-from perf.management.commands.bench import percentile, render_table, same_database
+from perf.management.commands.bench import (
+    FLOOR_NAME,
+    Row,
+    Scenario,
+    budgets_decide_exit,
+    percentile,
+    render_table,
+    same_database,
+)
 
 
 def run_bench(*args):
@@ -28,6 +36,7 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
         "目录首页",
         "目录筛选",
         "目录深页",
+        "书签",
         "检索 2 字",
         "检索 4 字",
         "附件检索 4 字",
@@ -40,8 +49,16 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
     ):
         assert scenario in output
     table = [line for line in output.splitlines() if line.startswith("| ")]
-    # header + one row per scenario + the six anonymous pages again as page-cache hits
-    assert len(table) == 1 + 12 + 6
+    # header + the floor + one row per scenario + the seven anonymous pages as page-cache hits
+    assert len(table) == 1 + 1 + 13 + 7
+    floor = [cell.strip() for cell in table[1].strip("|").split("|")]
+    # The floor: one indexed query through the whole middleware stack, the unit of the budgets.
+    assert floor[0] == FLOOR_NAME and floor[3] == "1" and floor[4] == "1.0"
+    # Every other row is stated as a multiple of it, and so is its budget where it has one.
+    catalog = [cell.strip() for cell in table[2].strip("|").split("|")]
+    assert catalog[0] == "目录首页（无筛选）"
+    assert float(catalog[4]) == pytest.approx(float(catalog[2]) / float(floor[2]), abs=0.06)
+    assert "× 地板" in catalog[5] and "≤30 ms" in catalog[6]
     # Every row has a real measurement and a query count; a cache hit runs no query at all.
     for line in table[1:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
@@ -50,7 +67,7 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
             assert int(cells[3]) == 0, line
         else:
             assert int(cells[3]) >= 1, line
-    assert sum("缓存命中" in line for line in table) == 6
+    assert sum("缓存命中" in line for line in table) == 7
     # A tenth of the items carry attachment text, and the attachment search finds its word there.
     with_text = Item.objects.filter(search_tokens__contains=" § ")
     assert with_text.count() == 2000 // dataset.ATTACHMENT_SHARE
@@ -139,14 +156,35 @@ def test_percentile_is_nearest_rank():
 
 
 def test_a_missed_budget_is_marked():
-    from perf.management.commands.bench import Row
-
-    slow = Row("目录首页", (40.0, 45.0, 6, 40), (400.0, 900.0, 3, 5), 30, None, 10)
-    fast = Row("全区汇总年报", (10.0, 12.0, 14, 40), None, 150, None, None)
+    catalog = Scenario("catalog", "目录首页", None, budget_ms=30, min_ratio=10, max_floor=3)
+    district = Scenario("district", "全区汇总年报", None, budget_ms=150, max_queries=12)
+    # 45 ms on a floor of 10 ms: over 30 ms (marked), 20× faster than the naive run (met), and
+    # 4.5× the floor, over its 3× (missed: this one decides the exit status).
+    slow = Row(catalog, (40.0, 45.0, 6, 40), (400.0, 900.0, 3, 5), floor=10.0)
+    fast = Row(district, (10.0, 12.0, 14, 40), None, floor=10.0)
     table = render_table([slow, fast])
-    assert "✗ ≤30 ms" in table and "✓ ≤150 ms" in table
-    assert "p95 45.0 ms > 30 ms" in slow.missed
-    assert fast.missed == ""
+    assert "✗ ≤30 ms" in table and "✗ ≤3× 地板" in table and "✓ ≤150 ms" in table
+    assert "p95 45.0 ms > 30 ms" in slow.missed_absolute
+    assert "4.5× > 3×" in slow.missed
+    assert fast.missed == "14 查询 > 12" and fast.missed_absolute == ""
+
+
+def test_a_busy_machine_misses_milliseconds_but_not_multiples_of_the_floor():
+    catalog = Scenario("catalog", "目录首页", None, budget_ms=30, max_floor=3)
+    # Everything three times slower, the floor included: the absolute budget is missed, the
+    # relative one (which decides the exit status) holds.
+    quiet = Row(catalog, (8.5, 9.5, 5, 40), floor=3.5)
+    busy = Row(catalog, (25.5, 28.5 * 1.2, 5, 40), floor=3.5 * 3.3)
+    assert not quiet.missed_absolute and not quiet.missed
+    assert busy.missed_absolute == "p95 34.2 ms > 30 ms" and not busy.missed
+    assert busy.floor_multiple == pytest.approx(34.2 / 11.55)
+
+
+def test_only_postgresql_runs_of_the_budgeted_size_decide_the_exit_status():
+    assert budgets_decide_exit("postgresql", 1_000_000)
+    assert budgets_decide_exit("postgresql", 100_000)
+    assert not budgets_decide_exit("postgresql", 2_000)
+    assert not budgets_decide_exit("sqlite", 1_000_000)
 
 
 def test_sizes_keep_the_proportions_of_the_budgets():
