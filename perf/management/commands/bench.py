@@ -3,7 +3,9 @@
 Builds (or reuses) the synthetic district of ``perf.dataset`` in its OWN database, then times
 every scenario in-process — the real pages through the test Client (full middleware and
 templates), the real selectors by calling them — next to the naive baseline of
-``perf.baseline`` in the same run, and prints one table.
+``perf.baseline`` in the same run, and prints one table. Its first row is the floor (the cheapest
+page through the same middleware, one indexed query); every budget is also a multiple of it.
+``--growth`` measures several sizes, each in its own database, and writes docs/bench-growth.*.
 
 The database: ``--database-url``, else ``BENCH_DATABASE_URL``, else ``zwgk_bench`` on the
 PostgreSQL server of ``DATABASE_URL`` (``zwgk-bench.sqlite3`` in the temporary folder on SQLite). It is
