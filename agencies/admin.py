@@ -37,5 +37,6 @@ class AgencyAdmin(admin.ModelAdmin):
             {"fields": ("reconsideration_body", "litigation_court", "notice_number_pattern")},
         ),
         ("年度报告", {"fields": ("kind", "report_deadline", "handles_proposals")}),
+        ("规章制定权", {"fields": ("can_make_rules",)}),
         ("双人审核", {"fields": ("self_review_allowed",)}),
     )

@@ -179,7 +179,8 @@ class Agency(models.Model):
     rules_text = models.TextField(
         "政府信息公开制度",
         blank=True,
-        help_text="本机构的公开工作制度（保密审查、考核、责任追究等），每段一行，显示在「公开制度」页面。",
+        help_text="旧写法：只列制度名称（每行一个），显示为“全文尚未在本平台发布”。请把每项制度作为公开信息"
+        "发布并勾选“政府信息公开制度”，页面即列出并可打开全文；本机构没有的，页面显示所属区政府的制度。",
     )
     kind = models.CharField(
         "机构类型",
@@ -199,6 +200,13 @@ class Agency(models.Model):
         "承办建议提案",
         default=True,
         help_text="承办人大代表建议和政协提案的机构勾选；不勾选的，年度报告（2018年及以前格式）不设建议提案部分。",
+    )
+    can_make_rules = models.BooleanField(
+        "有规章制定权",
+        default=False,
+        help_text="《立法法》第九十一条、第九十三条：国务院部门和省、自治区、直辖市、设区的市、自治州的"
+        "人民政府可以制定规章；县（区）级人民政府及其部门、乡镇（街道）不能。只有勾选的机构才能"
+        "把公开信息的文件类型标为“规章”。",
     )
     sort_order = models.PositiveIntegerField("排序", default=100)
     # What every notice (告知书) of an application needs: its remedy clause and its number.

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from accounts import access
 from agencies.models import Agency
+from disclosure.dashboard import awaiting_interpretation
+from disclosure.models import INTERPRETATION_WORKDAYS
 from standards import monitor
 from workdays.deadlines import classify
 from workdays.models import CalendarYear
@@ -146,6 +148,8 @@ class ZwgkAdminSite(admin.AdminSite):
             "soon_count": sum(row["state"] == "soon" for row in rows),
             "missing_calendar_year": missing_year,
             "calendar_affected_count": affected,
+            "awaiting_interpretation": awaiting_interpretation(request.user, today),
+            "interpretation_workdays": INTERPRETATION_WORKDAYS,
             **(extra_context or {}),
         }
         return super().index(request, context)

@@ -21,6 +21,7 @@ from disclosure import (
     content_audit,
     import_mapping,
     importing,
+    interpretations,
     next_steps,
     oldsite,
     screening,
@@ -398,7 +399,7 @@ class ItemAdmin(AgencyScopedAdmin):
     )
     list_select_related = ("agency",)
     search_fields = ("title", "document_number", "=index_number")
-    autocomplete_fields = ["agency", "co_publishers", "topic"]
+    autocomplete_fields = ["agency", "co_publishers", "topic", "interprets"]
     date_hierarchy = "published_date"
     # Counting a million rows on every page view would cost more than the page itself.
     show_full_result_count = False
@@ -443,10 +444,18 @@ class ItemAdmin(AgencyScopedAdmin):
                     "topic",
                     "genre",
                     "doc_kind",
+                    "ogi_rule",
                     "channels",
                     "disclosure_mode",
                     "keywords",
                 )
+            },
+        ),
+        (
+            "政策解读（体裁为“解读”时填写）",
+            {
+                "fields": ("interprets", "interpretation_kind"),
+                "description": "解读应与所解读的行政规范性文件同步发布，最迟在文件发布后3个工作日内发布。",
             },
         ),
         ("正文", {"fields": ("body",)}),
@@ -470,6 +479,15 @@ class ItemAdmin(AgencyScopedAdmin):
     @admin.display(description="内容摘要值（SHA-256）")
     def content_digest_short(self, obj):
         return digest_html(obj.content_digest)
+
+    def get_search_results(self, request, queryset, search_term):
+        if (
+            request.GET.get("model_name") == "item"
+            and request.GET.get("field_name") == "interprets"
+        ):
+            # The 解读 widget: policies only, the district government's published ones included.
+            queryset = interpretations.policy_choices(request.user)
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="索引号", ordering="index_number")
     def index_number_display(self, obj):
@@ -755,6 +773,7 @@ class ItemAdmin(AgencyScopedAdmin):
             "missing": services.missing_fields(item),
             "attachments": attachments,
             "review_panels": self.review_panels(request, item),
+            "interpretation_notes": interpretations.review_notes(item),
             # Content-check hits (disclosure.screening): open ones take a reason in the form.
             "hits": hits,
             "resolved": resolved,
@@ -764,7 +783,10 @@ class ItemAdmin(AgencyScopedAdmin):
 
     def review_panels(self, request, item):
         """Templates shown beside the review form, above it (checks the reviewer should read)."""
-        return []
+        panels = []
+        if interpretations.review_notes(item):
+            panels.append("admin/disclosure/item/_interpretation_panel.html")
+        return panels
 
     def _content_hits(self, item):
         """(all hits, open hits, [(hit, decision)]) of the content check for the review page."""

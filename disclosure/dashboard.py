@@ -1,12 +1,14 @@
 """Unpublished items on the staff deadline board: Art. 26 gives 20 working days from forming."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from accounts import access
 from disclosure import services
-from disclosure.models import Item, ItemStatus
+from disclosure.models import INTERPRETATION_WORKDAYS, DocKind, Item, ItemStatus, Validity
 from workdays.calendar import UnknownCalendarYear, WorkdayCalendar
 from workdays.deadlines import Deadline
 
@@ -64,4 +66,50 @@ def deadlines(user, today):
                 status=item.get_status_display(),
             )
         )
+    return rows
+
+
+@dataclass(frozen=True)
+class AwaitingInterpretation:
+    """A published 行政规范性文件 without a published 解读, and the day its 解读 was due."""
+
+    item: Item
+    due: date | None  # None: the calendar of that year is not entered
+    overdue: bool
+
+
+def awaiting_interpretation(user, today):
+    """Published, valid 行政规范性文件 of the user's agencies that no published 解读 points to yet.
+
+    Imported history is left out: its 解读, if any, stayed on the old site. Three queries: the
+    documents, then the calendar of their span.
+    """
+    interpreted = Exists(Item.objects.published().filter(interprets_id=OuterRef("pk")))
+    items = list(
+        access.scope(Item.objects.published(), user)
+        .filter(doc_kind=DocKind.NORMATIVE, validity=Validity.VALID, imported=False)
+        .exclude(interpreted)
+        .select_related("agency")
+        .only(
+            "id",
+            "title",
+            "document_number",
+            "published_date",
+            "agency__name",
+            "agency__short_name",
+        )
+        .order_by("published_date", "id")[:BOARD_LIMIT]
+    )
+    if not items:
+        return []
+    calendar = WorkdayCalendar.load(
+        items[0].published_date, max(item.published_date for item in items) + timedelta(days=31)
+    )
+    rows = []
+    for item in items:
+        try:
+            due = calendar.add(item.published_date, INTERPRETATION_WORKDAYS)
+        except UnknownCalendarYear:
+            due = None
+        rows.append(AwaitingInterpretation(item, due, due is not None and due < today))
     return rows

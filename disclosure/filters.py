@@ -4,15 +4,18 @@ from datetime import date
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
 from agencies.models import Agency
-from disclosure.models import Category, Channel, Topic, Validity
+from disclosure.interpretations import POLICIES
+from disclosure.models import Category, Channel, Item, Topic, Validity
 from disclosure.search import MAX_QUERY_LENGTH
 
 SORTS = [("-date", "发布日期从新到旧"), ("date", "发布日期从旧到新")]
 FIRST_YEAR, LAST_YEAR = 1990, 2100
+INTERPRETATION_CHOICES = [("yes", "有解读"), ("no", "无解读")]
 
 
 class OptionsSelect(forms.Select):
@@ -103,6 +106,13 @@ class CatalogFilter(django_filters.FilterSet):
         empty_label="全部",
         widget=OptionsSelect,
     )
+    interpretation = django_filters.ChoiceFilter(
+        label="政策解读",
+        method="filter_interpretation",
+        choices=INTERPRETATION_CHOICES,
+        empty_label="全部",
+        widget=OptionsSelect,
+    )
     sort = django_filters.ChoiceFilter(
         label="排序", method="keep", choices=SORTS, empty_label=None, widget=OptionsSelect
     )
@@ -130,3 +140,11 @@ class CatalogFilter(django_filters.FilterSet):
         # A date range rather than __year, so that the published_date indexes stay usable.
         year = int(year)
         return queryset.filter(published_date__range=(date(year, 1, 1), date(year, 12, 31)))
+
+    def filter_interpretation(self, queryset, name, value):
+        """有解读: items a published 解读 points to; 无解读: policy documents none points to yet
+        (a work update has nothing to interpret, so it is not listed as lacking one)."""
+        interpreted = Exists(Item.objects.published().filter(interprets_id=OuterRef("pk")))
+        if value == "yes":
+            return queryset.filter(interpreted)
+        return queryset.filter(POLICIES).exclude(interpreted)

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from disclosure import interpretations
 from disclosure.attachment_text import extract_upload
 from disclosure.documents import normalize_document_number
 from disclosure.import_mapping import target_choices
@@ -31,7 +32,10 @@ class ItemAdminForm(forms.ModelForm):
             "category",
             "topic",
             "genre",
+            "interprets",
+            "interpretation_kind",
             "doc_kind",
+            "ogi_rule",
             "channels",
             "disclosure_mode",
             "keywords",
@@ -53,10 +57,34 @@ class ItemAdminForm(forms.ModelForm):
         channels = cleaned.get("channels")
         if agency and channels and any(c.agency_id != agency.pk for c in channels):
             self.add_error("channels", "只能选择本机构的发布渠道。")
+        if agency:
+            self._check_interpretation(agency, cleaned)
         reason = (cleaned.get("correction_reason") or "").strip()
         if self.instance.pk and self.instance.is_published and self.has_changed() and not reason:
             self.add_error("correction_reason", "修改已发布的信息须填写更正理由。")
         return cleaned
+
+    def _check_interpretation(self, agency, cleaned):
+        """The service's checks (规章制定权, the 解读 link), shown on the field they concern."""
+        probe = Item(
+            pk=self.instance.pk,
+            agency=agency,
+            category=cleaned.get("category") or "",
+            genre=cleaned.get("genre") or "",
+            doc_kind=cleaned.get("doc_kind") or "",
+            interprets=cleaned.get("interprets"),
+            interpretation_kind=cleaned.get("interpretation_kind") or "",
+        )
+        try:
+            interpretations.check_item(probe)
+        except ValidationError as exc:
+            field = {"no_rule_power": "doc_kind", "not_interpretation": "genre"}.get(
+                exc.code, "interprets"
+            )
+            if field in self.fields:
+                self.add_error(field, exc)
+            else:
+                self.add_error(None, exc)
 
 
 class AttachmentForm(forms.ModelForm):

@@ -23,6 +23,7 @@ from django.core.validators import URLValidator
 from agencies.models import Agency
 from disclosure import archives, import_mapping
 from disclosure.documents import normalize_document_number
+from disclosure.interpretations import rule_power_error
 from disclosure.models import Channel, DocKind, Item, MappingKind, Validity
 from disclosure.numbering import parse_index_number
 
@@ -441,6 +442,8 @@ def _clean_row(row, context):
             "doc_kind",
             f"未填文件类型，按体裁“{genre_text}”记为{DocKind(cleaned['doc_kind']).label}",
         )
+    if cleaned["doc_kind"] == DocKind.RULE and not context["agency"].can_make_rules:
+        problems.extend(rule_power_error(context["agency"]).messages)
     if not cleaned["title"]:
         problems.append("标题不能为空")
     if not cleaned["published_date"] and not any("发布日期" in p for p in problems):

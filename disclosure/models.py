@@ -109,7 +109,22 @@ class Genre(models.TextChoices):
     SCHEME = "scheme", "方案"
     SUMMARY = "summary", "总结"
     NEWS = "news", "工作动态"
+    INTERPRETATION = "interpretation", "解读"
     OTHER = "other", "其他"
+
+
+class InterpretationKind(models.TextChoices):
+    """The forms a 政策解读 takes on government portals."""
+
+    TEXT = "text", "文字解读"
+    GRAPHIC = "graphic", "图解"
+    MEDIA = "media", "音视频"
+    PRESS = "press", "新闻发布会"
+    EXPERT = "expert", "专家解读"
+
+
+#: A 解读 is published with its 行政规范性文件, at the latest this many working days after it.
+INTERPRETATION_WORKDAYS = 3
 
 
 class Validity(models.TextChoices):
@@ -217,6 +232,23 @@ class Item(models.Model):
     genre = models.CharField("体裁分类", max_length=20, choices=Genre.choices, blank=True)
     channels = models.ManyToManyField(
         Channel, blank=True, related_name="items", verbose_name="发布渠道"
+    )
+    interprets = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interpretations",
+        verbose_name="解读的政策文件",
+        help_text="体裁为“解读”的信息必填：所解读的已发布政策文件（本机构或所属区政府的），输入标题或文号查找。",
+    )
+    interpretation_kind = models.CharField(
+        "解读形式", max_length=10, choices=InterpretationKind.choices, blank=True
+    )
+    ogi_rule = models.BooleanField(
+        "政府信息公开制度",
+        default=False,
+        help_text="勾选的信息列在本机构「政府信息公开制度」页面（保密审查、考核、责任追究等工作制度）。",
     )
     disclosure_mode = models.CharField(
         "公开方式", max_length=12, choices=DisclosureMode.choices, default=DisclosureMode.PROACTIVE
@@ -532,6 +564,7 @@ class Attachment(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
     sort_order = models.PositiveIntegerField("排序", default=100)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    is_demo = models.BooleanField("演示数据", default=False, editable=False)
 
     class Meta:
         verbose_name = "附件"

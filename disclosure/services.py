@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import access, audit
 from accounts.models import AuditEvent, Role
-from disclosure import attachment_text, importing, numbering, screening
+from disclosure import attachment_text, importing, interpretations, numbering, screening
 from disclosure.attachment_text import TextStatus
 from disclosure.cache import bump_generation
 from disclosure.contentcheck import mask_personal
@@ -23,6 +23,7 @@ from disclosure.models import (
     Channel,
     ContentHitDecision,
     DocKind,
+    Genre,
     ImportMapping,
     Item,
     ItemEvent,
@@ -33,6 +34,7 @@ from disclosure.models import (
     Validity,
 )
 from disclosure.search import attachment_tokens, document_tokens, with_attachment_tokens
+from disclosure.uploads import inspect_upload
 from workdays.calendar import UnknownCalendarYear, WorkdayCalendar, workdays_between
 
 DRAFTERS = (Role.CLERK, Role.REVIEWER, Role.HEAD)
@@ -51,6 +53,9 @@ CONTENT_FIELDS = (
     "disclosure_mode",
     "doc_kind",
     "keywords",
+    "interprets",
+    "interpretation_kind",
+    "ogi_rule",
 )
 M2M_FIELDS = ("channels", "co_publishers")
 DIGEST_FIELDS = (
@@ -138,10 +143,11 @@ def _apply(item, fields):
     return m2m
 
 
-def _check_channels(item, m2m):
+def _check_content(item, m2m):
     channels = m2m.get("channels")
     if channels and any(channel.agency_id != item.agency_id for channel in channels):
         raise ValidationError("只能选择本机构的发布渠道。", code="foreign_channel")
+    interpretations.check_item(item)
 
 
 @transaction.atomic
@@ -151,7 +157,7 @@ def item_create(*, agency, by, **fields) -> Item:
     fields = _clean_fields(dict(fields))
     item = Item(agency=agency, created_by=by, status=ItemStatus.DRAFT)
     m2m = _apply(item, fields)
-    _check_channels(item, m2m)
+    _check_content(item, m2m)
     item.full_clean(exclude=["topic"])
     item.save()
     for name, values in m2m.items():
@@ -172,7 +178,7 @@ def item_update(*, item, by, **fields) -> Item:
     fields = _clean_fields(dict(fields))
     changes = _diff(item, fields)
     m2m = _apply(item, fields)
-    _check_channels(item, m2m)
+    _check_content(item, m2m)
     if changes and item.status == ItemStatus.IN_REVIEW:
         # A review approves the text it saw: an edited item goes back to draft and is resubmitted.
         _move(item, ItemStatus.DRAFT)
@@ -182,6 +188,38 @@ def item_update(*, item, by, **fields) -> Item:
     if changes:
         _event(item, ItemEventKind.EDITED, by, changes=changes)
     return item
+
+
+@transaction.atomic
+def item_attach(*, item, by, upload, name="", sort_order=100) -> Attachment:
+    """Attach a file to a draft, checked as every upload is (type by content, size, SHA-256).
+
+    Published items change their files only through ``item_correct_attachments``.
+    """
+    item = _locked(item)
+    access.require_role(by, item.agency, *DRAFTERS)
+    if item.status not in (ItemStatus.DRAFT, ItemStatus.IN_REVIEW):
+        raise ValidationError(
+            "已发布信息的附件只能通过“更正附件”修改，且须说明理由。", code="published_readonly"
+        )
+    content_type, size, sha256 = inspect_upload(upload)
+    extraction = attachment_text.extract_upload(upload, upload.name)  # as the admin's upload does
+    upload.seek(0)
+    attachment = Attachment(
+        item=item,
+        name=name or upload.name,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        sort_order=sort_order,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    attachment_text_store(attachment=attachment, extraction=extraction)
+    _event(
+        item, ItemEventKind.EDITED, by, note=f"添加附件 {attachment.name}（SHA-256 {sha256[:12]}…）"
+    )
+    return attachment
 
 
 @transaction.atomic
@@ -346,6 +384,7 @@ def item_publish(*, item, by, published_date=None, reviewed_elsewhere=False) -> 
                 "或由审核人在保密审查时逐条说明理由。",
                 code="content_hits_unresolved",
             )
+    interpretations.check_publishable(item)
     _move(item, ItemStatus.PUBLISHED)
     item.published_date = published_date or timezone.localdate()
     if item.formed_date and item.formed_date > item.published_date:
@@ -425,7 +464,7 @@ def item_correct(*, item, by, reason, **changes) -> Item:
     if not diff:
         raise ValidationError("没有需要更正的内容。", code="nothing_changed")
     m2m = _apply(item, changes)
-    _check_channels(item, m2m)
+    _check_content(item, m2m)
     item.content_digest = content_digest(item)
     _allow_published_edit()
     item.save()
@@ -517,6 +556,11 @@ def missing_fields(item):
         missing.append("发布渠道")
     if item.doc_kind != DocKind.NONE and not item.document_number:
         missing.append("文号（规章、规范性文件必填）")
+    if item.genre == Genre.INTERPRETATION:
+        if not item.interprets_id:
+            missing.append("解读的政策文件")
+        if not item.interpretation_kind:
+            missing.append("解读形式")
     return missing
 
 

@@ -17,8 +17,10 @@ from disclosure.catalog import (
 )
 from disclosure.feeds import feed_links
 from disclosure.filters import CatalogFilter
+from disclosure.interpretations import is_policy
 from disclosure.models import Attachment, Category, Item, Topic
 from disclosure.search import query_words, short_words
+from disclosure.selectors import ogi_rules
 from disclosure.sitemaps import SITEMAPS
 from disclosure.uploads import clean_filename
 
@@ -62,6 +64,7 @@ def guide(request, slug):
     )
 
 
+@public_cache
 def rules_index(request):
     return render(
         request,
@@ -75,12 +78,28 @@ def rules_index(request):
     )
 
 
+@public_cache
 def rules(request, slug):
-    agency = get_object_or_404(Agency, slug=slug)
+    """政府信息公开制度: the agency's published 制度, or its district government's when it has
+    none of its own (the page says so), each opening on its item page."""
+    agency = get_object_or_404(Agency.objects.select_related("parent"), slug=slug)
+    rules = list(ogi_rules(agency))
+    source = agency
+    if not rules and agency.parent is not None:
+        rules = list(ogi_rules(agency.parent))
+        source = agency.parent if rules else agency
+    titles = [line.strip() for line in agency.rules_text.splitlines() if line.strip()]
     return render(
         request,
         "disclosure/rules.html",
-        {"agency": agency, "search_agency": agency, "nav": "rules"},
+        {
+            "agency": agency,
+            "search_agency": agency,
+            "source": source,
+            "rules": rules,
+            "titles": titles,
+            "nav": "rules",
+        },
     )
 
 
@@ -200,14 +219,24 @@ def item_list(request, slug=None, category=None, topic=None):
 def item_detail(request, pk):
     item = get_object_or_404(
         Item.objects.published()
-        .select_related("agency", "topic__parent")
+        .select_related("agency", "topic__parent", "interprets")
         .prefetch_related("co_publishers", "channels", "attachments"),
         pk=pk,
+    )
+    # A policy lists its published 解读 (a 解读 never does: it points to its policy instead).
+    interpretations = (
+        Item.objects.published()
+        .filter(interprets_id=item.pk)
+        .only("id", "title", "published_date", "interpretation_kind")
+        .order_by("published_date", "id")
+        if is_policy(item)
+        else []
     )
     related = (
         Item.objects.published()
         .filter(agency_id=item.agency_id, topic_id=item.topic_id)
         .exclude(pk=item.pk)
+        .exclude(interprets_id=item.pk)  # listed above as its 解读 already
         .only("id", "title", "published_date")
         .order_by("-published_date", "-id")[:RELATED_COUNT]
     )
@@ -216,6 +245,8 @@ def item_detail(request, pk):
         "disclosure/item_detail.html",
         {
             "item": item,
+            "interpretations": interpretations,
+            "policy": item.interprets if item.interprets and item.interprets.is_published else None,
             "related": related,
             "search_agency": item.agency,
             "nav": "catalog",

@@ -84,6 +84,22 @@ def _documents_sentence(figures):
     )
 
 
+def _interpretation_sentence(counts):
+    """解读 of the year's 行政规范性文件 (counted by disclosure.selectors.interpretation_counts)."""
+    if not counts or not counts["published"]:
+        return ""
+    sentence = f"本年发布行政规范性文件{counts['published']}件，"
+    if counts["interpreted"]:
+        sentence += (
+            f"其中{counts['interpreted']}件发布了政策解读"
+            f"（{counts['in_time']}件与文件同步或在3个工作日内发布）"
+        )
+        sentence += f"，{counts['without']}件尚未发布解读。" if counts["without"] else "。"
+    else:
+        sentence += "均尚未发布政策解读。"
+    return sentence
+
+
 def _requests_sentence(figures):
     table3 = figures["table3"]
     received = table3["new"]["total"]
@@ -194,8 +210,12 @@ def problems_sentence(agency, year):
     return text
 
 
-def draft(report, figures):
-    """A first draft of every narrative field, written from the figures (placeholders kept)."""
+def draft(report, figures, interpretations=None):
+    """A first draft of every narrative field, written from the figures (placeholders kept).
+
+    ``interpretations``: the year's 行政规范性文件 and their 解读
+    (``disclosure.selectors.interpretation_counts``); not a report figure, so not in ``figures``.
+    """
     year = report.year
     agency = report.signature_name or report.agency.name
     preface = (
@@ -236,7 +256,9 @@ def draft(report, figures):
         "preface": preface,
         "overview": f"{year}年，我单位认真贯彻落实《中华人民共和国政府信息公开条例》，"
         "坚持以公开为常态、不公开为例外，全面推进政务公开工作。",
-        "overview_proactive": _proactive_sentence(figures) + _documents_sentence(figures),
+        "overview_proactive": _proactive_sentence(figures)
+        + _documents_sentence(figures)
+        + _interpretation_sentence(interpretations),
         "overview_requests": _requests_sentence(figures) + _appeals_sentence(figures),
         "overview_management": "",
         "overview_platform": "",

@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from accounts import access, audit
 from accounts.models import AuditEvent, Role
+from disclosure.selectors import interpretation_counts
 from reports.checks import ERROR
 from reports.deadlines import in_chinese
 from reports.documents import build_snapshot
-from reports.figures import report_figures
+from reports.figures import agency_ids_for, report_figures
 from reports.models import (
     AnnualReport,
     ReportEvent,
@@ -67,7 +68,10 @@ def report_draft_text(*, report, by):
     report = AnnualReport.objects.select_for_update().select_related("agency").get(pk=report.pk)
     if report.is_transcribed:
         raise ValidationError("据原文录入的报告按原文填写各部分，不生成初稿。", code="transcribed")
-    generated = draft(report, report_figures(report))
+    interpretations = interpretation_counts(
+        agency_ids=agency_ids_for(report.agency, report.covers_units), year=report.year
+    )
+    generated = draft(report, report_figures(report), interpretations)
     filled = [
         field for field, text in generated.items() if text and not getattr(report, field).strip()
     ]

@@ -38,8 +38,10 @@ class PublicPagesTests(TestCase):
         self.assertContains(response, "20个工作日")
 
     def test_rules_page_lists_each_rule(self):
+        # Titles typed on the agency form (the old way) stay visible, marked as not yet published.
         response = self.client.get("/rules/ajj/")
-        self.assertContains(response, "<p>保密审查制度</p>", html=True)
+        self.assertContains(response, "<li>保密审查制度</li>", html=True)
+        self.assertContains(response, "全文尚未在本平台发布")
 
     def test_unknown_agency_is_a_404_page_in_chinese(self):
         response = self.client.get("/guide/nope/")
