@@ -6,13 +6,6 @@ Everything created here is marked as demo data (``is_demo``); running it twice c
 
 from agencies.models import Agency, AgencyKind
 
-RULES = """政务公开工作考核、社会评议和责任追究制度
-“五公开”（决策、执行、管理、服务、结果公开）纳入办文办会程序制度
-重大行政决策预公开制度
-政府信息公开保密审查制度：信息公开前由办公室初审、分管领导审核，难以确定是否涉密的报保密行政管理部门确定
-政府信息依申请公开办理制度"""
-
-
 # The remedy clause of the notices names these: since the 2023 行政复议法 (in force 2024-01-01) a
 # county department's reconsideration body is the county people's government.
 NOTICE_SETTINGS = {
@@ -50,7 +43,6 @@ def seed(ctx):
             "phone": "0953-2666295",
             "email": "ltqaqjdj@126.com",
             "guide_notes": "本局设立了政府信息公开查阅点，公众可在办公时间到局办公室查阅已公开的政府信息。",
-            "rules_text": RULES,
             "sort_order": 10,
             "is_demo": True,
             **NOTICE_SETTINGS,

@@ -15,6 +15,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_media_root(tmp_path_factory):
+    """Files written before any test's own folder exists (``setUpTestData`` seeding the demo,
+    whose policy documents carry attachments) go to a throw-away folder, never to ./media."""
+    from django.test.utils import override_settings
+
+    override = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media-session"))
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads in tests go to a throw-away folder."""

@@ -3,6 +3,8 @@ from datetime import date
 
 from django.core.management import call_command
 from django.test import TestCase
+from docx import Document
+from pypdf import PdfReader
 
 from disclosure.models import Item, ItemStatus
 from disclosure.selectors import normative_document_counts, proactive_counts
@@ -36,7 +38,7 @@ class CatalogDemoTests(TestCase):
         self.assertTrue(all(counts["by_month"][month] for month in range(1, 13)))
 
     def test_everything_is_demo_data_and_seeding_twice_changes_nothing(self):
-        from disclosure.demo_catalog import LATER
+        from disclosure.demo_catalog import AGENCY_OGI_RULES, INTERPRETATIONS, LATER
         from proposals.models import Proposal
 
         replies = Proposal.objects.filter(
@@ -44,7 +46,7 @@ class CatalogDemoTests(TestCase):
         ).count()  # published replies
         self.assertEqual(
             Item.objects.filter(is_demo=True, agency=self.agency).count(),
-            71 + len(LATER) + 2 + replies,
+            71 + len(LATER) + 2 + replies + len(INTERPRETATIONS) + len(AGENCY_OGI_RULES),
         )
         before = Item.objects.count()
         call_command("seed_demo", stdout=io.StringIO())
@@ -53,9 +55,63 @@ class CatalogDemoTests(TestCase):
     def test_later_years_have_normative_documents_with_validity_changes(self):
         self.assertTrue(Item.objects.published().filter(published_date__year__gt=2017).exists())
         counts = normative_document_counts(agency_ids=[self.agency.pk], year=2019)
-        self.assertEqual(counts["rules"]["issued"], 1)
+        # A district bureau makes no 规章 (《立法法》第九十三条): the 2019 document is normative.
+        self.assertEqual(counts["rules"], {"issued": 0, "repealed": 0, "in_force": 0})
+        self.assertEqual(counts["normative_docs"]["issued"], 1)
         self.assertEqual(counts["normative_docs"]["repealed"], 1)
+        self.assertFalse(Item.objects.filter(doc_kind="rule").exists())
 
     def test_some_items_wait_for_publication(self):
         self.assertTrue(Item.objects.filter(status=ItemStatus.IN_REVIEW).exists())
         self.assertTrue(Item.objects.filter(status=ItemStatus.DRAFT).exists())
+
+
+class DemoAttachmentsTests(TestCase):
+    """The policy documents carry real PDF and DOCX files of their text, marked as demo data."""
+
+    def setUp(self):
+        # Seeded per test (not in setUpTestData): the files go to this test's media folder.
+        call_command("seed_demo", stdout=io.StringIO())
+
+    def test_every_policy_document_has_a_pdf_and_a_docx_with_its_text(self):
+        policies = (
+            Item.objects.published()
+            .filter(is_demo=True, category="policy")
+            .exclude(genre="interpretation")
+        )
+        self.assertGreaterEqual(policies.count(), 7)
+        for item in policies:
+            with self.subTest(item=item.title):
+                files = list(item.attachments.all())
+                self.assertEqual(sorted(f.name.rsplit(".", 1)[1] for f in files), ["docx", "pdf"])
+                self.assertTrue(all(f.is_demo and len(f.sha256) == 64 for f in files))
+                pdf = next(f for f in files if f.name.endswith(".pdf"))
+                with pdf.file.open("rb") as handle:
+                    text = "".join(p.extract_text() for p in PdfReader(handle).pages)
+                self.assertIn("演示数据", text)
+                self.assertIn(item.title[:8], text.replace("\n", ""))
+                word = next(f for f in files if f.name.endswith(".docx"))
+                with word.file.open("rb") as handle:
+                    paragraphs = [p.text for p in Document(handle).paragraphs]
+                self.assertIn(item.title, paragraphs)
+                response = self.client.get(word.get_absolute_url())
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(
+                    b"".join(response.streaming_content)[:2], b"PK"
+                )  # served as stored
+
+    def test_the_demo_has_a_policy_with_its_interpretations(self):
+        policy = Item.objects.get(document_number="吴利应急发〔2020〕15号")
+        kinds = set(
+            policy.interpretations.published().values_list("interpretation_kind", flat=True)
+        )
+        self.assertEqual(kinds, {"text", "graphic"})
+        self.assertTrue(policy.interpretations.filter(is_demo=True).count() == 2)
+
+    def test_both_demo_agencies_have_their_own_rules_with_text(self):
+        for slug in ("ltq", "ltq-ajj"):
+            with self.subTest(slug=slug):
+                page = self.client.get(f"/rules/{slug}/").content.decode()
+                self.assertNotIn("尚未发布", page)
+                self.assertNotIn("本机关未单独制定", page)
+                self.assertIn("保密审查", page)
