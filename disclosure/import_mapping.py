@@ -196,6 +196,12 @@ SYNONYMS = {
         "行政规范性文件": Genre.OTHER,
         "规范性文件": Genre.OTHER,
         "规章": Genre.RULES,
+        "政策解读": Genre.INTERPRETATION,
+        "文字解读": Genre.INTERPRETATION,
+        "图解": Genre.INTERPRETATION,
+        "图片解读": Genre.INTERPRETATION,
+        "视频解读": Genre.INTERPRETATION,
+        "专家解读": Genre.INTERPRETATION,
     },
     MappingKind.VALIDITY: {
         "现行有效": Validity.VALID,
