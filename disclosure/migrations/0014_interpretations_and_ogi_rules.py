@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0012_published_read_only'),
+        ('disclosure', '0013_topic_tally'),
     ]
 
     operations = [
