@@ -45,6 +45,11 @@ def key_pages():
     item = Item.objects.published().order_by("pk").first()
     if item is not None:
         pages["信息详情"] = reverse("disclosure:item_detail", args=[item.pk])
+    policy = Item.objects.published().filter(interpretations__isnull=False).first()
+    if policy is not None:
+        pages["政策文件及其解读"] = policy.get_absolute_url()
+        pages["政策解读"] = policy.interpretations.published().first().get_absolute_url()
+    pages["公开制度"] = reverse("disclosure:rules", args=["ltq-ajj"])
     report = AnnualReport.objects.order_by("pk").first()
     if report is not None and hasattr(report, "get_absolute_url"):
         pages["报告详情"] = report.get_absolute_url()
