@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0013_topic_tally'),
+        ('disclosure', '0014_attachment_text_content_check'),
     ]
 
     operations = [
