@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.template.loader import render_to_string
 from django.test import TestCase
 
 from accounts.models import Role
@@ -84,3 +85,18 @@ class CalendarAlertTests(TestCase):
     def test_nobody_is_reminded_while_the_year_is_entered(self):
         admin = make_staff(self.agency, Role.DISTRICT_ADMIN)
         self.assertEqual(calendar_alert(admin, [], date(2025, 11, 25)), (None, 0))
+
+
+class DeadlineStateCellTests(TestCase):
+    """The 剩余工作日 cell reads right when a deadline passed over a weekend."""
+
+    def cell(self, due, today):
+        (row,) = classify([deadline(due)], today)
+        return render_to_string("admin/_deadline_state.html", {"row": row}).strip()
+
+    def test_due_friday_seen_on_sunday_is_overdue_by_less_than_a_working_day(self):
+        # 2026-11-27 is a Friday, 2026-11-29 a Sunday: past due, no working day lost yet.
+        self.assertIn("已超期（不足1个工作日）", self.cell(date(2026, 11, 27), date(2026, 11, 29)))
+
+    def test_working_days_late_are_counted(self):
+        self.assertIn("超期 1 个工作日", self.cell(date(2026, 11, 27), date(2026, 11, 30)))
