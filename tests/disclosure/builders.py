@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from accounts.models import Role
 from disclosure import services
 from disclosure.models import Channel, Topic
@@ -36,3 +38,33 @@ class Desk:
         services.item_submit(item=item, by=self.clerk)
         services.item_review(item=item, by=self.reviewer, opinion="不涉密，同意公开。")
         return services.item_publish(item=item, by=self.reviewer, published_date=published_date)
+
+    def upload(self, client, item, name, content):
+        """Post ``item``'s admin change form unchanged but for one new attachment file."""
+        return client.post(
+            f"/admin/disclosure/item/{item.pk}/change/",
+            {
+                "title": item.title,
+                "summary": item.summary,
+                "formed_date": "2017-03-01",
+                "category": "work",
+                "topic": item.topic_id,
+                "genre": "notice",
+                "channels": [self.portal.pk],
+                "disclosure_mode": "proactive",
+                "doc_kind": "",
+                "validity": "valid",
+                "document_number": "",
+                "keywords": "",
+                "body": "",
+                "attachments-TOTAL_FORMS": "1",
+                "attachments-INITIAL_FORMS": "0",
+                "attachments-0-file": SimpleUploadedFile(name, content),
+                "attachments-0-name": "",
+                "attachments-0-sort_order": "100",
+                "reviews-TOTAL_FORMS": "0",
+                "reviews-INITIAL_FORMS": "0",
+                "events-TOTAL_FORMS": "0",
+                "events-INITIAL_FORMS": "0",
+            },
+        )

@@ -246,34 +246,7 @@ class AttachmentTests(TestCase):
         self.client.force_login(self.desk.clerk)
 
     def _upload(self, name, content):
-        item = self.item
-        return self.client.post(
-            f"/admin/disclosure/item/{item.pk}/change/",
-            {
-                "title": item.title,
-                "summary": item.summary,
-                "formed_date": "2017-03-01",
-                "category": "work",
-                "topic": item.topic_id,
-                "genre": "notice",
-                "channels": [self.desk.portal.pk],
-                "disclosure_mode": "proactive",
-                "doc_kind": "",
-                "validity": "valid",
-                "document_number": "",
-                "keywords": "",
-                "body": "",
-                "attachments-TOTAL_FORMS": "1",
-                "attachments-INITIAL_FORMS": "0",
-                "attachments-0-file": SimpleUploadedFile(name, content),
-                "attachments-0-name": "",
-                "attachments-0-sort_order": "100",
-                "reviews-TOTAL_FORMS": "0",
-                "reviews-INITIAL_FORMS": "0",
-                "events-TOTAL_FORMS": "0",
-                "events-INITIAL_FORMS": "0",
-            },
-        )
+        return self.desk.upload(self.client, self.item, name, content)
 
     def test_pdf_is_stored_with_digest_and_served_as_download_once_published(self):
         response = self._upload("检查方案.pdf", PDF)
