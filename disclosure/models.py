@@ -458,6 +458,30 @@ class CategoryTally(models.Model):
         return f"{self.category} {self.month:%Y-%m}: {self.items}"
 
 
+class CategoryTotal(models.Model):
+    """Published items per agency and category, kept by PostgreSQL triggers (0016).
+
+    The public catalog tree (主动公开目录 › 信息类别) shows a count beside each category of each
+    agency; summing CategoryTally's months for it read every month of every agency (18,000 rows
+    at a million items) on each new catalog generation, this table holds one row per agency and
+    category. ``manage.py rebuild_catalog_tally`` recounts it from the items.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=10, choices=Category.choices)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "信息类别计数"
+        verbose_name_plural = "信息类别计数"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "category"], name="category_total_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}/{self.category}: {self.items}"
+
+
 class TopicTally(models.Model):
     """Published items per agency and topic, kept by PostgreSQL triggers (0013).
 

@@ -52,6 +52,7 @@ from disclosure import tally
 from disclosure.models import (
     Category,
     CategoryTally,
+    CategoryTotal,
     Channel,
     ChannelKind,
     ChannelTally,
@@ -907,6 +908,7 @@ def clear():
     models_ = [
         ChannelTally,
         CategoryTally,
+        CategoryTotal,
         TopicTally,
         ApplicationBalance,
         ApplicationTally,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import join_place
 from disclosure import services, tree
-from disclosure.models import Topic, TopicTally, Validity
+from disclosure.models import CategoryTotal, Item, Topic, TopicTally, Validity
 from tests.disclosure.builders import Desk
 from tests.factories import make_agency
 
@@ -348,6 +348,38 @@ class CatalogTreeTests(TestCase):
             extra.publish(f"第{n}机构的通知", category="other")
             self.desk.publish(f"安全生产检查{n}", category="work")
         self.assertEqual(cold(), before)
+
+    @pytest.mark.postgres
+    @unittest.skipUnless(
+        connection.vendor == "postgresql", "CategoryTotal is kept by PostgreSQL triggers"
+    )
+    def test_the_triggers_keep_the_category_totals_that_a_rebuild_recounts(self):
+        a, d = self.desk.agency.pk, self.district.agency.pk
+
+        def kept():
+            return set(
+                CategoryTotal.objects.filter(items__gt=0).values_list("agency", "category", "items")
+            )
+
+        self.assertEqual(kept(), {(a, "work", 2), (a, "policy", 1), (d, "policy", 1)})
+        third = self.desk.publish("第三次检查", category="work")
+        self.assertEqual(kept(), {(a, "work", 3), (a, "policy", 1), (d, "policy", 1)})
+        services.item_withdraw(item=third, by=self.desk.reviewer, reason="重复")
+        services.item_correct(
+            item=self.normative, by=self.desk.reviewer, reason="类别记错", category="other"
+        )
+        misfiled = self.desk.publish("区政府的通知", category="policy")
+        with connection.cursor() as cursor:  # a recorded data fix files it under the district
+            cursor.execute("SELECT set_config('zwgk.allow_published_edit', 'on', true)")
+        Item.objects.filter(pk=misfiled.pk).update(agency=self.district.agency)
+        expected = {(a, "work", 2), (a, "other", 1), (d, "policy", 2)}
+        self.assertEqual(kept(), expected)
+        self.assertEqual(tree.counts()["category"], {(agency, c): n for agency, c, n in expected})
+        CategoryTotal.objects.update(items=99)
+        call_command("rebuild_catalog_tally", stdout=io.StringIO())
+        self.assertEqual(
+            set(CategoryTotal.objects.values_list("agency", "category", "items")), expected
+        )
 
     @pytest.mark.postgres
     @unittest.skipUnless(
