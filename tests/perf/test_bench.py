@@ -86,13 +86,14 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
 def test_the_built_data_set_has_its_catalog_tallies():
     from django.db.models import Sum
 
-    from disclosure.models import CategoryTally, ChannelTally
+    from disclosure.models import CategoryTally, CategoryTotal, ChannelTally
 
     run_bench("--items", "300", "--build-only")
     links = Item.channels.through.objects.filter(item__status="published").count()
     assert links > 0
     assert ChannelTally.objects.aggregate(n=Sum("items"))["n"] == links
     assert CategoryTally.objects.aggregate(n=Sum("items"))["n"] == Item.objects.published().count()
+    assert CategoryTotal.objects.aggregate(n=Sum("items"))["n"] == Item.objects.published().count()
 
 
 @pytest.mark.django_db(transaction=True)
