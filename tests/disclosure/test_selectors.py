@@ -55,7 +55,7 @@ class ProactiveCountsTests(TestCase):
 class NormativeDocumentCountsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.desk = Desk()
+        cls.desk = Desk(can_make_rules=True)  # a 设区的市 government: it may make 规章
         d = cls.desk
         cls.old = d.publish(
             "2016规范性文件",
