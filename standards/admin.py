@@ -199,6 +199,8 @@ class CatalogueAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def local_entry_view(self, request):
         """补充本机构事项: a 事项 of the agency's own, beside the adopted catalogues'."""
+        if not request.user.has_perm("standards.add_entry"):
+            raise PermissionDenied
         form = LocalEntryForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)

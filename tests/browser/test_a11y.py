@@ -90,7 +90,9 @@ def test_application_form_can_be_completed_with_the_keyboard_alone(page, setting
     for _ in range(120):
         page.keyboard.press("Tab")
         info = page.evaluate(
-            """() => { const el = document.activeElement; if (!el || !el.form) return null;
+            """() => { const el = document.activeElement;
+                 // The header's search form comes first on every page: walk past it.
+                 if (!el || !el.form || !el.form.classList.contains('apply-form')) return null;
                  const label = el.labels && el.labels[0] ? el.labels[0].innerText : '';
                  return {tag: el.tagName, type: el.type, label: label, name: el.name,
                          focusVisible: getComputedStyle(el).outlineStyle !== 'none'

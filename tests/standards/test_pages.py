@@ -26,7 +26,7 @@ class MonitorPageTests(TestCase):
         self.client.force_login(self.desk.clerk)
         url = reverse("admin:standards_monitor", args=[self.desk.agency.pk])
         self.client.get(url)  # session and permission caches warm
-        with self.assertNumQueries(19):
+        with self.assertNumQueries(20):
             response = self.client.get(url, {"year": 2017})
         self.assertContains(response, "法律法规")
         self.assertContains(response, "从未公开")
@@ -85,13 +85,13 @@ class DistrictPageTests(TestCase):
         self.client.force_login(self.admin)
         url = reverse("admin:standards_district")
         self.client.get(url)
-        with self.assertNumQueries(21):
+        with self.assertNumQueries(26):
             self.client.get(url, {"year": 2017})
         for n in range(3, 6):
             adopted_catalogue(
                 Desk(name=f"下属单位{n}", parent=self.district.agency), field=f"领域{n}"
             )
-        with self.assertNumQueries(21):
+        with self.assertNumQueries(26):
             self.client.get(url, {"year": 2017})
 
     def test_a_clerk_may_not_see_the_district_page(self):
@@ -204,3 +204,23 @@ class TreeBesideTheCatalogTreeTests(TestCase):
         response = self.client.get(reverse("disclosure:agency_items", args=["beside"]))
         self.assertContains(response, reverse("standards:tree", args=["beside"]))
         self.assertNotContains(self.client.get("/catalog/"), "/standard/")
+
+
+class LocalEntryPageTests(TestCase):
+    """补充本机构事项: for those who may add a 事项 (负责人), refused to the others."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.desk = Desk(name="某区应急管理局", slug="yjj")
+        adopted_catalogue(cls.desk)
+
+    def test_the_head_gets_the_form(self):
+        self.client.force_login(make_staff(self.desk.agency, Role.HEAD))
+        response = self.client.get(reverse("admin:standards_local_entry"))
+        self.assertContains(response, "补充本机构事项")
+
+    def test_a_clerk_is_refused_before_seeing_the_form(self):
+        self.client.force_login(self.desk.clerk)
+        for method in ("get", "post"):
+            response = getattr(self.client, method)(reverse("admin:standards_local_entry"))
+            assert response.status_code == 403
