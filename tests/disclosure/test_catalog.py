@@ -247,9 +247,10 @@ class CatalogTests(TestCase):
 
         with CaptureQueriesContext(connection) as ctx:
             self.client.get(url)
-        self.assertLessEqual(
-            len(ctx), 14, url
-        )  # PostgreSQL adds the estimate and a time-boxed count
+        # A sanity cap; the test is that counts stay flat. PostgreSQL adds the planner's estimate
+        # and a time-boxed count (its savepoint and statement_timeout), and a cold catalog page
+        # reads the tree's two tallies, the agencies and the topics.
+        self.assertLessEqual(len(ctx), 18, url)
         return len(ctx)
 
     def test_published_queryset_is_the_public_rule(self):
