@@ -50,4 +50,4 @@ scale-drill: install
 	bash scripts/scale_drill.sh $(SCALE_DRILL_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache

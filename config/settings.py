@@ -134,6 +134,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The covering indexes' INCLUDE columns are a PostgreSQL optimisation that SQLite ignores
     # (the indexes themselves are still created); the warning would only alarm demo users.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    # runserver answers each request in its own thread: readers must not block the writer (WAL),
+    # and a transaction takes the write lock when it begins, so two writers queue for up to the
+    # timeout instead of one failing with "database is locked" when it upgrades its read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # After a write the browser reads from the primary this long, longer than the replica's lag.
 REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
 # After a failed connection to the replica, reads go to the primary this long before a retry.

@@ -15,6 +15,24 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, not Django's shared in-memory one.
+
+    The live server answers the browser's requests in threads. With an in-memory database
+    those threads share one connection object, so two requests at once (a page and the
+    favicon, say) interleave their transactions on it; in one CI run that left the connection
+    outside any transaction with autocommit off, and every later transactional test failed.
+    With a file every thread has its own connection and SQLite's locks order the writers.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_media_root(tmp_path_factory):
     """Files written before any test's own folder exists (``setUpTestData`` seeding the demo,

@@ -363,8 +363,8 @@ class ConcurrentRunTests(TransactionTestCase):
             try:
                 sending.send_due(site_url=SITE, batch_size=3)
             except OperationalError as error:
-                # SQLite's shared-cache test database refuses a second writer at once
-                # ("database table is locked") instead of waiting: that run stops there.
+                # SQLite has one writer at a time: a run that waited past the timeout
+                # ("database is locked") stops there.
                 errors.append(error)
             finally:
                 connection.close()
