@@ -506,6 +506,40 @@ class TopicTally(models.Model):
         return f"{self.agency_id}/{self.topic_id}: {self.items}"
 
 
+class NormativeBalance(models.Model):
+    """Table 二's figures per agency, document kind and year, kept by PostgreSQL triggers (0017).
+
+    ``issued`` (本年制发) counts the published 规章 or 行政规范性文件 formed in the year, ``repealed``
+    (本年废止) those declared 废止 or 失效 in it, ``in_force`` (现行有效) those formed on or before
+    31 December of the year and not ended by then: a closing balance. Rows exist for the years
+    in which something happened; a year without a row has nothing issued or repealed and the
+    ``in_force`` of the latest row before it. Counting ``in_force`` from the items read every
+    document the agencies ever made; this table answers from one row per agency and kind.
+    A change to an item moves the rows of the years it touches and every later ``in_force``.
+    ``manage.py rebuild_catalog_tally`` recounts it from the items; SQLite (development, tests)
+    counts the items directly (``disclosure.selectors.normative_document_counts``).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    doc_kind = models.CharField(max_length=10, choices=DocKind.choices)
+    year = models.PositiveSmallIntegerField()
+    issued = models.IntegerField(default=0)
+    repealed = models.IntegerField(default=0)
+    in_force = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "规范性文件年度计数"
+        verbose_name_plural = "规范性文件年度计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "doc_kind", "year"], name="normative_balance_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}/{self.doc_kind} {self.year}: {self.in_force}"
+
+
 class ItemEventKind(models.TextChoices):
     CREATED = "created", "起草"
     EDITED = "edited", "修改草稿"

@@ -1,16 +1,17 @@
 """Recounting the catalog tallies: the report's monthly :class:`~disclosure.models.ChannelTally`
 (items per channel) and :class:`~disclosure.models.CategoryTally` (items per category), and the
 catalog tree's :class:`~disclosure.models.CategoryTotal` (items per category, all months) and
-:class:`~disclosure.models.TopicTally` (items per topic).
+:class:`~disclosure.models.TopicTally` (items per topic), and report table 二's
+:class:`~disclosure.models.NormativeBalance` (规章 and 行政规范性文件 per year).
 
 On PostgreSQL triggers keep them as items and their channel links change (migrations 0007, 0009,
-0013 and 0016); a recount is only needed after loading rows with the triggers off (the benchmark's COPY)
-or to check them.
+0013, 0016 and 0017); a recount is only needed after loading rows with the triggers off (the
+benchmark's COPY) or to check them.
 """
 
 from django.db import transaction
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear, Greatest, TruncMonth
 
 from disclosure.models import (
     CategoryTally,
@@ -18,8 +19,55 @@ from disclosure.models import (
     ChannelTally,
     Item,
     ItemStatus,
+    NormativeBalance,
     TopicTally,
+    Validity,
 )
+
+ENDED = (Validity.REPEALED, Validity.EXPIRED)
+
+
+def normative_balances(item_model=Item):
+    """{(agency_id, doc_kind, year): [issued, repealed, in_force]} counted from the items.
+
+    The rows NormativeBalance holds (see there): a year appears when a document was formed or
+    ended in it. ``item_model`` lets migration 0017 count with its historical model. Three
+    aggregate queries over the published normative documents.
+    """
+    documents = item_model.objects.filter(status=ItemStatus.PUBLISHED).exclude(doc_kind="")
+    ended = Q(validity__in=ENDED, validity_changed_on__isnull=False)
+    # (year of the event, issued, repealed, in_force from that year on) per kind of event.
+    events = (
+        (documents.filter(formed_date__isnull=False), ExtractYear("formed_date"), (1, 0, 1)),
+        (documents.filter(ended), ExtractYear("validity_changed_on"), (0, 1, 0)),
+        # A document stops being in force from the later of its forming and its ending.
+        (
+            documents.filter(ended, formed_date__isnull=False),
+            Greatest(ExtractYear("formed_date"), ExtractYear("validity_changed_on")),
+            (0, 0, -1),
+        ),
+    )
+    flows = {}
+    for rows, year, (issued, repealed, in_force) in events:
+        for row in (
+            rows.annotate(event_year=year)
+            .values("agency_id", "doc_kind", "event_year")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            key = (row["agency_id"], row["doc_kind"], int(row["event_year"]))
+            flow = flows.setdefault(key, [0, 0, 0])
+            flow[0] += issued * row["n"]
+            flow[1] += repealed * row["n"]
+            flow[2] += in_force * row["n"]
+    balances, running, group = {}, 0, None
+    for key in sorted(flows):
+        if key[:2] != group:
+            group, running = key[:2], 0
+        issued, repealed, change = flows[key]
+        running += change
+        balances[key] = [issued, repealed, running]
+    return balances
 
 
 @transaction.atomic
@@ -91,6 +139,22 @@ def rebuild():
         ),
         batch_size=2000,
     )
+    NormativeBalance.objects.all().delete()
+    NormativeBalance.objects.bulk_create(
+        (
+            NormativeBalance(
+                agency_id=agency,
+                doc_kind=kind,
+                year=year,
+                issued=issued,
+                repealed=repealed,
+                in_force=in_force,
+            )
+            for (agency, kind, year), (issued, repealed, in_force) in normative_balances().items()
+        ),
+        batch_size=2000,
+    )
     return sum(
-        model.objects.count() for model in (ChannelTally, CategoryTally, CategoryTotal, TopicTally)
+        model.objects.count()
+        for model in (ChannelTally, CategoryTally, CategoryTotal, TopicTally, NormativeBalance)
     )
