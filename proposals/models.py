@@ -276,6 +276,9 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["publication_status", "-published_date"]),
             models.Index(fields=["lead_unit", "assigned_date"]),
+            # The annual report reads a lead unit's replies and publications of one year.
+            models.Index(fields=["lead_unit", "reply_date"], name="proposal_lead_reply"),
+            models.Index(fields=["lead_unit", "published_date"], name="proposal_lead_published"),
             models.Index(fields=["status", "due_date"]),
         ]
 

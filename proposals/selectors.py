@@ -3,7 +3,7 @@
 Every function runs a fixed number of queries, whatever the number of proposals.
 """
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, FilteredRelation, Q
 
 from proposals.models import (
     AnswerClass,
@@ -43,11 +43,15 @@ def proposal_counts(*, agency_ids, start, end) -> dict:
     - ``published_full`` / ``published_summary``: lead-unit replies published in the period in
       full or as a summary; ``not_published``: decisions in the period not to publish.
     """
-    lead = Proposal.objects.filter(lead_unit_id__in=agency_ids)
     assigned = Q(assigned_date__range=(start, end))
     replied = Q(reply_date__range=(start, end))
     published = Q(published_date__range=(start, end))
-    # One pass over the lead unit's proposals: the kinds and satisfactions are fixed choices.
+    # One pass over the lead unit's proposals of the period (assigned, replied or published in
+    # it: three index ranges, whatever the years on file); the kinds and satisfactions are fixed
+    # choices.
+    lead = Proposal.objects.filter(
+        Q(lead_unit_id__in=agency_ids) & (assigned | replied | published)
+    )
     row = lead.aggregate(
         **{f"kind_{kind}": Count("id", filter=assigned & Q(kind=kind)) for kind in Kind.values},
         **{
@@ -87,13 +91,20 @@ def proposal_counts(*, agency_ids, start, end) -> dict:
         .annotate(n=Count("proposal_id", distinct=True))
         .order_by()
     )
-    in_replied = Q(
-        proposals__lead_unit_id__in=agency_ids, proposals__reply_date__range=(start, end)
-    )
+    # The period's replies joined to every class (a class without one counts 0): the join
+    # condition, not a filter on the count, so only the period's replies are read.
     by_class = dict(
-        AnswerClass.objects.annotate(n=Count("proposals", filter=in_replied)).values_list(
-            "code", "n"
+        AnswerClass.objects.annotate(
+            replied=FilteredRelation(
+                "proposals",
+                condition=Q(
+                    proposals__lead_unit_id__in=agency_ids,
+                    proposals__reply_date__range=(start, end),
+                ),
+            )
         )
+        .annotate(n=Count("replied"))
+        .values_list("code", "n")
     )
     return {
         "received_lead": received_lead,

@@ -84,6 +84,24 @@ class ProposalCountsTests(TestCase):
         self.assertEqual(counts["replied"], 0)
         self.assertEqual(proposal_counts(agency_ids=[Unit().agency.pk], **YEAR)["replied"], 0)
 
+    def test_each_event_counts_in_its_own_year(self):
+        """Assigned, replied and published in three years: each year reads its own event."""
+        proposal = register(self.unit, session=self.session, assigned=date(2023, 11, 20))
+        reply(self.unit, proposal, on=date(2024, 2, 1), code="B")
+        publish(self.unit, proposal, on=date(2025, 1, 6))
+
+        def year(y):
+            return proposal_counts(
+                agency_ids=[self.unit.agency.pk], start=date(y, 1, 1), end=date(y, 12, 31)
+            )
+
+        first, second, third = year(2023), year(2024), year(2025)
+        self.assertEqual([c["received_lead"]["total"] for c in (first, second, third)], [1, 0, 0])
+        self.assertEqual([c["replied"] for c in (first, second, third)], [0, 1, 0])
+        self.assertEqual([c["by_class"]["B"] for c in (first, second, third)], [0, 1, 0])
+        self.assertEqual(second["by_class"], {"A": 0, "B": 1, "C": 0})
+        self.assertEqual([c["published_full"] for c in (first, second, third)], [0, 0, 1])
+
     def test_query_count_does_not_grow_with_the_data(self):
         self.build(1)
         with self.assertNumQueries(3):
