@@ -356,6 +356,14 @@ class Item(models.Model):
                 condition=PUBLISHED,
                 name="item_pub_topic",
             ),
+            # An item page's 相关信息: the newest published items of its agency and topic. The
+            # agency's index alone read on until five items of the topic turned up (dozens of
+            # rows, each on its own page in a large catalog); this one stops at the fifth.
+            models.Index(
+                fields=["agency", "topic", "-published_date", "-id"],
+                condition=PUBLISHED,
+                name="item_pub_agency_topic",
+            ),
             models.Index(
                 fields=["validity", "-published_date", "-id"],
                 condition=PUBLISHED,
