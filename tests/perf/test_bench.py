@@ -86,7 +86,7 @@ def test_bench_builds_a_small_district_and_prints_every_scenario():
 def test_the_built_data_set_has_its_catalog_tallies():
     from django.db.models import Sum
 
-    from disclosure.models import CategoryTally, CategoryTotal, ChannelTally
+    from disclosure.models import CategoryTally, CategoryTotal, ChannelTally, NormativeBalance
 
     run_bench("--items", "300", "--build-only")
     links = Item.channels.through.objects.filter(item__status="published").count()
@@ -94,6 +94,10 @@ def test_the_built_data_set_has_its_catalog_tallies():
     assert ChannelTally.objects.aggregate(n=Sum("items"))["n"] == links
     assert CategoryTally.objects.aggregate(n=Sum("items"))["n"] == Item.objects.published().count()
     assert CategoryTotal.objects.aggregate(n=Sum("items"))["n"] == Item.objects.published().count()
+    # Table 二's balances: every published document formed in a year was issued in it.
+    documents = Item.objects.published().normative().filter(formed_date__isnull=False).count()
+    assert documents > 0
+    assert NormativeBalance.objects.aggregate(n=Sum("issued"))["n"] == documents
 
 
 @pytest.mark.django_db(transaction=True)

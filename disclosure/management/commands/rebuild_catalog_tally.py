@@ -4,12 +4,16 @@ from disclosure import tally
 
 
 class Command(BaseCommand):
-    help = "从已发布信息重新统计年报所用的发布渠道、信息类别月度计数和公开目录的信息类别、主题分类计数（批量导入数据库之后，或核对时）。"
+    help = (
+        "从已发布信息重新统计年报所用的发布渠道、信息类别月度计数、规章和规范性文件年度计数，"
+        "以及公开目录的信息类别、主题分类计数（批量导入数据库之后，或核对时）。"
+    )
 
     def handle(self, *args, **options):
         rows = tally.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
-                f"发布渠道、信息类别月度计数和公开目录的信息类别、主题分类计数已重建：{rows} 行。"
+                "发布渠道、信息类别月度计数，规章和规范性文件年度计数，"
+                f"公开目录的信息类别、主题分类计数已重建：{rows} 行。"
             )
         )
