@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class StandardsConfig(AppConfig):
@@ -11,3 +12,9 @@ class StandardsConfig(AppConfig):
         from standards import filing
 
         filing.register_import_column()
+
+        from standards import triggers
+
+        post_migrate.connect(
+            triggers.ensure_after_migrate, sender=self, dispatch_uid="standards-sqlite-triggers"
+        )

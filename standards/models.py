@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from agencies.models import Agency
-from disclosure.models import Item
+from disclosure.models import Item, ItemStatus
 from standards import rules
 
 
@@ -181,6 +181,15 @@ class Filing(models.Model):
         editable=False,
     )
     filed_at = models.DateTimeField("归入时间", auto_now_add=True)
+    # Copies of the item's fields the monitor reads, written by database triggers (migration
+    # 0002, on SQLite and PostgreSQL alike) when a filing is made and whenever the item changes,
+    # whatever writes it: the monitor then reads this table's indexes and never the items.
+    # Python never writes them (an instance's values may be stale; the rows are not).
+    status = models.CharField(max_length=12, default="", editable=False)
+    published_date = models.DateField(null=True, editable=False)
+    formed_date = models.DateField(null=True, editable=False)
+    publish_workdays = models.PositiveIntegerField(null=True, editable=False)
+    imported = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = "归入事项"
@@ -188,10 +197,22 @@ class Filing(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "entry"], name="filing_unique"),
         ]
-        # The monitor reads, per 事项, the newest publication of its items.
         indexes = [
             models.Index(fields=["entry", "item"], name="filing_entry_item"),
-            models.Index(fields=["agency", "entry", "item"], name="filing_agency_entry"),
+            # The monitor, per agency and 事项: the newest publication (one descent), the
+            # year's count and slowest item (a range); PostgreSQL answers from the index alone.
+            models.Index(
+                fields=["agency", "entry", "published_date"],
+                include=["publish_workdays", "imported"],
+                condition=Q(status=ItemStatus.PUBLISHED),
+                name="filing_published",
+            ),
+            # …and the items formed but not yet published (few at any time).
+            models.Index(
+                fields=["agency", "entry"],
+                condition=Q(status__in=[ItemStatus.DRAFT, ItemStatus.IN_REVIEW]),
+                name="filing_pending",
+            ),
         ]
 
     def __str__(self):
@@ -201,3 +222,28 @@ class Filing(models.Model):
         if self.agency_id is None and self.item_id is not None:
             self.agency_id = Item.objects.values_list("agency_id", flat=True).get(pk=self.item_id)
         super().save(*args, **kwargs)
+
+
+class UnfiledTally(models.Model):
+    """Published items filed under no 事项, per agency and publication day (PostgreSQL).
+
+    Kept by triggers on the items and the filings (migration 0002) so that the monitor's
+    "本年未归入事项" count sums at most a year of days instead of testing every item of the
+    year for a filing. SQLite (development, tests) counts the items directly (``monitor``).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "未归入事项计数"
+        verbose_name_plural = "未归入事项计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "day"], include=["items"], name="unfiled_tally_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} · {self.day}: {self.items}"

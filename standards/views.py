@@ -23,7 +23,7 @@ def _entries(agency):
                 "filings",
                 filter=Q(
                     filings__agency=agency,
-                    filings__item__status=ItemStatus.PUBLISHED,
+                    filings__status=ItemStatus.PUBLISHED,
                 ),
                 distinct=True,
             )
@@ -62,7 +62,7 @@ def entry_items(request, slug, entry_id):
     if entry is None:
         raise Http404("该机构没有这个事项。")
     items = (
-        entry.filings.filter(agency=agency, item__status=ItemStatus.PUBLISHED)
+        entry.filings.filter(agency=agency, status=ItemStatus.PUBLISHED)
         .select_related("item")
         .only(
             "item__id",
@@ -71,7 +71,7 @@ def entry_items(request, slug, entry_id):
             "item__document_number",
             "item__published_date",
         )
-        .order_by("-item__published_date", "-item_id")
+        .order_by("-published_date", "-item_id")
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
