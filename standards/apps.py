@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from standards import triggers  # no models: safe before the apps are loaded
+
 
 class StandardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -12,8 +14,6 @@ class StandardsConfig(AppConfig):
         from standards import filing
 
         filing.register_import_column()
-
-        from standards import triggers
 
         post_migrate.connect(
             triggers.ensure_after_migrate, sender=self, dispatch_uid="standards-sqlite-triggers"

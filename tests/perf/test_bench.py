@@ -101,6 +101,38 @@ def test_the_built_data_set_has_its_catalog_tallies():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_built_data_set_has_the_monitors_copies_and_unfiled_tally():
+    """Written with the triggers off (the builder's replica mode): copies and tally by hand."""
+    from django.db import connection
+    from django.db.models import Count, Sum
+
+    from standards.models import Filing, UnfiledTally
+
+    run_bench("--items", "300", "--build-only")
+    fields = ["status", "published_date", "formed_date", "publish_workdays", "imported"]
+    filings = list(Filing.objects.values_list("item_id", *fields))
+    assert filings
+    items = {
+        pk: tuple(rest)
+        for pk, *rest in Item.objects.filter(pk__in=[f[0] for f in filings]).values_list(
+            "pk", *fields
+        )
+    }
+    assert all(tuple(rest) == items[pk] for pk, *rest in filings)
+    if connection.vendor == "postgresql":
+        unfiled = dict(
+            Item.objects.published()
+            .filter(filings__isnull=True)
+            .values_list("agency_id")
+            .annotate(n=Count("pk"))
+        )
+        tally = dict(
+            UnfiledTally.objects.values_list("agency_id").annotate(n=Sum("items")).filter(n__gt=0)
+        )
+        assert tally == unfiled != {}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_built_data_set_has_its_application_tally():
     from django.db.models import Q, Sum
 
