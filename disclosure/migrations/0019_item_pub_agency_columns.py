@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0016_category_total'),
+        ('disclosure', '0018_item_related_index'),
     ]
 
     operations = [
