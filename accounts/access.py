@@ -23,8 +23,11 @@ class _Access:
 
 
 def _access(user):
-    """Loaded once per request (two queries at most) and kept on the user object."""
-    cached = user.__dict__.get("_access")
+    """Loaded once per request (two queries at most) and kept on the user object.
+
+    ``getattr``, not the instance ``__dict__``: ``request.user`` is a lazy proxy whose own
+    ``__dict__`` never holds the value, which lands on the wrapped user."""
+    cached = getattr(user, "_access", None)
     if cached is not None:
         return cached
     roles = {}
@@ -96,7 +99,7 @@ def holds_admin_role(user, *roles):
         return False
     if user.is_superuser:
         return True
-    names = user.__dict__.get("_admin_roles")
+    names = getattr(user, "_admin_roles", None)
     if names is None:
         names = user._admin_roles = frozenset(user.groups.values_list("name", flat=True))
     return bool(names & {str(role) for role in roles})

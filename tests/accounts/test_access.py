@@ -44,6 +44,17 @@ class ScopeTests(TestCase):
             access.roles_in(clerk, self.a)
             access.has_role(clerk, self.b, Role.CLERK)
 
+    def test_access_is_loaded_once_through_the_requests_lazy_user(self):
+        """``request.user`` is a lazy proxy: the cache must land where it is read again."""
+        from django.utils.functional import SimpleLazyObject
+
+        clerk = make_staff(self.a, Role.CLERK)
+        lazy = SimpleLazyObject(lambda: clerk)
+        with self.assertNumQueries(2):  # memberships once, the 三权分立 groups once
+            for _ in range(3):
+                access.agency_ids(lazy)
+                access.holds_admin_role(lazy, "security")
+
     def test_anonymous_and_inactive_users_reach_nothing(self):
         from django.contrib.auth.models import AnonymousUser
 
