@@ -13,6 +13,7 @@ SQLite the same token strings are matched with LIKE, which gives identical resul
 """
 
 import re
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Q
@@ -83,7 +84,7 @@ def with_attachment_tokens(search_tokens, attached):
 def own_text_matches(search_tokens, words):
     """True when every word occurs (as a phrase) before the attachments' part of the tokens."""
     own = " " + (search_tokens or "").partition(f" {ATTACHMENT_MARK} ")[0].strip() + " "
-    return all(_pad(phrase) in own for phrase in _phrases(words))
+    return all(phrase.needle() in own for phrase in _phrases(words))
 
 
 def _pad(words):
@@ -115,15 +116,41 @@ def short_words(q):
     return [word for word in dict.fromkeys(q.split()) if _single_character(word)]
 
 
+@dataclass(frozen=True)
+class _Phrase:
+    """A query word's tokens, in order; ``open_end``: the last one may begin a longer token.
+
+    A lone Chinese character after other tokens ("2024年") is the first character of a bigram
+    in the index ("2024年汛期" gives 2024 年汛 汛期), so it is matched as a prefix.
+    """
+
+    tokens: tuple
+    open_end: bool = False
+
+    def needle(self):
+        """The phrase as it occurs in a padded token string (see ``document_tokens``)."""
+        padded = _pad(self.tokens)
+        return padded[:-1] if self.open_end else padded
+
+    def tsquery(self, *, phrase=True):
+        parts = list(self.tokens)
+        if self.open_end:
+            parts[-1] += ":*"
+        return "(" + (" <-> " if phrase else " & ").join(parts) + ")"
+
+
 def _phrases(words):
-    return [tokens(word) for word in words]
+    phrases = []
+    for word in words:
+        tokens_ = tokens(word)
+        open_end = len(tokens_) > 1 and _single_character(tokens_[-1])
+        phrases.append(_Phrase(tuple(tokens_), open_end))
+    return phrases
 
 
 def _postgres_query(phrases, phrase=True):
     # Every token is [CJK]{1,2} or [0-9a-z]+, so nothing here needs tsquery escaping.
-    if not phrase:
-        return " & ".join(token for tokens_ in phrases for token in tokens_)
-    return " & ".join("(" + " <-> ".join(tokens_) + ")" for tokens_ in phrases)
+    return " & ".join(p.tsquery(phrase=phrase) for p in phrases)
 
 
 def needs_phrase_check(words):
@@ -133,9 +160,7 @@ def needs_phrase_check(words):
     its detoasted vector; the AND of the same bigrams is answered by the GIN index alone.
     SQLite's LIKE on the padded token string matches the phrase itself either way.
     """
-    return connection.vendor == "postgresql" and any(
-        len(tokens_) > 1 for tokens_ in _phrases(words)
-    )
+    return connection.vendor == "postgresql" and any(len(p.tokens) > 1 for p in _phrases(words))
 
 
 TITLE_VECTOR = """to_tsvector('simple'::regconfig, "disclosure_item"."search_title_tokens")"""
@@ -161,7 +186,7 @@ def matches(words, *, title_only=False, phrase=True):
         )
     condition = Q()
     for phrase in phrases:
-        needle = _pad(phrase)
+        needle = phrase.needle()
         if title_only:
             condition &= Q(search_title_tokens__contains=needle)
         else:

@@ -84,6 +84,19 @@ class CatalogTests(TestCase):
         self.assertContains(self.client.get("/catalog/", {"q": "安全 检查"}), "共 1 条")
         self.assertContains(self.client.get("/catalog/", {"q": "不存在的词语"}), "共 0 条")
 
+    def test_a_word_ending_in_one_character_after_digits_finds_longer_words(self):
+        """ "2024年" is found in "2024年汛期" (tokens 2024 年汛 汛期), as a user types it."""
+        flood = self.desk.publish("关于做好2024年汛期安全防范工作的通知")
+        self.desk.publish("2023年度安全生产工作总结")
+        self.desk.publish("关于汛期值班的通知（2024）")
+        for query in ["2024年", "2024年汛", "2024年 汛期"]:
+            with self.subTest(query=query):
+                response = self.client.get("/catalog/", {"q": query})
+                rows = [item.pk for item in response.context["page_obj"].object_list]
+                self.assertEqual(rows, [flood.pk])
+        self.assertContains(self.client.get("/catalog/", {"q": "2023年"}), "共 1 条")
+        self.assertContains(self.client.get("/catalog/", {"q": "2025年"}), "共 0 条")
+
     def test_sort_oldest_first(self):
         response = self.client.get("/catalog/?sort=date")
         self.assertEqual(response.context["page_obj"].object_list[0].pk, self.work.pk)
