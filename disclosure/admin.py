@@ -753,7 +753,7 @@ class ItemAdmin(AgencyScopedAdmin):
                 raise PermissionDenied(steps.waiting or "这条信息现在不需要保密审查。")
             if form.is_valid():
                 try:
-                    message = self._review(request, item, form.cleaned_data)
+                    message = self._review(request, item, form)
                 except (ValidationError, PermissionDenied) as exc:
                     form.add_error(None, _messages_of(exc))
                 else:
@@ -799,18 +799,15 @@ class ItemAdmin(AgencyScopedAdmin):
         resolved = [(hit, decided[hit.fingerprint]) for hit in hits if hit.fingerprint in decided]
         return hits, open_hits, resolved
 
-    def _review(self, request, item, data):
+    def _review(self, request, item, form):
+        data = form.cleaned_data
         services.item_review(
             item=item,
             by=request.user,
             opinion=data["opinion"],
             escalated=data["escalated"],
             approved=data["approved"],
-            hit_reasons={
-                name.removeprefix("hit_"): value
-                for name, value in data.items()
-                if name.startswith("hit_")
-            },
+            hit_reasons=form.hit_reasons(),
         )
         if not data["approved"]:
             return "已退回修改，信息员可在草稿中修改后重新提交。"

@@ -117,7 +117,38 @@ class AttachmentForm(forms.ModelForm):
         return name.replace("/", "_").replace("\\", "_")
 
 
-class ReviewForm(forms.Form):
+class HitReasonFields:
+    """A reason field per content-check hit (``hit_<fingerprint>``), shown under its hit.
+
+    ``hit_rows`` pairs each hit with its bound field for ``_content_hits.html``; ``hit_reasons``
+    gives the cleaned reasons by fingerprint, as the review services take them.
+    """
+
+    def add_hit_fields(self, hits):
+        self.hit_rows = []
+        for hit in hits:
+            name = f"hit_{hit.fingerprint}"
+            self.fields[name] = forms.CharField(
+                label=f"按原样公开的理由（{hit.kind_label}）",
+                required=False,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.hit_rows.append((hit, self[name]))
+
+    def visible_fields(self):
+        """The form's own fields: each hit's reason field is shown under its hit."""
+        return [field for field in super().visible_fields() if not field.name.startswith("hit_")]
+
+    def hit_reasons(self):
+        return {
+            name.removeprefix("hit_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("hit_")
+        }
+
+
+class ReviewForm(HitReasonFields, forms.Form):
     opinion = forms.CharField(
         label="保密审查意见",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -139,20 +170,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, hits=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.hit_rows = []
-        for hit in hits:
-            name = f"hit_{hit.fingerprint}"
-            self.fields[name] = forms.CharField(
-                label=f"按原样公开的理由（{hit.kind_label}）",
-                required=False,
-                max_length=500,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-            self.hit_rows.append((hit, self[name]))
-
-    def visible_fields(self):
-        """The review's own fields: each hit's reason field is shown under its hit."""
-        return [field for field in super().visible_fields() if not field.name.startswith("hit_")]
+        self.add_hit_fields(hits)
 
 
 class WithdrawForm(forms.Form):

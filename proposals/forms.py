@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts import access as agency_access
-from proposals import access, services
+from disclosure.forms import HitReasonFields
+from proposals import access, catalog, services
 from proposals.models import (
     AnswerClass,
     Proposal,
@@ -72,6 +73,8 @@ class RegisterForm(forms.ModelForm):
 
 class ActionForm(forms.Form):
     """One step of the handling; ``call`` hands the cleaned data to its service."""
+
+    hits = None  # content-check hits shown with the step (the publication review has them)
 
     def __init__(self, *args, proposal, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,7 +191,7 @@ class SubmitPublicationForm(ActionForm):
         return services.proposal_submit_publication(proposal=proposal, by=user, **self.cleaned_data)
 
 
-class ReviewForm(ActionForm):
+class ReviewForm(HitReasonFields, ActionForm):
     title = "公开审核"
     approved = forms.TypedChoiceField(
         label="审核结论",
@@ -206,11 +209,24 @@ class ReviewForm(ActionForm):
         help_text="不勾选则审核后另行点“公开发布”。",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The content check of the text to publish (none when the reply is withheld).
+        self.hits = None
+        if self.proposal.publication_mode != PublicationMode.WITHHELD:
+            self.hits = catalog.content_hits(self.proposal)
+        self.add_hit_fields(self.hits or ())
+
     def call(self, proposal, user):
-        data = dict(self.cleaned_data)
-        publish_now = data.pop("publish_now")
-        proposal = services.proposal_review_publication(proposal=proposal, by=user, **data)
-        if data["approved"] and publish_now:
+        publish_now = self.cleaned_data["publish_now"]
+        proposal = services.proposal_review_publication(
+            proposal=proposal,
+            by=user,
+            approved=self.cleaned_data["approved"],
+            opinion=self.cleaned_data["opinion"],
+            hit_reasons=self.hit_reasons(),
+        )
+        if self.cleaned_data["approved"] and publish_now:
             proposal = services.proposal_publish(proposal=proposal, by=user)
         return proposal
 

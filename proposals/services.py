@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import access as agency_access
 from accounts import audit
 from accounts.models import AuditEvent
+from disclosure.contentcheck import HitKind, mask_personal
 from disclosure.documents import normalize_document_number
 from proposals import access, catalog
 from proposals.deadlines import REHANDLING_MONTHS, add_months, answer_due, chinese_date, latest_due
@@ -387,14 +388,51 @@ def proposal_submit_publication(*, proposal, by, mode, summary="", withheld_reas
     return proposal
 
 
+def _hit_decisions(proposal, reasons):
+    """A reason for each content-check hit of the text to publish; refused while one has none."""
+    decisions, missing = [], []
+    for hit in catalog.content_hits(proposal):
+        reason = (reasons.get(hit.fingerprint) or "").strip()
+        if not reason:
+            missing.append(hit)
+            continue
+        decisions.append(
+            {
+                "fingerprint": hit.fingerprint,
+                "kind": hit.kind,
+                "location": hit.location,
+                "masked": hit.masked,
+                "reason": reason,
+            }
+        )
+    if missing:
+        raise ValidationError(
+            f"内容检查有 {len(missing)} 处提示未处理："
+            + "、".join(f"{hit.kind_label}（{hit.location}）" for hit in missing)
+            + "。请退回修改，或逐条填写按原样公开的理由。",
+            code="content_hits_unresolved",
+        )
+    return decisions
+
+
 @transaction.atomic
-def proposal_review_publication(*, proposal, by, approved, opinion="") -> Proposal:
-    """The review before release (保密审查): approve, or return with an opinion."""
+def proposal_review_publication(
+    *, proposal, by, approved, opinion="", hit_reasons=None
+) -> Proposal:
+    """The review before release (保密审查): approve, or return with an opinion.
+
+    Approving a text to publish runs the content check on it (``proposals.catalog``); each hit
+    needs the reviewer's reason (``hit_reasons``: fingerprint → reason), kept on the event and,
+    when it is published, on the catalog item as the item review would keep it.
+    """
     proposal = _lock(proposal)
     access.require_decider(by, proposal)
     opinion = opinion.strip()
     if not approved and not opinion:
         raise ValidationError("退回修改时请填写审核意见。", code="opinion_required")
+    decisions = []
+    if approved and proposal.publication_mode != PublicationMode.WITHHELD:
+        decisions = _hit_decisions(proposal, hit_reasons or {})
     _move_publication(
         proposal, PublicationStatus.APPROVED if approved else PublicationStatus.RETURNED
     )
@@ -403,7 +441,18 @@ def proposal_review_publication(*, proposal, by, approved, opinion="") -> Propos
     proposal.save(
         update_fields=["publication_status", "reviewed_by", "review_date", "review_opinion"]
     )
-    _event(proposal, EventKind.REVIEW, by, proposal.review_opinion, approved=approved)
+    extra = {"content_hits": decisions} if decisions else {}
+    _event(proposal, EventKind.REVIEW, by, proposal.review_opinion, approved=approved, **extra)
+    for decision in decisions:
+        audit.record(
+            event=AuditEvent.Event.PROPOSAL_TRANSITION,
+            actor=by,
+            obj=proposal,
+            detail=mask_personal(
+                f"答复内容检查提示按原样公开：{HitKind.LABELS[decision['kind']]}"
+                f"（{decision['location']}）{decision['masked']}；理由：{decision['reason']}"
+            )[:300],
+        )
     return proposal
 
 

@@ -365,6 +365,55 @@ class PublicationTests(TestCase):
         )
         self.assertIn("13912345678", message)
 
+    def test_the_content_check_holds_the_review_until_each_hit_has_a_reason(self):
+        """An ID number or a secrecy mark in the text to publish: the reviewer fixes it (returns
+        it) or gives a reason per hit; the reasons follow the reply onto its catalog item."""
+        from disclosure.models import ContentHitDecision
+        from proposals.catalog import content_hits
+
+        self.proposal = self.submit(
+            mode="summary", summary="经核实，申请人身份证号11010519491231002X。机密★1年"
+        )
+        hits = content_hits(self.proposal)
+        self.assertEqual(sorted(hit.kind for hit in hits), ["id_number", "secrecy"])
+        message = refused(
+            self,
+            "content_hits_unresolved",
+            services.proposal_review_publication,
+            proposal=self.proposal,
+            by=self.unit.reviewer,
+            approved=True,
+            hit_reasons={hits[0].fingerprint: "已核实可公开"},
+        )
+        self.assertIn("1 处提示未处理", message)
+        self.proposal.refresh_from_db()
+        self.assertEqual(self.proposal.publication_status, PublicationStatus.IN_REVIEW)
+        reasons = {hit.fingerprint: f"理由{n}" for n, hit in enumerate(hits)}
+        services.proposal_review_publication(
+            proposal=self.proposal, by=self.unit.reviewer, approved=True, hit_reasons=reasons
+        )
+        review = self.proposal.events.get(kind=EventKind.REVIEW)
+        recorded = review.data["content_hits"]
+        self.assertEqual({d["fingerprint"]: d["reason"] for d in recorded}, reasons)
+        self.assertNotIn("11010519491231002X", str(review.data))  # masked, never the number
+        services.proposal_publish(
+            proposal=self.proposal, by=self.unit.head, published_date=date(2024, 5, 6)
+        )
+        self.proposal.refresh_from_db()
+        item = self.proposal.catalog_item
+        self.assertEqual(item.status, "published")
+        decided = ContentHitDecision.objects.filter(item=item)
+        self.assertEqual(dict(decided.values_list("fingerprint", "reason")), reasons)
+        self.assertEqual({d.decided_by for d in decided}, {self.unit.reviewer})
+
+    def test_returning_a_text_with_hits_needs_no_reasons(self):
+        self.submit(mode="summary", summary="联系人手机13800138000。")
+        services.proposal_review_publication(
+            proposal=self.proposal, by=self.unit.reviewer, approved=False, opinion="删去手机号"
+        )
+        self.proposal.refresh_from_db()
+        self.assertEqual(self.proposal.publication_status, PublicationStatus.RETURNED)
+
     def test_returned_review_needs_an_opinion_and_can_be_resubmitted(self):
         self.submit()
         refused(

@@ -195,6 +195,33 @@ class StaffAdminTests(TestCase):
         proposal.refresh_from_db()
         self.assertEqual(proposal.status, Status.REPLIED)
 
+    def test_review_step_shows_the_content_check_masked_with_a_reason_per_hit(self):
+        proposal = register(self.unit, assigned=date(2024, 1, 31))
+        reply(self.unit, proposal, on=date(2024, 3, 1))
+        services.proposal_submit_publication(
+            proposal=proposal,
+            by=self.unit.clerk,
+            mode="summary",
+            summary="经核实，申请人身份证号11010519491231002X。",
+        )
+        self.client.force_login(self.unit.head)
+        url = reverse("admin:proposals_proposal_step", args=[proposal.pk, "review"])
+        page = self.client.get(url)
+        self.assertContains(page, "内容检查：1 处提示")
+        self.assertContains(page, "按原样公开的理由（身份证号码）")
+        data = {"approved": "1", "opinion": "", "publish_now": "on"}
+        refused = self.client.post(url, data)
+        self.assertContains(refused, "内容检查有 1 处提示未处理")
+        proposal.refresh_from_db()
+        self.assertFalse(proposal.is_published)
+        name = next(n for n in page.context["form"].fields if n.startswith("hit_"))
+        response = self.client.post(url, {**data, name: "申请人书面同意公开"})
+        self.assertRedirects(
+            response, reverse("admin:proposals_proposal_change", args=[proposal.pk])
+        )
+        proposal.refresh_from_db()
+        self.assertTrue(proposal.is_published)
+
     def test_staff_page_lists_the_steps_the_user_may_take(self):
         proposal = register(self.unit, co_units=[self.co])
         change = reverse("admin:proposals_proposal_change", args=[proposal.pk])
