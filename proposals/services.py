@@ -388,6 +388,23 @@ def proposal_submit_publication(*, proposal, by, mode, summary="", withheld_reas
     return proposal
 
 
+def _four_eyes(proposal, by):
+    """Whoever proposed how the reply is published cannot approve it alone (as for items).
+
+    Returns True for an allowed self-review: the lead unit's 负责人 turned four eyes off for a
+    one-person office (``Agency.self_review_allowed``).
+    """
+    submitted = proposal.events.filter(kind=EventKind.SUBMIT).order_by("-pk").first()
+    if submitted is None or submitted.by_id != by.pk:
+        return False
+    if proposal.lead_unit.self_review_allowed:
+        return True
+    raise ValidationError(
+        "双人审核：提交公开审核的人不能审核同意本人的提交，请由本单位另一名审核人或负责人审核。",
+        code="four_eyes",
+    )
+
+
 def _hit_decisions(proposal, reasons):
     """A reason for each content-check hit of the text to publish; refused while one has none."""
     decisions, missing = [], []
@@ -430,7 +447,9 @@ def proposal_review_publication(
     opinion = opinion.strip()
     if not approved and not opinion:
         raise ValidationError("退回修改时请填写审核意见。", code="opinion_required")
-    decisions = []
+    decisions, self_review = [], False
+    if approved:
+        self_review = _four_eyes(proposal, by)
     if approved and proposal.publication_mode != PublicationMode.WITHHELD:
         decisions = _hit_decisions(proposal, hit_reasons or {})
     _move_publication(
@@ -442,6 +461,14 @@ def proposal_review_publication(
         update_fields=["publication_status", "reviewed_by", "review_date", "review_opinion"]
     )
     extra = {"content_hits": decisions} if decisions else {}
+    if self_review:
+        extra["self_review"] = True
+        audit.record(
+            event=AuditEvent.Event.PROPOSAL_TRANSITION,
+            actor=by,
+            obj=proposal,
+            detail="本人审核本人提交的答复公开方式：本机构已由负责人关闭双人审核",
+        )
     _event(proposal, EventKind.REVIEW, by, proposal.review_opinion, approved=approved, **extra)
     for decision in decisions:
         audit.record(

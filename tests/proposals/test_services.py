@@ -406,6 +406,31 @@ class PublicationTests(TestCase):
         self.assertEqual(dict(decided.values_list("fingerprint", "reason")), reasons)
         self.assertEqual({d.decided_by for d in decided}, {self.unit.reviewer})
 
+    def test_who_submitted_the_publication_cannot_approve_it_alone(self):
+        services.proposal_submit_publication(proposal=self.proposal, by=self.unit.head, mode="full")
+        refused(
+            self,
+            "four_eyes",
+            services.proposal_review_publication,
+            proposal=self.proposal,
+            by=self.unit.head,
+            approved=True,
+        )
+        # Sending it back is no approval: allowed.
+        services.proposal_review_publication(
+            proposal=self.proposal, by=self.unit.head, approved=False, opinion="改为摘要公开"
+        )
+        self.unit.agency.self_review_allowed = True
+        self.unit.agency.save()
+        services.proposal_submit_publication(
+            proposal=self.proposal, by=self.unit.head, mode="summary", summary="已列入计划。"
+        )
+        services.proposal_review_publication(
+            proposal=self.proposal, by=self.unit.head, approved=True
+        )
+        review = self.proposal.events.filter(kind=EventKind.REVIEW).last()
+        self.assertTrue(review.data["self_review"])
+
     def test_returning_a_text_with_hits_needs_no_reasons(self):
         self.submit(mode="summary", summary="联系人手机13800138000。")
         services.proposal_review_publication(
