@@ -260,7 +260,9 @@ class Builder:
         # The links went in with the tally's trigger off: one recount instead of a million upserts.
         # So did the applications (replica mode fires no triggers): recount their tally too.
 
-        self.log(f"  目录计数（发布渠道、信息类别、主题分类、规范性文件年度）：{tally.rebuild():,} 行。")
+        self.log(
+            f"  目录计数（发布渠道、信息类别、主题分类、规范性文件年度）：{tally.rebuild():,} 行。"
+        )
         self.log(
             f"  依申请公开月度计数：{application_tally.rebuild():,} 行；"
             f"年末结转 {ApplicationBalance.objects.count():,} 行。"

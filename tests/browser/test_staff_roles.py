@@ -90,14 +90,17 @@ def test_each_role_finds_its_next_task_at_home_and_does_it(new_page):
     draft.refresh_from_db()
     assert draft.status == ItemStatus.PUBLISHED
 
-    # 负责人: submits a proposal reply for publication, approves and publishes it in one step.
+    # 负责人: approves a proposal reply the 信息员 submitted for publication, and publishes it in
+    # one step (four eyes: who submitted it may not approve it).
+    proposal = Proposal.objects.filter(status="replied", publication_status="none").first()
+    clerk.goto(f"/admin/proposals/proposal/{proposal.pk}/change/")
+    clerk.locator("a.proposal-step", has_text="提交公开审核").click()
+    clerk.check("input[name=mode][value=full]")
+    clerk.get_by_role("button", name="提交公开审核").click()
+    assert "已完成" in clerk.locator(".messagelist").inner_text()
     head = login(new_page, "ajj_head")
     problems["负责人 工作台"] = serious(head)
-    proposal = Proposal.objects.filter(status="replied", publication_status="none").first()
     head.goto(f"/admin/proposals/proposal/{proposal.pk}/change/")
-    head.locator("a.proposal-step", has_text="提交公开审核").click()
-    head.check("input[name=mode][value=full]")
-    head.get_by_role("button", name="提交公开审核").click()
     head.locator("a.proposal-step", has_text="公开审核").click()
     head.check("input[name=approved][value='1']")
     assert head.is_checked("input[name=publish_now]")

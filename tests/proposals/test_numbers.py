@@ -8,8 +8,8 @@ from django.test import TestCase
 
 from proposals.models import Proposal
 from proposals.numbers import normalize_proposal_number, proposal_number_label
+from tests.proposals import test_views  # not the class itself: pytest would run its tests here too
 from tests.proposals.records import Unit, make_session, published_proposal, register
-from tests.proposals.test_views import StaffAdminTests
 
 
 class NormalizeTests(TestCase):
@@ -92,8 +92,8 @@ class StoredAloneTests(TestCase):
 class AdminFormTests(TestCase):
     """The admin's add form stores what staff type as the number alone."""
 
-    setUp = StaffAdminTests.setUp
-    add_form = StaffAdminTests.add_form
+    setUp = test_views.StaffAdminTests.setUp
+    add_form = test_views.StaffAdminTests.add_form
 
     def test_typed_label_is_stored_alone(self):
         self.client.force_login(self.unit.clerk)

@@ -278,6 +278,10 @@ class StaffAdminTests(TestCase):
         )
         self.assertContains(response, "摘要公开时请填写公开摘要")
         self.client.post(step("submit"), {"mode": "full", "summary": "", "withheld_reason": ""})
+        # Four eyes: who submitted it does not approve it; another decider does.
+        response = self.client.post(step("review"), {"approved": "1", "opinion": ""})
+        self.assertContains(response, "双人审核：提交公开审核的人不能审核同意本人的提交")
+        self.client.force_login(self.unit.reviewer)
         self.client.post(step("review"), {"approved": "1", "opinion": ""})
         self.client.post(step("publish"), {"published_date": "2024-05-06"})
         proposal.refresh_from_db()
