@@ -240,6 +240,13 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
         title_hits = matches(words, title_only=True)
         # Every bigram of every word: exact in the GIN index, the positions are never read.
         loose = queryset.filter(matches(words, phrase=False))
+        # Counted first: whether more than a page's worth match decides how the page is read.
+        # Counting stops past the last page a search shows (1,000 rows): counting every match of
+        # a common word would read as many rows again as the page itself.
+        cap = SEARCH_MAX_PAGES * per_page
+        total, kind = count(loose, cap)
+        # More than the pages show, or too many to count within the time limit.
+        many = kind != "exact"
         # Two groups each read in date order instead of one ORDER BY rank: ranking would have to
         # score every match of a common word before returning the first row. The title group too
         # is read by its bigrams and phrase-checked on a window only: checking the phrase on every
@@ -260,20 +267,18 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
                 if rows or start == 0
                 else _count_upto(queryset.filter(title_hits), start)
             )
-            rows += _phrase_checked(
-                loose.exclude(title_hits),
-                words,
-                take,
-                max(0, start - in_titles),
-                per_page + 1 - len(rows),
-            )
+            offset, limit = max(0, start - in_titles), per_page + 1 - len(rows)
+            recent = _recent_window(queryset, order, words) if many else None
+            found = None
+            if recent is not None:
+                found = _phrase_checked(recent, words, take, offset, limit)
+                if len(found) < limit:
+                    found = None  # the window is too small for this page: read every match
+            if found is None:
+                found = _phrase_checked(loose.exclude(title_hits), words, take, offset, limit)
+            rows += found
         # Counted with the AND of the bigrams (no recheck of positions on every candidate):
         # an upper bound of the phrase matches, so shown as "约" unless the words are bigrams.
-        # Counting stops past the last page a search shows (1,000 rows): counting every match of
-        # a common word would read as many rows again as the page itself.
-        cap = SEARCH_MAX_PAGES * per_page
-        total, kind = count(loose, cap)
-        # Phrases make any count of the bigrams approximate.
         exact = kind != "estimate" and not needs_phrase_check(words)
     else:
         cap = COUNT_CAP
@@ -300,6 +305,34 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
     next_after = bookmark(rows[-1]) if has_next and not words and number >= KEYSET_FROM_PAGE else ""
     return CatalogPage(
         rows, number, total, not exact, num_pages, list(words), at_least, next_after=next_after
+    )
+
+
+RECENT_WINDOW = 20_000  # rows of the list a common search reads, newest (or oldest) first
+
+
+def _recent_window(queryset, order, words):
+    """The non-title matches among the RECENT_WINDOW first rows of the list, read in list order.
+
+    For a search with many matches (PostgreSQL). The GIN index finds every match of a common
+    word, and the page then sorts them all by date, rereading each candidate's vector: the cost
+    grows with the catalog (4 s for a word in one item of twenty at 3,000,000 items). Here the
+    match test goes through a function the index cannot answer and whose selectivity the planner
+    does not underestimate (``search.matches(indexed=False)``), so it walks the date index from
+    the page's end of the list and stops after the page's rows; the first rows of the list bound
+    the walk, so a word that turns out rare there costs at most the window, after which the
+    caller reads every match as before. None on SQLite, whose LIKE reads the rows anyway.
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    edge = queryset.order_by(*order).values_list("published_date", flat=True)
+    edge = list(edge[RECENT_WINDOW : RECENT_WINDOW + 1])
+    if edge:
+        oldest_first = order[0] == "published_date"
+        bound = "published_date__lte" if oldest_first else "published_date__gte"
+        queryset = queryset.filter(**{bound: edge[0]})
+    return queryset.filter(matches(words, phrase=False, indexed=False)).exclude(
+        matches(words, title_only=True, indexed=False)
     )
 
 

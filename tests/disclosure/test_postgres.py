@@ -110,6 +110,64 @@ class PhraseCheckTests(TestCase):
             self.client.get("/catalog/", {"q": "隐患排查"})
 
 
+class RecentWindowTests(TestCase):
+    """A search with more matches than the pages show reads the newest rows of the list first,
+    through the unindexed match function, and gives the same pages as reading every match."""
+
+    def setUp(self):
+        self.desk = Desk()
+        self.items = [
+            self.desk.publish(
+                f"工作动态{n}",
+                summary="推进尾矿库闭库治理。" if n % 3 else "其他工作。",
+                published_date=date(2020, 1, 1 + n),
+            )
+            for n in range(24)
+        ]
+        self.title_hit = self.desk.publish("闭库治理通知", published_date=date(2019, 6, 1))
+
+    def pages(self, **patches):
+        from unittest import mock
+
+        from disclosure import catalog
+
+        with (
+            mock.patch.object(catalog, "SEARCH_MAX_PAGES", 3),  # the cap: 12 of the 17 matches
+            mock.patch.multiple(catalog, **patches),
+        ):
+            return [
+                [
+                    row.pk
+                    for row in catalog.catalog_page(
+                        Item.objects.published(), words=["闭库治理"], number=number, per_page=4
+                    ).object_list
+                ]
+                for number in (1, 2, 3)
+            ]
+
+    def test_windowed_pages_equal_the_pages_of_every_match(self):
+        hits = [item.pk for item in reversed(self.items) if "闭库" in item.summary]
+        expected = [[self.title_hit.pk, *hits[:3]], hits[3:7], hits[7:11]]
+        # A window larger than the list, one that holds the first pages, and one too small for
+        # any page (read every match instead): the same rows in each case.
+        for window in (1000, 12, 2):
+            with self.subTest(window=window):
+                self.assertEqual(self.pages(RECENT_WINDOW=window)[:1], expected[:1])
+                self.assertEqual(self.pages(RECENT_WINDOW=window), expected)
+
+    def test_the_window_is_read_through_the_unindexed_function(self):
+        from django.test.utils import CaptureQueriesContext
+
+        from disclosure.search import UNINDEXED_MATCH
+
+        with CaptureQueriesContext(connection) as queries:
+            self.pages(RECENT_WINDOW=1000)
+        self.assertTrue(any(UNINDEXED_MATCH in q["sql"] for q in queries.captured_queries))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [UNINDEXED_MATCH])
+            self.assertIsNotNone(cursor.fetchone())
+
+
 class ConcurrentNumberingTests(TransactionTestCase):
     """Two reviewers publishing at the same moment get distinct, gap-free numbers."""
 
