@@ -162,8 +162,9 @@ PALETTE = (
     "#393b79",
     "#637939",
 )
-WIDTH, HEIGHT = 840, 420
-LEFT, RIGHT, TOP, BOTTOM = 60, 320, 30, 50
+WIDTH, HEIGHT = 900, 420
+LEFT, RIGHT, TOP, BOTTOM = 60, 380, 30, 50
+LEGEND_CHARS = 20  # a longer scenario name is cut in the legend (the table has it whole)
 
 
 def _nice_ticks(low, high):
@@ -281,7 +282,9 @@ def growth_svg(steps, *, metric="p95"):
         for x, y in points:
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
         absolute = slopes(steps, key)[0] if metric == "p95" else buffer_slope(steps, key)
-        label = _name(steps, key) + (f"（{absolute:+.2f}）" if absolute is not None else "")
+        name = _name(steps, key)
+        name = name if len(name) <= LEGEND_CHARS else name[:LEGEND_CHARS] + "…"
+        label = name + (f"（{absolute:+.2f}）" if absolute is not None else "")
         legend_y = TOP + 8 + index * 18
         legend_x = WIDTH - RIGHT + 14
         out.append(
