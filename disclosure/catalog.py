@@ -278,7 +278,8 @@ def catalog_page(queryset, *, words=(), sort="-date", number=1, per_page=PER_PAG
                 found = _phrase_checked(loose.exclude(title_hits), words, take, offset, limit)
             rows += found
         # Counted with the AND of the bigrams (no recheck of positions on every candidate):
-        # an upper bound of the phrase matches, so shown as "约" unless the words are bigrams.
+        # an upper bound of the phrase matches, so shown as "约" unless the words are bigrams:
+        # phrases make any count of the bigrams approximate.
         exact = kind != "estimate" and not needs_phrase_check(words)
     else:
         cap = COUNT_CAP
