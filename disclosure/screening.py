@@ -1,5 +1,6 @@
 """The content check of one item: what ``disclosure.contentcheck`` needs, read from the database."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from disclosure.contentcheck import Source, check, links
@@ -70,6 +71,26 @@ def unresolved(item, hits):
         ContentHitDecision.objects.filter(item=item).values_list("fingerprint", flat=True)
     )
     return [hit for hit in hits if hit.fingerprint not in decided]
+
+
+def with_reasons(hits, reasons):
+    """[(hit, reason)] for every hit, from ``reasons`` (fingerprint → text); refused while a hit
+    has none. The review of an item and the 公开审核 of a proposal reply both decide this way."""
+    given, missing = [], []
+    for hit in hits:
+        reason = (reasons.get(hit.fingerprint) or "").strip()
+        if reason:
+            given.append((hit, reason))
+        else:
+            missing.append(hit)
+    if missing:
+        raise ValidationError(
+            f"内容检查有 {len(missing)} 处提示未处理："
+            + "、".join(f"{hit.kind_label}（{hit.location}）" for hit in missing)
+            + "。请退回修改，或逐条填写按原样公开的理由。",
+            code="content_hits_unresolved",
+        )
+    return given
 
 
 def summary(hits):

@@ -322,13 +322,8 @@ def item_review(
 
 def _decide_hits(item, by, reasons):
     """Record a reason per content-check hit; refuse while a hit has none."""
-    hits = screening.unresolved(item, screening.item_hits(item))
-    missing = []
-    for hit in hits:
-        reason = (reasons.get(hit.fingerprint) or "").strip()
-        if not reason:
-            missing.append(hit)
-            continue
+    open_hits = screening.unresolved(item, screening.item_hits(item))
+    for hit, reason in screening.with_reasons(open_hits, reasons):
         ContentHitDecision.objects.create(
             item=item,
             fingerprint=hit.fingerprint,
@@ -346,13 +341,6 @@ def _decide_hits(item, by, reasons):
                 f"内容检查提示按原样公开：{hit.kind_label}（{hit.location}）{hit.masked}；"
                 f"理由：{reason}"
             ),
-        )
-    if missing:
-        raise ValidationError(
-            f"内容检查有 {len(missing)} 处提示未处理："
-            + "、".join(f"{hit.kind_label}（{hit.location}）" for hit in missing)
-            + "。请退回修改，或逐条填写按原样公开的理由。",
-            code="content_hits_unresolved",
         )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import access as agency_access
 from accounts import audit
 from accounts.models import AuditEvent
+from disclosure import screening
 from disclosure.contentcheck import HitKind, mask_personal
 from disclosure.documents import normalize_document_number
 from proposals import access, catalog
@@ -406,30 +407,17 @@ def _four_eyes(proposal, by):
 
 
 def _hit_decisions(proposal, reasons):
-    """A reason for each content-check hit of the text to publish; refused while one has none."""
-    decisions, missing = [], []
-    for hit in catalog.content_hits(proposal):
-        reason = (reasons.get(hit.fingerprint) or "").strip()
-        if not reason:
-            missing.append(hit)
-            continue
-        decisions.append(
-            {
-                "fingerprint": hit.fingerprint,
-                "kind": hit.kind,
-                "location": hit.location,
-                "masked": hit.masked,
-                "reason": reason,
-            }
-        )
-    if missing:
-        raise ValidationError(
-            f"内容检查有 {len(missing)} 处提示未处理："
-            + "、".join(f"{hit.kind_label}（{hit.location}）" for hit in missing)
-            + "。请退回修改，或逐条填写按原样公开的理由。",
-            code="content_hits_unresolved",
-        )
-    return decisions
+    """The reviewer's reason per content-check hit of the text to publish (masked values only)."""
+    return [
+        {
+            "fingerprint": hit.fingerprint,
+            "kind": hit.kind,
+            "location": hit.location,
+            "masked": hit.masked,
+            "reason": reason,
+        }
+        for hit, reason in screening.with_reasons(catalog.content_hits(proposal), reasons)
+    ]
 
 
 @transaction.atomic
