@@ -126,7 +126,7 @@ class RecentWindowTests(TestCase):
         ]
         self.title_hit = self.desk.publish("闭库治理通知", published_date=date(2019, 6, 1))
 
-    def pages(self, **patches):
+    def pages(self, sort="-date", **patches):
         from unittest import mock
 
         from disclosure import catalog
@@ -139,7 +139,11 @@ class RecentWindowTests(TestCase):
                 [
                     row.pk
                     for row in catalog.catalog_page(
-                        Item.objects.published(), words=["闭库治理"], number=number, per_page=4
+                        Item.objects.published(),
+                        words=["闭库治理"],
+                        sort=sort,
+                        number=number,
+                        per_page=4,
                     ).object_list
                 ]
                 for number in (1, 2, 3)
@@ -150,10 +154,12 @@ class RecentWindowTests(TestCase):
         expected = [[self.title_hit.pk, *hits[:3]], hits[3:7], hits[7:11]]
         # A window larger than the list, one that holds the first pages, and one too small for
         # any page (read every match instead): the same rows in each case.
+        oldest = [item.pk for item in self.items if "闭库" in item.summary]
+        oldest_first = [[self.title_hit.pk, *oldest[:3]], oldest[3:7], oldest[7:11]]
         for window in (1000, 12, 2):
             with self.subTest(window=window):
-                self.assertEqual(self.pages(RECENT_WINDOW=window)[:1], expected[:1])
                 self.assertEqual(self.pages(RECENT_WINDOW=window), expected)
+                self.assertEqual(self.pages("date", RECENT_WINDOW=window), oldest_first)
 
     def test_the_window_is_read_through_the_unindexed_function(self):
         from django.test.utils import CaptureQueriesContext
